@@ -1,0 +1,27 @@
+"""Errors raised by the crawler package; each carries a message meant for the operator."""
+
+from __future__ import annotations
+
+
+class CrawlerError(Exception):
+    """Base class for crawler failures."""
+
+
+class MarketConfigError(CrawlerError):
+    """A market YAML file is missing, unreadable or does not follow the schema."""
+
+
+class FieldSpecError(MarketConfigError):
+    """A field spec (css/xpath/jsonld + options) is invalid."""
+
+
+class PageParseError(CrawlerError):
+    """A page could not be turned into an item (recorded as a `parse_error`, never fatal)."""
+
+
+class EvidenceError(CrawlerError):
+    """The WARC evidence file could not be created (e.g. it already exists)."""
+
+
+class CrawlError(CrawlerError):
+    """A crawl run failed (subprocess exit, timeout, or missing statistics)."""

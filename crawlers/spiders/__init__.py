@@ -1,0 +1,1 @@
+"""Spiders: only the generic `market` spider, configured by YAML."""

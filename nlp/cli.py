@@ -1,0 +1,70 @@
+"""`pharmwatch extract [--input FILE] [--output FILE]`: JSON Lines in, JSON Lines out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+from nlp.exceptions import InputLineError, InputRecordError
+from nlp.extract import Extractor
+from nlp.jsonl import read_records
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input", default="-", help="JSON Lines file (default: stdin)")
+    parser.add_argument("--output", default="-", help="JSON Lines file (default: stdout)")
+    parser.add_argument("--model", default=None, help="saved pipeline directory (nlp.to_disk)")
+
+
+def _report(err: InputRecordError, line_no: int) -> None:
+    # One JSON error object per bad line on stderr: nothing is lost, good lines still flow.
+    reason = err.reason if isinstance(err, InputLineError) else str(err)
+    sys.stderr.write(json.dumps({"error": "bad_input", "line": line_no, "reason": reason}) + "\n")
+
+
+def run(extractor: Extractor, src: IO[str], dst: IO[str]) -> int:
+    """Extract every good line; returns the number of bad lines."""
+    bad = 0
+    for line_no, item in read_records(src):
+        try:
+            if isinstance(item, InputLineError):
+                raise item
+            out = extractor.extract(item)
+        except InputRecordError as exc:
+            bad += 1
+            _report(exc, line_no)
+            continue
+        dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return bad
+
+
+def extract_command(args: argparse.Namespace) -> int:
+    """Exit 0 when every line was extracted, 1 when some lines were bad, 2 on I/O error."""
+    try:
+        src = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+        dst = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"pharmwatch extract: {exc}\n")
+        return 2
+    try:
+        bad = run(Extractor(model_path=getattr(args, "model", None)), src, dst)
+    finally:
+        for fh in (src, dst):
+            if fh not in (sys.stdin, sys.stdout):
+                fh.close()
+    if bad:
+        sys.stderr.write(f"pharmwatch extract: {bad} bad input line(s) skipped\n")
+    return 1 if bad else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pharmwatch extract")
+    add_arguments(parser)
+    return extract_command(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

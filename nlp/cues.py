@@ -1,0 +1,46 @@
+"""Cue phrases (en/de/fr/es) that introduce a seller, an origin, destinations or a price."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_F = re.IGNORECASE | re.UNICODE
+
+SHIP_FROM = re.compile(
+    r"\b(ships?\s+from|shipping\s+from|shipped\s+from|sent\s+from|dispatch(?:ed)?\s+from|"
+    r"origin\s+country|country\s+of\s+origin|origin|versand\s+(?:aus|von)|versendet\s+aus|"
+    r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|du)|envoy[ée]\s+de|"
+    r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen)\b", _F)
+SHIP_TO = re.compile(
+    r"\b(ships?\s+to|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
+    r"lieferung\s+nach|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
+    r"env[ií]os?\s+a|enviamos\s+a|destino)\b", _F)
+PRICE = re.compile(
+    r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|kosten|cost)\b", _F)
+SELLER = re.compile(
+    r"\b(vendor|seller|sold\s+by|verk[äa]ufer|h[äa]ndler|vendeur|vendu\s+par|vendedor|"
+    r"vendido\s+por)\b", _F)
+CONTACT = re.compile(
+    r"\b(telegram|wickr(?:\s*me)?|whatsapp|signal|threema|session|contact(?:\s+me)?|kontakt)\b", _F)
+# A following label ("Payment :") ends a value that shares its line with it.
+_NEXT_LABEL = re.compile(r"\s(?:[A-Z][A-Za-z]+(?:\s[A-Za-z]+)?)\s?:\s.*$", re.DOTALL)
+_SEP = re.compile(r"[ \t:\-–>=|]*")
+
+
+def values_after(cue: re.Pattern[str], text: str, max_len: int = 160) -> Iterator[tuple[int, str]]:
+    """(offset, value) for each cue occurrence: the rest of its line, or the next line."""
+    for m in cue.finditer(text):
+        start = m.end()
+        lead = _SEP.match(text, start)
+        start = lead.end() if lead else start
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        value = text[start:line_end]
+        if not value.strip() and line_end < len(text):
+            start = line_end + 1
+            nxt = text.find("\n", start)
+            value = text[start:(len(text) if nxt < 0 else nxt)]
+        value = _NEXT_LABEL.sub("", value[:max_len])
+        if value.strip():
+            yield start, value

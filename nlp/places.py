@@ -1,0 +1,137 @@
+"""Country names (many languages and spellings) -> ISO 3166-1 alpha-2, plus EU and WW."""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+
+WORLDWIDE = "WW"
+EUROPE = "EU"
+
+_EXTRA_NAMES: dict[str, str] = {
+    "uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB",
+    "scotland": "GB", "wales": "GB", "northern ireland": "GB", "united kingdom": "GB",
+    "usa": "US", "u.s.a.": "US", "u.s.": "US", "america": "US", "united states of america": "US",
+    "estados unidos": "US", "vereinigte staaten": "US", "etats-unis": "US", "états-unis": "US",
+    "holland": "NL", "the netherlands": "NL", "nederland": "NL", "niederlande": "NL",
+    "deutschland": "DE", "allemagne": "DE", "alemania": "DE", "germany": "DE",
+    "españa": "ES", "espana": "ES", "espagne": "ES", "spanien": "ES",
+    "russia": "RU", "south korea": "KR", "korea": "KR", "czech republic": "CZ", "czechia": "CZ",
+    "vietnam": "VN", "laos": "LA", "iran": "IR", "syria": "SY", "bolivia": "BO",
+    "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "taiwan": "TW", "hong kong": "HK",
+    "macedonia": "MK", "ivory coast": "CI", "bosnia": "BA", "uae": "AE", "dubai": "AE",
+    "schweiz": "CH", "suisse": "CH", "österreich": "AT", "autriche": "AT", "belgique": "BE",
+    "belgien": "BE", "frankreich": "FR", "francia": "FR", "italia": "IT", "italien": "IT",
+    "polen": "PL", "pologne": "PL", "canadá": "CA", "kanada": "CA", "méxico": "MX",
+    "dänemark": "DK", "schweden": "SE", "suède": "SE", "suecia": "SE", "noruega": "NO",
+    "norwegen": "NO", "tschechien": "CZ", "australien": "AU", "holanda": "NL",
+    "países bajos": "NL", "pays-bas": "NL", "royaume-uni": "GB", "reino unido": "GB",
+    "großbritannien": "GB", "grossbritannien": "GB", "china": "CN", "chine": "CN",
+}
+_SPECIAL: dict[str, str] = {
+    "worldwide": WORLDWIDE, "world wide": WORLDWIDE, "world-wide": WORLDWIDE,
+    "weltweit": WORLDWIDE, "mundial": WORLDWIDE, "todo el mundo": WORLDWIDE,
+    "monde entier": WORLDWIDE, "international": WORLDWIDE, "global": WORLDWIDE,
+    "everywhere": WORLDWIDE, "ww": WORLDWIDE,
+    "europe": EUROPE, "eu": EUROPE, "european union": EUROPE, "europa": EUROPE,
+    "europäische union": EUROPE, "union européenne": EUROPE, "unión europea": EUROPE,
+    "eu only": EUROPE, "schengen": EUROPE,
+}
+# Demonyms are only trusted inside a ship-from/to segment, never in free text
+# ("Dutch MDMA" names a style, not a route).
+DEMONYMS: dict[str, str] = {
+    "german": "DE", "dutch": "NL", "french": "FR", "spanish": "ES", "british": "GB",
+    "american": "US", "canadian": "CA", "australian": "AU", "polish": "PL", "belgian": "BE",
+    "swiss": "CH", "austrian": "AT", "italian": "IT", "chinese": "CN", "indian": "IN",
+    "colombian": "CO", "swedish": "SE", "danish": "DK", "czech": "CZ", "irish": "IE",
+}
+_LANGS = ("de", "fr", "es", "nl", "it", "pt")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced form used as lookup key."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text).strip(" .,:;|-")
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Folded country name -> code (ISO alpha-2, EU or WW). Two-letter codes excluded."""
+    table: dict[str, str] = {}
+    translators = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                                       fallback=True) for lang in _LANGS]
+    for c in pycountry.countries:
+        names = {c.name, getattr(c, "official_name", c.name), getattr(c, "common_name", c.name)}
+        names |= {t.gettext(c.name) for t in translators}
+        for name in names:
+            table.setdefault(fold(name), c.alpha_2)
+            # "Korea, Republic of" style names: also index the part before the comma.
+            if "," in name:
+                table.setdefault(fold(name.split(",")[0]), c.alpha_2)
+    for name, code in {**_EXTRA_NAMES, **_SPECIAL}.items():
+        table[fold(name)] = code
+    table.pop("eu", None)  # two-letter: handled like ISO codes below
+    table.pop("ww", None)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    codes = {c.alpha_2: c.alpha_2 for c in pycountry.countries}
+    codes.update({c.alpha_3: c.alpha_2 for c in pycountry.countries})
+    codes.update({"UK": "GB", "EU": EUROPE, "WW": WORLDWIDE, "USA": "US"})
+    return codes
+
+
+# Whatever follows "except"/"no" lists excluded places, not destinations.
+_EXCLUSION = re.compile(r"\b(except|excluding|excl|exkl|ausser|au(ss|ß)er|sauf|excepto|salvo|"
+                        r"not|no|nicht|kein|pas)\b.*", re.IGNORECASE | re.DOTALL)
+
+
+_WORD = re.compile(r"[^\W\d_][\w.'-]*", re.UNICODE)
+
+
+def parse_places(segment: str | None, *, demonyms: bool = True) -> list[str]:
+    """All places named in a short segment ("United Kingdom, Europe" -> ["GB", "EU"]).
+
+    Unknown words are ignored, so "Torland", "Internet" or "Undeclared" give [].
+    Order of first mention is kept; duplicates dropped.
+    """
+    if not segment:
+        return []
+    names = country_names()
+    words = _WORD.findall(_EXCLUSION.sub("", segment))
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        code, used = _match_at(words, i, names, demonyms)
+        if code and code not in out:
+            out.append(code)
+        i += used or 1
+    return out
+
+
+def _match_at(words: list[str], i: int, names: dict[str, str],
+              demonyms: bool) -> tuple[str | None, int]:
+    for n in range(min(5, len(words) - i), 0, -1):
+        key = fold(" ".join(words[i:i + n]))
+        if key in names:
+            return names[key], n
+    word = words[i].strip(".'-")
+    if len(word) in (2, 3) and word.isupper() and word in _codes():
+        # Upper-case ISO codes only: lower-case "in", "to", "and", "can" are ordinary words.
+        return _codes()[word], 1
+    if demonyms and fold(word) in DEMONYMS:
+        return DEMONYMS[fold(word)], 1
+    return None, 1
+
+
+def parse_place(segment: str | None) -> str | None:
+    """The first place in a segment, or None for nonsense/empty."""
+    found = parse_places(segment)
+    return found[0] if found else None

@@ -1,0 +1,156 @@
+"""The `pharmwatch` command: one entry point for every stage.
+
+Each subcommand parses its arguments here and hands over to one function of the package
+that owns the stage; the packages are imported lazily so `pharmwatch --help` stays fast and
+a broken optional stage does not stop the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pharmwatch.exceptions import PharmwatchError
+from pharmwatch.paths import Layout
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _data_dir(value: str | None) -> Path:
+    return Path(value).resolve() if value else Layout.default().root
+
+
+def _add_sandbox(sub: argparse._SubParsersAction) -> None:
+    from sandbox import cli as sandbox_cli
+
+    p = sub.add_parser("sandbox", help="serve the sandbox marketplaces or write their ground truth")
+    sandbox_cli.add_arguments(p)  # adds `serve` and `truth`, each setting `func`
+
+
+def _crawl_command(args: argparse.Namespace) -> int:
+    from crawlers.run import list_markets, run_crawl
+
+    markets = args.market or list_markets()
+    for market in markets:
+        stats = run_crawl(market, args.base_url, args.date, _data_dir(args.data))
+        print(f"{market}: {stats.get('listings', 0)} listings, {stats.get('sellers', 0)} sellers, "
+              f"{stats.get('errors', 0)} errors, {stats.get('pages', 0)} pages")
+    return 0
+
+
+def _add_crawl(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("crawl", help="crawl markets into the staging area (Scrapy, own process)")
+    p.add_argument("--market", action="append", help="market name (repeatable; default: all configured)")
+    p.add_argument("--base-url", required=True, help="base URL substituted into the market config")
+    p.add_argument("--date", default=_today(), help="crawl date YYYY-MM-DD (UTC; default today)")
+    p.add_argument("--data", help="data directory (default $PHARMWATCH_DATA or ./data)")
+    p.set_defaults(handler=_crawl_command)
+
+
+def _add_extract(sub: argparse._SubParsersAction) -> None:
+    from nlp import cli as nlp_cli
+
+    p = sub.add_parser("extract", help="extract drugs, sellers, places, prices from JSON Lines records")
+    p.add_argument("--input", help="JSON Lines input (default stdin)")
+    p.add_argument("--output", help="JSON Lines output (default stdout)")
+    p.set_defaults(handler=nlp_cli.extract_command)
+
+
+def _add_load(sub: argparse._SubParsersAction) -> None:
+    from warehouse import cli as wh_cli
+
+    p = sub.add_parser("load", help="load staged + extracted partitions into the DuckDB warehouse")
+    p.add_argument("--data", help="data directory (default $PHARMWATCH_DATA or ./data)")
+    p.add_argument("--db", help="DuckDB file (default DATA/warehouse.duckdb)")
+    p.add_argument("--market", help="only this market")
+    p.add_argument("--date", help="only this crawl date")
+    p.set_defaults(handler=wh_cli.load_command)
+
+
+def _add_query(sub: argparse._SubParsersAction) -> None:
+    from warehouse import cli as wh_cli
+
+    p = sub.add_parser("query", help="run SQL on the warehouse (read-only)")
+    p.add_argument("--db", required=True, help="DuckDB file")
+    p.add_argument("sql", help="SQL to run")
+    p.add_argument("--csv", action="store_true", help="write CSV (formula-safe) instead of a table")
+    p.set_defaults(handler=wh_cli.query_command)
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    from reports import cli as report_cli
+
+    p = sub.add_parser("report", help="write the HTML report from the warehouse")
+    p.add_argument("--db", required=True, help="DuckDB file")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--week", help="ISO week, e.g. 2026-W47 (default: all data)")
+    p.set_defaults(handler=report_cli.report_command)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from pharmwatch.pipeline import RunConfig, run_all
+
+    result = run_all(RunConfig(
+        db=Path(args.db).resolve(), out=Path(args.out).resolve(),
+        data=Path(args.data).resolve() if args.data else Path(args.db).resolve().parent / "data",
+        listings=args.listings, seed=args.seed, day=args.day, date=args.date,
+        base_url=args.base_url,
+    ))
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run every stage once against a sandbox started on a free port")
+    p.add_argument("--db", required=True, help="DuckDB file to create or update")
+    p.add_argument("--out", required=True, help="directory for the report")
+    p.add_argument("--data", help="data directory for staging/evidence (default: next to --db, 'data')")
+    p.add_argument("--listings", type=int, default=600, help="sandbox size (listings)")
+    p.add_argument("--seed", type=int, default=7, help="sandbox seed")
+    p.add_argument("--day", type=int, default=0, help="sandbox simulated day")
+    p.add_argument("--date", default=_today(), help="crawl date YYYY-MM-DD (default today, UTC)")
+    p.add_argument("--base-url", help="crawl this server instead of starting a sandbox")
+    p.set_defaults(handler=_run_command)
+
+
+def _today() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pharmwatch",
+        description="Watch online marketplaces for illicit pharmaceutical trade.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_sandbox, _add_crawl, _add_extract, _add_load, _add_query, _add_report, _add_run):
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler: Handler = getattr(args, "handler", None) or args.func
+    try:
+        return handler(args)
+    except PharmwatchError as exc:
+        print(f"pharmwatch: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reports rendered from warehouse queries: the weekly HTML report."""

@@ -1,0 +1,42 @@
+"""Shared fixtures. Airflow reads AIRFLOW_HOME at import, so it is set before anything imports it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="pharmwatch-airflow-"))
+os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
+os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """A real Airflow metadata database (SQLite) for dag.test()."""
+    airflow = Path(sys.executable).parent / "airflow"
+    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True,
+                   env=os.environ.copy(), timeout=300)
+    return _AIRFLOW_HOME
+
+
+@pytest.fixture()
+def sandbox_server() -> Iterator[object]:
+    """A small sandbox world served on a free loopback port."""
+    from sandbox.server import serve_in_thread
+    from sandbox.world import World
+
+    server = serve_in_thread(World(seed=11, listings=150, day=0), host="127.0.0.1", port=0)
+    try:
+        yield server
+    finally:
+        server.stop()

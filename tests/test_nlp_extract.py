@@ -1,0 +1,119 @@
+"""Extractor, stage and CLI on the full pipeline (built once per module)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.cli import extract_command
+from nlp.exceptions import InputRecordError, NlpError
+from nlp.extract import Extractor
+from nlp.stage import extract_partition
+from pharmwatch.paths import Layout
+
+FIXTURES = Path(__file__).parent / "fixtures" / "nlp"
+KEYS = {"id", "url", "drugs", "seller", "ship_from", "ship_to", "price", "currency",
+        "is_drug_listing", "language", "nlp_version"}
+DRUG_KEYS = {"name", "inn", "class", "schedule_un", "schedule_us", "controlled", "rx_only",
+             "start", "end"}
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def test_contract_record_from_text(extractor):
+    rec = extractor.extract({"id": "m:1", "url": "http://127.0.0.1/m/1",
+                             "text": "Xanax 2mg bars. Vendor: xanaxking. Ships from: Germany. "
+                                     "Ships to: Europe. Price: USD 120.00"})
+    assert set(rec) == KEYS and set(rec["drugs"][0]) == DRUG_KEYS
+    assert [d["inn"] for d in rec["drugs"]] == ["alprazolam"]
+    assert (rec["seller"], rec["ship_from"], rec["ship_to"]) == ("xanaxking", "DE", ["EU"])
+    assert (rec["price"], rec["currency"], rec["is_drug_listing"]) == (120.0, "USD", True)
+    assert rec["url"] == "http://127.0.0.1/m/1" and rec["language"] == "en"
+
+
+def test_html_input_ignores_script_and_keeps_hostile_text(extractor):
+    html = ("<html><head><title>Valium 10mg</title><style>.x{}</style></head><body>"
+            "<script>var drug='cocaine'; alert(1)</script><main><h1>Valium 10mg</h1>"
+            "<p>'); DROP TABLE listing;-- =cmd|' /C calc'!A0</p><p>Sold by <b>Benzo&amp;Co</b>"
+            "</p><div>Ships from: <span>France</span></div></main></body></html>")
+    rec = extractor.extract({"id": "h:1", "html": html})
+    assert [d["inn"] for d in rec["drugs"]] == ["diazepam"]  # 'cocaine' was only in <script>
+    assert rec["seller"] == "Benzo"  # the handle charset stops at '&'
+    assert rec["ship_from"] == "FR"
+
+
+def test_malformed_html_does_not_crash(extractor):
+    rec = extractor.extract({"id": "b:1", "html": "<div><p>Ketamine 5g <b>Ships from: NL<td></div"})
+    assert [d["inn"] for d in rec["drugs"]] == ["ketamine"] and rec["ship_from"] == "NL"
+
+
+def test_non_drug_listing_with_tag_spam(extractor):
+    rec = extractor.extract({"id": "g:1", "text": "Tags: xanax oxy cocaine mdma",
+                             "fields": {"title": "1oz PAMP Counterfeit Gold Bar"}})
+    assert rec["is_drug_listing"] is False and rec["drugs"] == []
+
+
+def test_title_drug_wins_over_body_mentions(extractor):
+    rec = extractor.extract({"id": "c:1", "text": "Also in my shop: ketamine, lsd, weed.",
+                             "fields": {"title": "Pure Colombian Coke 1g"}})
+    assert [d["inn"] for d in rec["drugs"]] == ["cocaine"]
+    assert rec["drugs"][0]["name"] == "Coke" and rec["drugs"][0]["start"] == 15
+
+
+def test_bad_record_is_rejected_clearly(extractor):
+    with pytest.raises(InputRecordError, match="needs 'text' or 'html'"):
+        extractor.extract({"id": "x"})
+    with pytest.raises(InputRecordError, match="no string 'id'"):
+        extractor.extract({"text": "xanax"})
+
+
+def test_cli_skips_bad_lines_and_loses_nothing(tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    args = argparse.Namespace(input=str(FIXTURES / "listings.jsonl"), output=str(out), model=None)
+    assert extract_command(args) == 1
+    recs = [json.loads(l) for l in out.read_text().splitlines()]
+    assert [r["id"] for r in recs] == ["t:1", "t:2", "t:3", "t:4"]
+    err = [json.loads(l) for l in capsys.readouterr().err.splitlines() if l.startswith("{")]
+    assert [e["line"] for e in err] == [3, 5]
+    by_id = {r["id"]: r for r in recs}
+    assert [d["inn"] for d in by_id["t:2"]["drugs"]] == ["sildenafil"]
+    assert (by_id["t:2"]["ship_from"], by_id["t:2"]["ship_to"]) == ("DE", ["AT", "CH"])
+    assert (by_id["t:2"]["price"], by_id["t:2"]["currency"], by_id["t:2"]["language"]) == (
+        45.0, "EUR", "de")
+    hostile = by_id["t:3"]
+    assert [d["inn"] for d in hostile["drugs"]] == ["oxycodone"]
+    assert (hostile["seller"], hostile["ship_from"], hostile["ship_to"]) == ("RoxyRick", "ES", ["WW"])
+    assert (by_id["t:4"]["ship_from"], by_id["t:4"]["ship_to"]) == (None, [])
+    assert by_id["t:4"]["is_drug_listing"] is False
+
+
+def test_stage_writes_partition_atomically(tmp_path, extractor):
+    layout = Layout(tmp_path)
+    staging = layout.staging("nightbazaar", "2025-01-02")
+    staging.mkdir(parents=True)
+    items = [{"market": "nightbazaar", "listing_id": "NB1", "url": "http://127.0.0.1/nb/1",
+              "text": "Oxycodone 30mg x10 Ships from: Canada",
+              "fields": {"title": "Oxycodone 30mg", "seller": "oxyqueen", "ships_from": "Canada",
+                         "ships_to": "United States, Canada", "price": "USD 300.00"}},
+             {"market": "nightbazaar", "listing_id": "NB2", "url": "u2", "text": "LSD tabs",
+              "fields": {"title": None}}]
+    (staging / "listings.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
+    for _ in range(2):  # rerun replaces, never appends
+        assert extract_partition(layout, "nightbazaar", "2025-01-02", extractor) == 2
+    out = layout.extracted("nightbazaar", "2025-01-02")
+    recs = [json.loads(l) for l in (out / "entities.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in recs] == ["nightbazaar:NB1", "nightbazaar:NB2"]
+    assert (recs[0]["seller"], recs[0]["ship_to"], recs[0]["price"]) == ("oxyqueen", ["US", "CA"], 300.0)
+    assert [d["inn"] for d in recs[1]["drugs"]] == ["lsd"]
+    assert not list(out.glob("*.part"))
+
+
+def test_stage_missing_partition(tmp_path, extractor):
+    with pytest.raises(NlpError, match="listings.jsonl is missing"):
+        extract_partition(Layout(tmp_path), "nope", "2025-01-01", extractor)

@@ -1,0 +1,146 @@
+"""The HTML report: numbers match independent counts from the staged files; text is inert."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+import lxml.html
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
+from staged_world import HOSTILE_DESCRIPTION, HOSTILE_TITLE, write_world  # noqa: E402
+
+from pharmwatch.paths import Layout  # noqa: E402
+from reports.cli import report_command  # noqa: E402
+from reports.exceptions import ReportError  # noqa: E402
+from reports.weekly import render_report  # noqa: E402
+from warehouse.load import load_all  # noqa: E402
+
+DATES = ("2026-11-16", "2026-11-17")  # ISO week 2026-W47
+
+# Independent of the warehouse: read the staged entities directly, keep each listing's latest
+# extraction, flag it if it is a drug listing offering a controlled or prescription-only drug.
+FLAGGED_SQL = """
+WITH e AS (
+    SELECT * FROM read_json($glob, format='newline_delimited', hive_partitioning=true,
+        columns={'id': 'VARCHAR', 'ship_from': 'VARCHAR', 'ship_to': 'VARCHAR[]',
+                 'is_drug_listing': 'BOOLEAN',
+                 'drugs': 'STRUCT(controlled BOOLEAN, rx_only BOOLEAN)[]'})
+    QUALIFY row_number() OVER (PARTITION BY id ORDER BY date DESC) = 1
+)
+SELECT id, ship_from, ship_to FROM e
+WHERE is_drug_listing AND len(list_filter(drugs, lambda d: d.controlled OR d.rx_only)) > 0
+"""
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("report")
+    write_world(root, dates=DATES, n=20, hostile=True)
+    db = root / "w.duckdb"
+    load_all(db, Layout(root))
+    path = render_report(db, root / "out")
+    con = duckdb.connect()
+    flagged = con.execute(FLAGGED_SQL, {"glob": str(root / "extracted" / "*" / "*" / "entities.jsonl")}).fetchall()
+    con.close()
+    return root, db, path, lxml.html.parse(str(path)).getroot(), path.read_text(encoding="utf-8"), flagged
+
+
+def test_matrix_cells_equal_independent_counts(report) -> None:
+    *_, tree, _, flagged = report
+    expected: dict[tuple[str, str], int] = {}
+    for _, src, dests in flagged:
+        for dest in dests or [None]:
+            key = (src or "", dest or "")
+            expected[key] = expected.get(key, 0) + 1
+    shown = {}
+    for cell in tree.xpath('//table[@id="matrix"]//td[@class="cell"]'):
+        text = cell.text_content().strip()
+        if text:
+            shown[(cell.get("data-from"), cell.get("data-to"))] = int(text)
+    assert shown == expected
+    assert len(expected) > 5
+
+
+def test_headline_and_country_table_match_independent_counts(report) -> None:
+    *_, tree, _, flagged = report
+    head = {td.get("data-key"): int(td.text_content()) for td in tree.xpath('//table[@id="headline"]//td')}
+    assert head["flagged_listings"] == len(flagged)
+    assert head["listings"] == 3 * 20 and head["markets"] == 3
+    assert head["crawl_errors"] == 3 * len(DATES)
+    by_country: dict[str, int] = {}
+    for _, src, _ in flagged:
+        by_country[src or ""] = by_country.get(src or "", 0) + 1
+    rows = tree.xpath('//table[@id="by-country"]//tr[td]')
+    shown = {r.xpath("./td")[0].get("data-code"): int(r.xpath('./td[@class="count"]')[0].text_content())
+             for r in rows}
+    assert shown == by_country
+    germany = [r for r in rows if r.xpath("./td")[0].get("data-code") == "DE"]
+    assert not germany or "Germany" in germany[0].text_content()
+
+
+def test_flagged_table_lists_every_flagged_listing_with_evidence(report) -> None:
+    _, db, _, tree, _, flagged = report
+    keys = {tr.get("data-listing") for tr in tree.xpath('//table[@id="flagged"]//tr[@class="listing"]')}
+    assert keys == {f[0] for f in flagged}
+    con = duckdb.connect(str(db), read_only=True)
+    sha = con.execute("SELECT page_sha256 FROM listing WHERE listing_key = ?", [flagged[0][0]]).fetchall()[0][0]
+    con.close()
+    row = tree.xpath(f'//tr[@data-listing="{flagged[0][0]}"]')[0]
+    assert sha in row.text_content() and len(sha) == 64
+    assert not tree.xpath('//table[@id="flagged"]//a')  # URLs are text, never links
+
+
+def test_hostile_text_is_inert(report) -> None:
+    *_, tree, html, _ = report
+    assert not tree.xpath("//script")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    titles = [s.text_content() for s in tree.xpath('//span[@class="title"]')]
+    assert HOSTILE_TITLE in titles
+    descriptions = [s.text_content() for s in tree.xpath('//span[@class="description"]')]
+    assert HOSTILE_DESCRIPTION in descriptions
+
+
+def test_report_is_self_contained(report) -> None:
+    *_, tree, html, _ = report
+    assert not tree.xpath("//link | //img | //iframe | //*[@src]")
+    assert "http://" not in " ".join(tree.xpath("//@href | //@style"))
+    cells = tree.xpath('//td[@class="cell"]')
+    filled = [c for c in cells if c.text_content().strip()]
+    assert all("rgba(" in c.get("style") for c in filled)
+
+
+def test_week_filter_and_errors(report, tmp_path: Path) -> None:
+    _, db, *_ = report
+    same = lxml.html.parse(str(render_report(db, tmp_path / "w47", week="2026-W47"))).getroot()
+    empty = lxml.html.parse(str(render_report(db, tmp_path / "w01", week="2026-W01"))).getroot()
+    count = lambda t, k: int(t.xpath(f'//td[@data-key="{k}"]')[0].text_content())  # noqa: E731
+    *_, tree, _, flagged = report
+    assert count(same, "flagged_listings") == len(flagged)
+    assert count(empty, "flagged_listings") == 0 and count(empty, "listings") == 0
+    with pytest.raises(ReportError, match="ISO week"):
+        render_report(db, tmp_path / "bad", week="last week")
+    with pytest.raises(ReportError):
+        render_report(tmp_path / "absent.duckdb", tmp_path / "none")
+
+
+def test_report_command(report, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    _, db, *_ = report
+    assert report_command(argparse.Namespace(db=db, out=tmp_path / "r", week=None)) == 0
+    assert (tmp_path / "r" / "report.html").is_file()
+    assert report_command(argparse.Namespace(db=tmp_path / "x.duckdb", out=tmp_path / "r2", week=None)) == 1
+    assert "error" in capsys.readouterr().err
+
+
+def test_long_listing_tables_are_capped(report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.weekly as weekly
+
+    _, db, *_, flagged = report
+    monkeypatch.setattr(weekly, "MAX_LISTING_ROWS", 5)
+    tree = lxml.html.parse(str(render_report(db, tmp_path / "cap"))).getroot()
+    scores = [int(td.text_content()) for td in tree.xpath('//table[@id="flagged"]//td[@class="score"]')]
+    assert len(scores) == 5 and scores == sorted(scores, reverse=True)
+    assert f"of {len(flagged)} flagged" in tree.xpath('//p[@id="truncated"]')[0].text_content()

@@ -1,0 +1,81 @@
+"""Queries are read-only; CSV output cannot smuggle spreadsheet formulas; CLI exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
+from staged_world import HOSTILE_DESCRIPTION, HOSTILE_TITLE, write_world  # noqa: E402
+
+from warehouse.cli import load_command, query_command  # noqa: E402
+from warehouse.exceptions import QueryError  # noqa: E402
+from warehouse.query import format_table, run_query, write_csv  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("query")
+    write_world(root, n=6, hostile=True)
+    path = root / "w.duckdb"
+    args = argparse.Namespace(data=root, db=path, market=None, date=None)
+    assert load_command(args) == 0
+    return path
+
+
+def test_csv_neutralises_formulas_from_scraped_text(db: Path) -> None:
+    columns, rows = run_query(db, "SELECT title, description FROM listing WHERE title = $t",
+                              {"t": HOSTILE_TITLE})
+    assert rows == [(HOSTILE_TITLE, HOSTILE_DESCRIPTION)]
+    out = io.StringIO()
+    write_csv(columns, rows, out)
+    parsed = list(csv.reader(io.StringIO(out.getvalue())))
+    assert parsed[1] == [HOSTILE_TITLE, "'" + HOSTILE_DESCRIPTION]
+
+
+@pytest.mark.parametrize("text", ["+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "=1"])
+def test_every_formula_prefix_is_neutralised(text: str) -> None:
+    out = io.StringIO()
+    write_csv(["a", "n"], [(text, -5)], out)
+    row = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1]
+    assert row[0] == "'" + text
+    assert row[1] == "-5"  # a number we computed is not scraped text
+
+
+def test_queries_cannot_write(db: Path) -> None:
+    with pytest.raises(QueryError):
+        run_query(db, "DROP TABLE listing")
+    columns, rows = run_query(db, "SELECT count(*) AS n FROM listing")
+    assert columns == ["n"] and rows[0][0] == 18
+
+
+def test_format_table_shows_rows_and_escapes_control_characters() -> None:
+    text = format_table(["a", "b"], [("x\x1b[31m", None), ("y", 3)])
+    lines = text.splitlines()
+    assert lines[0].split("|")[0].strip() == "a"
+    assert "\x1b" not in text and "\\x1b" in text
+    assert lines[-1] == "(2 rows)"
+
+
+def test_query_command_prints_csv_and_reports_errors(db: Path, capsys: pytest.CaptureFixture) -> None:
+    args = argparse.Namespace(db=db, sql="SELECT description FROM listing WHERE description LIKE '=%'", csv=True)
+    assert query_command(args) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert rows == [["description"], ["'" + HOSTILE_DESCRIPTION]]
+    bad = argparse.Namespace(db=db, sql="SELECT * FROM no_such_table", csv=False)
+    assert query_command(bad) == 1
+    assert "no_such_table" in capsys.readouterr().err
+
+
+def test_load_command_rejects_half_a_partition(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    args = argparse.Namespace(data=tmp_path, db=tmp_path / "w.duckdb", market="boardex", date=None)
+    assert load_command(args) == 2
+    assert "--market and --date" in capsys.readouterr().err
+    missing = argparse.Namespace(db=tmp_path / "absent.duckdb", sql="SELECT 1", csv=False)
+    assert query_command(missing) == 1
+    assert not (tmp_path / "absent.duckdb").exists()

@@ -1,0 +1,1 @@
+"""DuckDB warehouse: migrations, bulk loads of staged partitions, SQL models, flags, queries."""

@@ -1,0 +1,133 @@
+"""Connections and ordered, checksummed SQL migrations."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from warehouse.exceptions import MigrationError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+_LEDGER = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+    @property
+    def label(self) -> str:
+        return f"{self.version:03d}_{self.name}"
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; every session works in UTC so timestamps never shift."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise MigrationError(f"warehouse {path} does not exist; run `pharmwatch load` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # CLI output and Airflow logs stay clean
+    return con
+
+
+def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Migration files sorted by version; a malformed name or duplicate version is an error."""
+    found: dict[int, Migration] = {}
+    for path in sorted(directory.glob("*.sql")):
+        m = _NAME.match(path.name)
+        if not m:
+            raise MigrationError(f"migration file {path.name} is not named NNN_name.sql")
+        version = int(m.group(1))
+        if version in found:
+            raise MigrationError(f"two migrations share version {version:03d}")
+        found[version] = Migration(version, m.group(2), path)
+    return [found[v] for v in sorted(found)]
+
+
+def _applied(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
+    rows = con.execute("SELECT version, name, sha256 FROM schema_migrations").fetchall()
+    return {v: (n, s) for v, n, s in rows}
+
+
+def _check_applied(migrations: list[Migration], applied: dict[int, tuple[str, str]]) -> None:
+    by_version = {m.version: m for m in migrations}
+    for version, (name, sha) in sorted(applied.items()):
+        mig = by_version.get(version)
+        if mig is None:
+            raise MigrationError(f"applied migration {version:03d}_{name} is missing from {MIGRATIONS_DIR}")
+        if mig.sha256 != sha:
+            raise MigrationError(
+                f"checksum mismatch for applied migration {mig.label}: the file changed after it ran; "
+                "add a new migration instead of editing an applied one"
+            )
+
+
+def _apply(con: duckdb.DuckDBPyConnection, mig: Migration) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(mig.path.read_text(encoding="utf-8"))
+        con.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, ?, now()::TIMESTAMP)",
+            [mig.version, mig.name, mig.sha256],
+        )
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        con.execute("ROLLBACK")
+        raise MigrationError(f"migration {mig.label} failed: {exc}") from exc
+
+
+def migrate_connection(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply pending migrations in order, each in its own transaction; return their labels."""
+    con.execute(_LEDGER)
+    migrations = discover(directory)
+    applied = _applied(con)
+    _check_applied(migrations, applied)
+    done: list[str] = []
+    for mig in migrations:
+        if mig.version not in applied:
+            _apply(con, mig)
+            done.append(mig.label)
+    if done or not _models_exist(con):
+        # Imported here: models import db for connect(), avoid a cycle at import time.
+        from warehouse.models import rebuild_in_transaction
+
+        rebuild_in_transaction(con)
+    return done
+
+
+def _models_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'flag' AND schema_name = 'main'"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def migrate(path: Path | str, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Bring the warehouse at `path` up to date; returns the migrations applied now."""
+    con = connect(path)
+    try:
+        return migrate_connection(con, directory)
+    finally:
+        con.close()

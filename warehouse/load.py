@@ -1,0 +1,136 @@
+"""Load staged partitions into the warehouse: one transaction per partition, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+
+from pharmwatch.paths import Layout
+from warehouse.db import connect, migrate_connection
+from warehouse.exceptions import LoadError
+from warehouse.models import rebuild
+from warehouse.staged import StagedFile, load_file
+
+# The file's own market / crawl_date must agree with the partition directory it sits in.
+_PARTITION_CHECKS = (
+    ("market IS NOT NULL AND market <> $market", "'market ' || market || ' does not match partition'"),
+    ("crawl_date IS NOT NULL AND crawl_date <> $crawl_date",
+     "'crawl_date ' || crawl_date || ' does not match partition'"),
+)
+_COMMON = {"market": "VARCHAR", "run_id": "VARCHAR", "crawl_date": "VARCHAR"}
+_EVIDENCE = {"url": "VARCHAR", "fetched_at": "TIMESTAMP", "page_sha256": "VARCHAR",
+             "warc_file": "VARCHAR", "warc_record_offset": "BIGINT"}
+
+LISTINGS = StagedFile(
+    "listings.jsonl", "raw_listing",
+    {**_COMMON, "listing_id": "VARCHAR", **_EVIDENCE, "http_status": "INTEGER",
+     "text": "VARCHAR", "fields": "JSON_OBJECT"},
+    required=("listing_id",), checks=_PARTITION_CHECKS,
+)
+SELLERS = StagedFile(
+    "sellers.jsonl", "raw_seller",
+    {**_COMMON, "handle": "VARCHAR", **_EVIDENCE, "fields": "JSON_OBJECT"},
+    required=("handle",), checks=_PARTITION_CHECKS,
+)
+ERRORS = StagedFile(
+    "errors.jsonl", "raw_crawl_error",
+    {**_COMMON, "url": "VARCHAR", "kind": "VARCHAR", "status": "INTEGER", "reason": "VARCHAR",
+     "attempts": "INTEGER", "at": "TIMESTAMP"},
+    required=(), checks=_PARTITION_CHECKS,
+)
+STATS = StagedFile(
+    "stats.json", "raw_crawl_stats",
+    {**_COMMON, "started_at": "TIMESTAMP", "finished_at": "TIMESTAMP", "pages": "BIGINT",
+     "listings": "BIGINT", "sellers": "BIGINT", "errors": "BIGINT", "bytes": "BIGINT",
+     "finish_reason": "VARCHAR"},
+    required=(), whole_file=True, checks=_PARTITION_CHECKS,
+)
+ENTITIES = StagedFile(
+    "entities.jsonl", "raw_extracted",
+    {"id": "VARCHAR", "url": "VARCHAR", "drugs": "JSON_ARRAY", "seller": "VARCHAR",
+     "ship_from": "VARCHAR", "ship_to": "VARCHAR[]", "price": "DOUBLE", "currency": "VARCHAR",
+     "is_drug_listing": "BOOLEAN", "language": "VARCHAR", "nlp_version": "VARCHAR"},
+    required=("id",),
+    checks=(("NOT starts_with(id, $market || ':') OR length(id) <= length($market) + 1",
+             "'id ' || id || ' is not <market>:<listing_id> for this partition'"),),
+    derived={"listing_id": "substr(id, length($market) + 2)"},
+)
+STAGING_FILES = (LISTINGS, SELLERS, ERRORS, STATS)
+RAW_TABLES = ("raw_listing", "raw_seller", "raw_crawl_error", "raw_crawl_stats", "raw_extracted",
+              "quarantine")
+
+
+def _stats_run_id(layout: Layout, market: str, date: str) -> str | None:
+    """The extract record carries no run id; the partition's stats.json names the crawl run."""
+    path = layout.staging(market, date) / STATS.filename
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")).get("run_id")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _load_into(con: duckdb.DuckDBPyConnection, layout: Layout, market: str, date: str) -> dict:
+    partition = {"market": market, "crawl_date": date, "run_id": _stats_run_id(layout, market, date)}
+    for table in RAW_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE market = ? AND crawl_date = ?::DATE", [market, date])
+    counts: dict[str, int] = {"quarantined": 0}
+    sources = [(s, layout.staging(market, date)) for s in STAGING_FILES]
+    sources.append((ENTITIES, layout.extracted(market, date)))
+    for spec, directory in sources:
+        path = directory / spec.filename
+        source = str(path.relative_to(layout.root)) if path.is_relative_to(layout.root) else str(path)
+        loaded, bad = load_file(con, spec, path, partition, source)
+        counts[spec.table] = loaded
+        counts["quarantined"] += bad
+    return counts
+
+
+def _validate_partition(market: str, date: str) -> None:
+    if not market or "/" in market or "\\" in market:
+        raise LoadError(f"invalid market name {market!r}")
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError as exc:
+        raise LoadError(f"invalid crawl date {date!r}: expected YYYY-MM-DD") from exc
+
+
+def load_partitions(db_path: Path, layout: Layout, partitions: list[tuple[str, str]]) -> dict:
+    """Load several partitions in one transaction and rebuild the models once."""
+    for market, date in partitions:
+        _validate_partition(market, date)
+    con = connect(db_path)
+    try:
+        migrate_connection(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = {f"{m}/{d}": _load_into(con, layout, m, d) for m, d in partitions}
+            rebuild(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return result
+
+
+def load_partition(db_path: Path, layout: Layout, market: str, date: str) -> dict:
+    """Replace one (market, date) partition's raw rows and rebuild models and flags.
+
+    Returns per-table counts of rows loaded plus `quarantined`. On any error nothing changes.
+    """
+    return load_partitions(db_path, layout, [(market, date)])[f"{market}/{date}"]
+
+
+def all_partitions(layout: Layout) -> list[tuple[str, str]]:
+    """Partitions present in staging or extracted (the NLP stage may lag the crawler)."""
+    return sorted(set(layout.partitions("staging")) | set(layout.partitions("extracted")))
+
+
+def load_all(db_path: Path, layout: Layout) -> dict:
+    """Load every partition present, in one transaction (all or nothing)."""
+    return load_partitions(db_path, layout, all_partitions(layout))

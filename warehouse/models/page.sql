@@ -1,0 +1,15 @@
+-- One row per fetched page (listing or seller profile) with its WARC evidence pointer.
+CREATE OR REPLACE TABLE page AS
+SELECT DISTINCT page_sha256 AS sha256, url, warc_file, warc_record_offset, fetched_at,
+       http_status, market, crawl_date, run_id, page_kind
+FROM (
+    SELECT page_sha256, url, warc_file, warc_record_offset, fetched_at, http_status,
+           market, crawl_date, run_id, 'listing' AS page_kind
+    FROM raw_listing
+    UNION ALL
+    SELECT page_sha256, url, warc_file, warc_record_offset, fetched_at, NULL::INTEGER,
+           market, crawl_date, run_id, 'seller'
+    FROM raw_seller
+)
+WHERE page_sha256 IS NOT NULL
+ORDER BY market, crawl_date, url, sha256;

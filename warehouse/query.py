@@ -1,0 +1,102 @@
+"""Read-only queries, saved queries (queries/*.sql) and safe text / CSV output."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+
+from warehouse.db import connect
+from warehouse.exceptions import QueryError
+
+QUERIES_DIR = Path(__file__).parent / "queries"
+_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# A spreadsheet treats a cell starting with these as a formula (CSV injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+Rows = list[tuple[Any, ...]]
+
+
+def saved_query(name: str) -> str:
+    """The text of warehouse/queries/NAME.sql."""
+    if not _QUERY_NAME.match(name):
+        raise QueryError(f"invalid saved query name {name!r}")
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"no saved query {name!r} in {QUERIES_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+            ) -> tuple[list[str], Rows]:
+    try:
+        result = con.execute(sql, params or {})
+        rows = result.fetchall()
+        columns = [d[0] for d in result.description or []]
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {exc}") from exc
+    return columns, rows
+
+
+def run_query(db_path: Path, sql: str, params: dict[str, Any] | None = None) -> tuple[list[str], Rows]:
+    """Run `sql` on a read-only connection: analysts' queries can never change the warehouse."""
+    con = connect(db_path, read_only=True)
+    try:
+        return execute(con, sql, params)
+    finally:
+        con.close()
+
+
+def fetch_saved(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
+                ) -> list[dict[str, Any]]:
+    """Run a saved query on an open connection and return rows as dicts."""
+    sql = saved_query(name)
+    used = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+    columns, rows = execute(con, sql, used)
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell_text(v) for v in value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with a single quote."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value  # numbers we produced, not scraped text; -5 stays a number
+    text = cell_text(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def write_csv(columns: Sequence[str], rows: Rows, stream: TextIO) -> None:
+    # excel dialect (CRLF) so a field holding a bare \r or \n is always quoted.
+    writer = csv.writer(stream)
+    writer.writerow([neutralise(c) for c in columns])
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+
+
+def format_table(columns: Sequence[str], rows: Rows, max_width: int = 60) -> str:
+    """A plain-text table for the terminal; control characters in data are shown escaped."""
+    def show(value: Any) -> str:
+        text = cell_text(value).encode("unicode_escape").decode("ascii")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    body = [[show(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in body]) for i, c in enumerate(columns)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(v.ljust(w) for v, w in zip(r, widths)) for r in body]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
