@@ -42,7 +42,7 @@ class ErrorItem:
     run_id: str
     crawl_date: str
     url: str
-    kind: str  # http_error | parse_error | network_error
+    kind: str  # http_error | parse_error | network_error | malformed_html
     status: int | None
     reason: str
     attempts: int

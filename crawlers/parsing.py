@@ -222,3 +222,29 @@ def extract_fields(
 def canonicalize_url(url: str) -> str:
     """Drop the fragment and sort the query so one page has one URL."""
     return _w3_canonicalize(url, keep_fragments=False)
+
+
+# libxml2 complaints that real, working pages raise all the time: HTML5 tags it does not know,
+# duplicate ids. They say nothing about whether the page arrived whole and well-formed.
+_BENIGN_HTML_ERRORS = frozenset({"HTML_UNKNOWN_TAG", "DTD_ID_REDEFINED"})
+_HTML_END = re.compile(rb"</html\s*>\s*\Z", re.IGNORECASE)
+
+
+def html_defects(body: bytes, limit: int = 3) -> list[str]:
+    """What is wrong with a page's markup: truncation and tag errors libxml2 had to repair.
+
+    The page is still parsed (lxml recovers); the defects are reported so an analyst knows the
+    fields of that page came from a repaired tree.
+    """
+    defects: list[str] = []
+    if body.strip() and not _HTML_END.search(body[-512:]):
+        defects.append("truncated: document does not end with </html>")
+    parser = etree.HTMLParser(recover=True)
+    try:
+        etree.fromstring(body, parser)
+    except (etree.ParserError, ValueError) as exc:
+        return defects + [f"unparseable: {exc}"]
+    for err in parser.error_log:
+        if err.type_name not in _BENIGN_HTML_ERRORS and len(defects) < limit:
+            defects.append(f"line {err.line}: {err.message.strip()}")
+    return defects

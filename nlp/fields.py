@@ -77,6 +77,9 @@ _SELLER_CUE = re.compile(cues.SELLER.pattern + r"\s*[:\-]?\s*" + _HANDLE, re.IGN
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"\s*(?:me|us)?\s*(?:on|at|:|-)?\s*" + _HANDLE,
                           re.IGNORECASE)
 _RATING_CUE = re.compile(r"(?m)^(?P<h>[A-Za-z0-9][\w.\-]{1,39}) \(\d{1,3}(?:\.\d+)?%\)")
+# Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
+_MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report)\s*$",
+                          re.IGNORECASE)
 _AT_HANDLE = re.compile(r"(?<![\w.@])@(?P<h>[A-Za-z0-9_]{3,32})\b")
 
 
@@ -95,6 +98,8 @@ class SellerTagger:
         doc._.seller, span = None, None
         for pattern in (_SELLER_CUE, _RATING_CUE, _CONTACT_CUE, _AT_HANDLE):
             for m in pattern.finditer(doc.text):
+                if _MENU_BEFORE.search(doc.text[max(0, m.start() - 20):m.start()]):
+                    continue
                 handle = m.group("h").rstrip(".-")
                 if handle.lower() not in _NOT_HANDLE and len(handle) > 1:
                     doc._.seller = handle

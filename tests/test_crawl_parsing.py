@@ -178,3 +178,17 @@ def test_sandbox_pages_with_market_yaml(key: str, market: str) -> None:
     assert (item.fields["seller"] or "").lower() == truth["seller"].lower()
     assert truth["title"].split()[0] in item.text
     assert "<script" not in item.text
+
+
+def test_html_defects_flags_truncation_and_tag_errors() -> None:
+    from crawlers.parsing import html_defects
+
+    sandbox_fixtures = Path(__file__).parent / "fixtures" / "sandbox"
+    clean = (sandbox_fixtures / "nightbazaar_listing.html").read_bytes()
+    broken = (sandbox_fixtures / "nightbazaar_listing_broken.html").read_bytes()
+    assert html_defects(clean) == []
+    assert any("truncated" in d for d in html_defects(broken))
+    mismatched = b"<html><body><div><b>x</i></div></body></html>"
+    assert any("Unexpected end tag" in d for d in html_defects(mismatched))
+    # HTML5 tags libxml2 does not know are not defects
+    assert html_defects(b"<html><body><main><nav>x</nav></main></body></html>") == []

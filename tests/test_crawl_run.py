@@ -104,7 +104,8 @@ def test_errors_recorded_with_kind_status_attempts(first_run: dict) -> None:
     assert errors["DROP"]["kind"] == "network_error"
     assert errors["DROP"]["status"] is None and errors["DROP"]["attempts"] == 3
     assert errors["L004"]["kind"] == "parse_error" and "title" in errors["L004"]["reason"]
-    assert len(first_run["errors"]) == 4
+    assert errors["L003"]["kind"] == "malformed_html"  # kept as a listing too (see above)
+    assert len(first_run["errors"]) == 5
     assert first_run["hits"].count("/fakemart/listing/E500") == 3
 
 

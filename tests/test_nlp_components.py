@@ -138,3 +138,10 @@ def test_save_and_reload_pipeline(tmp_path):
     assert a._.drugs == b._.drugs and a._.drugs[0]["inn"] == "diazepam"
     assert [(e.text, e.label_) for e in a.ents] == [(e.text, e.label_) for e in b.ents]
     assert {e.label_ for e in b.ents} == {"DRUG", "SELLER", "LOCATION"}
+
+
+def test_menu_items_are_not_seller_labels():
+    text = "BECOME A VENDOR\nBALANCE\nContact Seller Add\nSold by theproffessa"
+    assert _small("pharmwatch_seller")(text)._.seller == "theproffessa"
+    assert _small("pharmwatch_seller")("Become a seller\nInbox\nDutchTopBoy (97%) Seller Level 2"
+                                       )._.seller == "DutchTopBoy"

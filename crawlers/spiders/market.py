@@ -16,7 +16,7 @@ from crawlers.evidence import META_KEY
 from crawlers.pages import (
     Evidence, RunContext, follow_links, missing_required, parse_listing, parse_seller, utc_now,
 )
-from crawlers.parsing import canonicalize_url
+from crawlers.parsing import canonicalize_url, html_defects
 from crawlers.runinfo import check_date, check_run_id
 
 # Error pages reach the callback (so they become error rows) while 3xx still redirect.
@@ -100,6 +100,10 @@ class MarketSpider(scrapy.Spider):
         else:
             item = parse_seller(sel, response.url, page, match, self.ctx, ev)
         yield item
+        defects = html_defects(response.body)
+        if defects:  # kept as a listing, and recorded: its fields come from a repaired tree
+            yield self.ctx.error(response.url, "malformed_html", response.status,
+                                 "; ".join(defects), response.meta.get("retry_times", 0) + 1)
         missing = missing_required(item.fields, page)
         if missing:
             yield self.ctx.error(response.url, "parse_error", response.status,
