@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pharmwatch.exceptions import PharmwatchError
 
-class CrawlerError(Exception):
+
+class CrawlerError(PharmwatchError):
     """Base class for crawler failures."""
 
 

@@ -78,7 +78,7 @@ _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"\s*(?:me|us)?\s*(?:on|at|:|-)
                           re.IGNORECASE)
 _RATING_CUE = re.compile(r"(?m)^(?P<h>[A-Za-z0-9][\w.\-]{1,39}) \(\d{1,3}(?:\.\d+)?%\)")
 # Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
-_MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report)\s*$",
+_MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report)[ \t]*\Z",
                           re.IGNORECASE)
 _AT_HANDLE = re.compile(r"(?<![\w.@])@(?P<h>[A-Za-z0-9_]{3,32})\b")
 

@@ -54,8 +54,7 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
     from nlp import cli as nlp_cli
 
     p = sub.add_parser("extract", help="extract drugs, sellers, places, prices from JSON Lines records")
-    p.add_argument("--input", help="JSON Lines input (default stdin)")
-    p.add_argument("--output", help="JSON Lines output (default stdout)")
+    nlp_cli.add_arguments(p)
     p.set_defaults(handler=nlp_cli.extract_command)
 
 
@@ -63,10 +62,7 @@ def _add_load(sub: argparse._SubParsersAction) -> None:
     from warehouse import cli as wh_cli
 
     p = sub.add_parser("load", help="load staged + extracted partitions into the DuckDB warehouse")
-    p.add_argument("--data", help="data directory (default $PHARMWATCH_DATA or ./data)")
-    p.add_argument("--db", help="DuckDB file (default DATA/warehouse.duckdb)")
-    p.add_argument("--market", help="only this market")
-    p.add_argument("--date", help="only this crawl date")
+    wh_cli.configure_load_parser(p)
     p.set_defaults(handler=wh_cli.load_command)
 
 
@@ -74,9 +70,7 @@ def _add_query(sub: argparse._SubParsersAction) -> None:
     from warehouse import cli as wh_cli
 
     p = sub.add_parser("query", help="run SQL on the warehouse (read-only)")
-    p.add_argument("--db", required=True, help="DuckDB file")
-    p.add_argument("sql", help="SQL to run")
-    p.add_argument("--csv", action="store_true", help="write CSV (formula-safe) instead of a table")
+    wh_cli.configure_query_parser(p)
     p.set_defaults(handler=wh_cli.query_command)
 
 
@@ -84,9 +78,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     from reports import cli as report_cli
 
     p = sub.add_parser("report", help="write the HTML report from the warehouse")
-    p.add_argument("--db", required=True, help="DuckDB file")
-    p.add_argument("--out", required=True, help="output directory")
-    p.add_argument("--week", help="ISO week, e.g. 2026-W47 (default: all data)")
+    report_cli.configure_report_parser(p)
     p.set_defaults(handler=report_cli.report_command)
 
 

@@ -106,6 +106,7 @@ def crawl_all(markets: list[str], base_url: str, date: str, data: Path,
 
 def run_all(cfg: RunConfig) -> RunResult:
     from crawlers.run import list_markets
+    from nlp.extract import Extractor
     from nlp.stage import extract_partition
     from reports.weekly import render_report
     from warehouse.db import migrate
@@ -122,8 +123,9 @@ def run_all(cfg: RunConfig) -> RunResult:
         crawled = crawl_all(markets, base_url, cfg.date, cfg.data, result)
 
     migrate(cfg.db)
+    extractor = Extractor()  # building the drug matcher takes seconds: once per run
     for market in crawled:
-        result.extracted[market] = extract_partition(layout, market, cfg.date)
+        result.extracted[market] = extract_partition(layout, market, cfg.date, extractor=extractor)
         load_partition(cfg.db, layout, market, cfg.date)
     result.report = render_report(cfg.db, cfg.out)
     return result

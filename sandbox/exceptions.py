@@ -1,7 +1,9 @@
 """Errors raised by the sandbox package."""
 
+from pharmwatch.exceptions import PharmwatchError
 
-class SandboxError(Exception):
+
+class SandboxError(PharmwatchError):
     """Base class for sandbox failures."""
 
 

@@ -13,7 +13,7 @@ DAGS = Path(__file__).resolve().parent.parent / "dags"
 def dagbag():
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(DAGS), include_examples=False)
+    return DagBag(dag_folder=str(DAGS))
 
 
 def test_every_dag_file_imports(dagbag) -> None:

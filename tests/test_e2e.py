@@ -109,8 +109,7 @@ def test_extraction_against_ground_truth(main_job) -> None:
 def test_airflow_dag_runs_end_to_end(airflow_db, tmp_path) -> None:
     from airflow.dag_processing.dagbag import DagBag
 
-    dag = DagBag(dag_folder=str(Path(__file__).parents[1] / "dags"),
-                 include_examples=False).dags["pharmwatch_pipeline"]
+    dag = DagBag(dag_folder=str(Path(__file__).parents[1] / "dags")).dags["pharmwatch_pipeline"]
     run = dag.test(
         logical_date=pendulum.datetime(2026, 11, 23, tz="UTC"),
         run_conf={"data_dir": str(tmp_path), "sandbox_listings": LISTINGS,
