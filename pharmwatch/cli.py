@@ -50,36 +50,28 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_crawl_command)
 
 
-def _add_extract(sub: argparse._SubParsersAction) -> None:
-    from nlp import cli as nlp_cli
-
-    p = sub.add_parser("extract", help="extract drugs, sellers, places, prices from JSON Lines records")
-    nlp_cli.add_arguments(p)
-    p.set_defaults(handler=nlp_cli.extract_command)
-
-
-def _add_load(sub: argparse._SubParsersAction) -> None:
-    from warehouse import cli as wh_cli
-
-    p = sub.add_parser("load", help="load staged + extracted partitions into the DuckDB warehouse")
-    wh_cli.configure_load_parser(p)
-    p.set_defaults(handler=wh_cli.load_command)
+# (command, help, module, function adding its arguments, function running it)
+_DELEGATED = (
+    ("extract", "extract drugs, sellers, places, prices from JSON Lines records",
+     "nlp.cli", "add_arguments", "extract_command"),
+    ("load", "load staged + extracted partitions into the DuckDB warehouse",
+     "warehouse.cli", "configure_load_parser", "load_command"),
+    ("query", "run SQL on the warehouse (read-only)",
+     "warehouse.cli", "configure_query_parser", "query_command"),
+    ("report", "write the HTML report from the warehouse",
+     "reports.cli", "configure_report_parser", "report_command"),
+)
 
 
-def _add_query(sub: argparse._SubParsersAction) -> None:
-    from warehouse import cli as wh_cli
+def _add_delegated(sub: argparse._SubParsersAction) -> None:
+    """Commands whose arguments and behaviour live entirely in their stage package."""
+    import importlib
 
-    p = sub.add_parser("query", help="run SQL on the warehouse (read-only)")
-    wh_cli.configure_query_parser(p)
-    p.set_defaults(handler=wh_cli.query_command)
-
-
-def _add_report(sub: argparse._SubParsersAction) -> None:
-    from reports import cli as report_cli
-
-    p = sub.add_parser("report", help="write the HTML report from the warehouse")
-    report_cli.configure_report_parser(p)
-    p.set_defaults(handler=report_cli.report_command)
+    for name, help_text, module_name, configure, command in _DELEGATED:
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(name, help=help_text)
+        getattr(module, configure)(p)
+        p.set_defaults(handler=getattr(module, command))
 
 
 def _run_command(args: argparse.Namespace) -> int:
@@ -114,6 +106,20 @@ def _today() -> str:
     return datetime.now(timezone.utc).date().isoformat()
 
 
+# Further subcommands, as "module:function" taking the subparsers object. Each stage package
+# registers its own commands here with one line, so packages grow without editing this file.
+EXTRA_COMMANDS: tuple[str, ...] = (
+)
+
+
+def _register_extra(sub: argparse._SubParsersAction) -> None:
+    import importlib
+
+    for spec in EXTRA_COMMANDS:
+        module, func = spec.split(":")
+        getattr(importlib.import_module(module), func)(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pharmwatch",
@@ -121,8 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_sandbox, _add_crawl, _add_extract, _add_load, _add_query, _add_report, _add_run):
+    for add in (_add_sandbox, _add_crawl, _add_delegated, _add_run):
         add(sub)
+    _register_extra(sub)
     return parser
 
 

@@ -1,0 +1,47 @@
+"""The `pharmwatch` entry point as a user runs it: a real subprocess per command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXE = str(Path(sys.executable).parent / "pharmwatch")
+
+
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([EXE, *args], input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def test_help_lists_every_stage() -> None:
+    out = _run("--help").stdout
+    for command in ("sandbox", "crawl", "extract", "load", "query", "report", "run"):
+        assert command in out
+
+
+def test_extract_reads_stdin_and_keeps_going_after_a_bad_line() -> None:
+    lines = [
+        {"id": "a", "text": "Ships from: Germany\nShips to: Worldwide\n10x Xanax 2mg bars USD 50"},
+        "{not json",
+        {"id": "b", "html": "<html><body><h1>Vintage oak table</h1><p>Pickup only, Berlin."
+                            "<script>alert(1)</script></p></body></html>"},
+    ]
+    text = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n"
+    proc = _run("extract", stdin=text)
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["a", "b"]
+    a, b = records
+    assert [d["inn"] for d in a["drugs"]] == ["alprazolam"]
+    assert a["ship_from"] == "DE" and a["ship_to"] == ["WW"] and a["is_drug_listing"] is True
+    assert b["drugs"] == [] and b["is_drug_listing"] is False
+    assert proc.returncode != 0 and '"line": 2' in proc.stderr
+
+
+def test_sandbox_truth_then_query_errors_are_clear(tmp_path: Path) -> None:
+    truth = tmp_path / "truth.jsonl"
+    assert _run("sandbox", "truth", "--listings", "120", "--seed", "3", "--out", str(truth)).returncode == 0
+    rows = [json.loads(line) for line in truth.read_text().splitlines()]
+    assert len({r["market"] for r in rows}) == 3 and len(rows) >= 100
+    missing = _run("query", "--db", str(tmp_path / "nope.duckdb"), "SELECT 1")
+    assert missing.returncode != 0 and "nope.duckdb" in missing.stderr
