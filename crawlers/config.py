@@ -23,7 +23,8 @@ MARKETS_DIR = Path(__file__).resolve().parent / "markets"
 KINDS = ("darknet", "pharmacy", "classifieds")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _TOP_KEYS = {"name", "kind", "start_urls", "allowed_prefixes", "politeness", "max_pages",
-             "follow", "pages", "description"}
+             "follow", "pages", "description", "schedule"}
+_SCHEDULE_KEYS = {"cron", "owner", "tags", "retries", "timeout_minutes", "pool", "paused"}
 _POLITE_KEYS = {"download_delay", "concurrency", "obey_robots", "autothrottle"}
 _PAGE_KEYS = {"url_regex", "text_css", "fields", "required"}
 
@@ -46,6 +47,19 @@ class Politeness:
             # Start throttling from the market's own delay, not Scrapy's 5 s default.
             "AUTOTHROTTLE_START_DELAY": max(self.download_delay, 0.1),
         }
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How Airflow runs this market's crawl (read by the DAG factory in dags/)."""
+
+    cron: str = "0 3 * * *"
+    owner: str = "pharmwatch"
+    tags: tuple[str, ...] = ()
+    retries: int = 3
+    timeout_minutes: int = 120
+    pool: str = "crawl_default"  # one pool per proxy bounds concurrent crawls through it
+    paused: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,7 @@ class MarketConfig:
     follow: tuple[FollowRule, ...]
     pages: dict[str, PageType] = field(default_factory=dict)
     base_url: str = ""
+    schedule: Schedule = field(default_factory=Schedule)
 
     def allows(self, url: str) -> bool:
         return any(url.startswith(p) for p in self.allowed_prefixes)
@@ -158,6 +173,7 @@ def parse_market(raw: Any, base_url: str | None = None,
         max_pages=_positive_int(raw.get("max_pages", 20000), "max_pages"),
         follow=_follow(raw.get("follow") or []),
         pages=_pages(raw["pages"], base), base_url=base or "",
+        schedule=_schedule(raw.get("schedule") or {}),
     )
 
 
@@ -202,6 +218,34 @@ def _politeness(raw: Any) -> Politeness:
             raise MarketConfigError(f"politeness.{key}: must be true or false, got {val!r}")
         flags[key] = val
     return Politeness(float(delay), conc, **flags)
+
+
+def _schedule(raw: Any) -> Schedule:
+    if not isinstance(raw, Mapping):
+        raise MarketConfigError("schedule: must be a mapping")
+    _no_unknown(raw, _SCHEDULE_KEYS, "schedule")
+    d = Schedule()
+    cron = raw.get("cron", d.cron)
+    if not isinstance(cron, str) or len(cron.split()) != 5:
+        raise MarketConfigError(f"schedule.cron: must be a 5-field cron expression, got {cron!r}")
+    tags = raw.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
+        raise MarketConfigError("schedule.tags: must be a list of strings")
+    for key in ("owner", "pool"):
+        if not isinstance(raw.get(key, getattr(d, key)), str) or not raw.get(key, getattr(d, key)):
+            raise MarketConfigError(f"schedule.{key}: must be a non-empty string")
+    paused = raw.get("paused", d.paused)
+    if not isinstance(paused, bool):
+        raise MarketConfigError(f"schedule.paused: must be true or false, got {paused!r}")
+    retries = raw.get("retries", d.retries)
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 20:
+        raise MarketConfigError(f"schedule.retries: must be an integer 0..20, got {retries!r}")
+    return Schedule(
+        cron=cron, owner=raw.get("owner", d.owner), tags=tuple(tags), retries=retries,
+        timeout_minutes=_positive_int(raw.get("timeout_minutes", d.timeout_minutes),
+                                      "schedule.timeout_minutes"),
+        pool=raw.get("pool", d.pool), paused=paused,
+    )
 
 
 def _follow(raw: Any) -> tuple[FollowRule, ...]:

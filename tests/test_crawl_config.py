@@ -139,3 +139,15 @@ def test_market_politeness_applied_to_crawler_settings() -> None:
     assert s.getfloat("DOWNLOAD_DELAY") == 0.0  # project default is 1.0; YAML says 0.0
     assert s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 4
     assert s.getbool("AUTOTHROTTLE_ENABLED") is False
+
+
+def test_schedule_section_is_validated() -> None:
+    from crawlers.config import Schedule, _schedule
+
+    assert _schedule({}) == Schedule()
+    got = _schedule({"cron": "*/5 * * * *", "tags": ["x"], "retries": 4, "pool": "tor"})
+    assert (got.cron, got.tags, got.retries, got.pool) == ("*/5 * * * *", ("x",), 4, "tor")
+    for bad in ({"cron": "daily"}, {"retries": -1}, {"tags": "x"}, {"paused": "no"},
+                {"timeout_minutes": 0}, {"owner": ""}, {"whatever": 1}):
+        with pytest.raises(MarketConfigError):
+            _schedule(bad)
