@@ -52,15 +52,29 @@ ENTITIES = StagedFile(
     "entities.jsonl", "raw_extracted",
     {"id": "VARCHAR", "url": "VARCHAR", "drugs": "JSON_ARRAY", "seller": "VARCHAR",
      "ship_from": "VARCHAR", "ship_to": "VARCHAR[]", "price": "DOUBLE", "currency": "VARCHAR",
-     "is_drug_listing": "BOOLEAN", "language": "VARCHAR", "nlp_version": "VARCHAR"},
+     "is_drug_listing": "BOOLEAN", "language": "VARCHAR", "nlp_version": "VARCHAR",
+     "title": "VARCHAR", "strength": "JSON", "quantity": "JSON", "unit_price": "DOUBLE",
+     "price_usd": "DOUBLE", "contacts": "JSON", "pgp_fingerprints": "VARCHAR[]",
+     "crypto_addresses": "VARCHAR[]", "ship_to_exclusions": "VARCHAR[]"},
     required=("id",),
     checks=(("NOT starts_with(id, $market || ':') OR length(id) <= length($market) + 1",
-             "'id ' || id || ' is not <market>:<listing_id> for this partition'"),),
+             "'id ' || id || ' is not <market>:<listing_id> for this partition'"),
+            # `country` is the seeded ISO 3166-1 table (plus EU, WW); see seeds/country.csv.
+            ("ship_from NOT IN (SELECT code FROM country)", "'unknown country code ' || ship_from"),
+            ("NOT list_has_all((SELECT list(code) FROM country), "
+             "list_concat(coalesce(ship_to, []), coalesce(ship_to_exclusions, [])))",
+             "'unknown country code in ship_to ' || list_concat(ship_to, ship_to_exclusions)::VARCHAR"),
+            ("price < 0 OR price_usd < 0 OR unit_price < 0", "'negative price'")),
     derived={"listing_id": "substr(id, length($market) + 2)"},
 )
-STAGING_FILES = (LISTINGS, SELLERS, ERRORS, STATS)
+DELISTED = StagedFile(
+    "delisted.jsonl", "raw_delisted",
+    {**_COMMON, "listing_id": "VARCHAR", "url": "VARCHAR", "reason": "VARCHAR", "detected_at": "TIMESTAMP"},
+    required=("listing_id",), checks=_PARTITION_CHECKS,
+)
+STAGING_FILES = (LISTINGS, SELLERS, ERRORS, STATS, DELISTED)
 RAW_TABLES = ("raw_listing", "raw_seller", "raw_crawl_error", "raw_crawl_stats", "raw_extracted",
-              "quarantine")
+              "raw_delisted", "quarantine")
 
 
 def _stats_run_id(layout: Layout, market: str, date: str) -> str | None:
