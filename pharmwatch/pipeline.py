@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pharmwatch.exceptions import PharmwatchError
 from pharmwatch.paths import Layout
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class RunResult:
     crawl_stats: dict[str, dict] = field(default_factory=dict)
     extracted: dict[str, int] = field(default_factory=dict)
     load_stats: dict = field(default_factory=dict)
+    alerts: dict = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -57,9 +60,17 @@ class RunResult:
             )
         for market, n in sorted(self.extracted.items()):
             lines.append(f"extract {market:<12} records={n:>6}")
+        if self.alerts:
+            counts = ", ".join(f"{k}={v}" for k, v in self.alerts.items() if isinstance(v, int))
+            lines.append(f"alerts  week {self.alerts.get('week')}: {counts}")
         lines.extend(f"FAILED  {f}" for f in self.failures)
         lines.append(f"warehouse: {self.db}")
-        lines.append(f"report:    {self.report if self.report else '(not written)'}")
+        if self.report is None:
+            lines.append("report:    (not written)")
+        else:
+            for f in ("report.html", "report.pdf", "flagged.csv", "alerts.csv"):
+                if (self.report.parent / f).exists():
+                    lines.append(f"report:    {self.report.parent / f}")
         return "\n".join(lines)
 
 
@@ -69,9 +80,14 @@ def sandbox_or_given(cfg: RunConfig) -> Iterator[str]:
     if cfg.base_url:
         yield cfg.base_url.rstrip("/")
         return
+    import os
+
     from sandbox.server import serve_in_thread
+    from sandbox.silkgate import SANDBOX_ENV
     from sandbox.world import World
 
+    for key, value in SANDBOX_ENV.items():  # the sandbox's login market takes a fixed password
+        os.environ.setdefault(key, value)
     world = World(seed=cfg.seed, listings=cfg.listings, day=cfg.day)
     server = serve_in_thread(world, host="127.0.0.1", port=0)
     log.info("sandbox: %d listings (seed %d, day %d) at %s", cfg.listings, cfg.seed, cfg.day,
@@ -110,7 +126,7 @@ def run_all(cfg: RunConfig) -> RunResult:
     from nlp.stage import extract_partition
     from reports.weekly import render_report
     from warehouse.db import migrate
-    from warehouse.load import load_partition
+    from warehouse.load import load_partitions
 
     layout = Layout(cfg.data)
     cfg.data.mkdir(parents=True, exist_ok=True)
@@ -126,9 +142,59 @@ def run_all(cfg: RunConfig) -> RunResult:
     extractor = Extractor()  # building the drug matcher takes seconds: once per run
     for market in crawled:
         result.extracted[market] = extract_partition(layout, market, cfg.date, extractor=extractor)
-        load_partition(cfg.db, layout, market, cfg.date)
+    result.load_stats = load_partitions(cfg.db, layout, [(m, cfg.date) for m in crawled])
+    result.alerts = raise_alerts(str(cfg.db))
     result.report = render_report(cfg.db, cfg.out)
     return result
+
+
+# --- Alerts and the weekly report: e-mailed only when recipients and SMTP are configured ----
+
+def report_recipients() -> list[str]:
+    from reports.weekly import recipients_from_env
+
+    return recipients_from_env()
+
+
+def _smtp_settings():
+    """SMTP from the Airflow connection inside Airflow, else from PHARMWATCH_SMTP_URL."""
+    from reports.deliver import SMTP_URL_ENV, SmtpSettings
+
+    if os.environ.get(SMTP_URL_ENV):
+        return SmtpSettings.from_env()
+    from pharmwatch.ops.dagspec import SMTP_CONN_ID
+
+    return SmtpSettings.from_airflow(SMTP_CONN_ID)
+
+
+def raise_alerts(db: str, **_: object) -> dict:
+    """Score with the current rules, store this week's and immediate (fentanyl-class) alerts,
+    and e-mail the immediate ones never sent before when recipients are configured."""
+    from warehouse.alerts import immediate_alerts, refresh
+
+    week, counts = refresh(db)
+    out = {"week": week, **counts, "sent": []}
+    recipients = report_recipients()
+    if recipients:
+        out["sent"] = immediate_alerts(db, recipients, _smtp_settings())
+    return out
+
+
+def weekly_report(*, date: str, data_dir: str | None = None, **_: object) -> dict:
+    """Monday's job: the previous ISO week's report (HTML, PDF, CSV), e-mailed once."""
+    import datetime as dt
+
+    from reports.weekly import previous_week, render_report, weekly_job
+
+    layout = _layout(data_dir)
+    week = previous_week(dt.date.fromisoformat(date[:10]))
+    recipients = report_recipients()
+    if not recipients:
+        log.warning("PHARMWATCH_REPORT_TO is not set: the report is written but not e-mailed")
+        html = render_report(layout.warehouse(), layout.reports() / week, week)
+        return {"week": week, "html": str(html), "sent": False}
+    res = weekly_job(layout.warehouse(), layout.reports(), week, recipients, _smtp_settings())
+    return {"week": res["week"], "html": str(res["html"]), "sent": bool(res["sent"])}
 
 
 # --- Task-sized steps (Airflow calls these one per task; all take the DAG's params) ---------
@@ -139,7 +205,7 @@ def _layout(data_dir: str | None) -> Layout:
 
 def crawl_market(market: str, *, date: str, data_dir: str | None = None,
                  base_url: str | None = None, sandbox_listings: int = 600,
-                 sandbox_seed: int = 7, sandbox_day: int = 0) -> dict:
+                 sandbox_seed: int = 7, sandbox_day: int = 0, **_: object) -> dict:
     """Crawl one market into its staging partition.
 
     Without a base URL the task serves its own sandbox: the sandbox is deterministic, so every
@@ -176,3 +242,101 @@ def report_for(*, date: str, data_dir: str | None = None, **_: object) -> Path:
 
     layout = _layout(data_dir)
     return render_report(layout.warehouse(), layout.reports() / date)
+
+
+# --- Airflow-only helpers: crawl statistics, volume check, asset-driven loads --------------
+
+# Market logins are the crawler's business (crawlers/session.py: env vars or the Airflow
+# connection pharmwatch_<market>, handed to the Scrapy child through its environment).
+
+def crawl_summary(stats: dict) -> dict:
+    """The small, JSON-safe slice of stats.json that goes to XCom (no URLs, no secrets)."""
+    from datetime import datetime
+
+    duration = None
+    try:
+        duration = round((datetime.fromisoformat(stats["finished_at"])
+                          - datetime.fromisoformat(stats["started_at"])).total_seconds(), 3)
+    except (KeyError, TypeError, ValueError):
+        pass
+    keys = ("market", "run_id", "crawl_date", "pages", "listings", "sellers", "errors",
+            "bytes", "finish_reason")
+    return {**{k: stats.get(k) for k in keys}, "duration_s": duration}
+
+
+class LowVolumeError(PharmwatchError):
+    """A crawl returned far fewer listings than the market's recent runs."""
+
+
+def check_crawl_volume(market: str, listings: int, *, date: str, data_dir: str | None = None,
+                       window: int = 5, min_ratio: float = 0.5, min_history: int = 3,
+                       **_: object) -> dict:
+    """Compare a crawl's listing count with the median of the market's last `window`
+    finished runs on other dates (warehouse `crawl_run`). Raises LowVolumeError below
+    `min_ratio` x median; with fewer than `min_history` past runs there is nothing to judge."""
+    import statistics
+
+    import duckdb
+
+    db = _layout(data_dir).warehouse()
+    history: list[int] = []
+    if db.exists():
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            if con.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_name = 'crawl_run'").fetchone()[0]:
+                history = [r[0] for r in con.execute(
+                    "SELECT listings FROM crawl_run WHERE market = ? AND crawl_date <> ?::DATE "
+                    "AND finish_reason = 'finished' AND listings IS NOT NULL "
+                    "ORDER BY crawl_date DESC, finished_at DESC LIMIT ?",
+                    [market, date, window]).fetchall()]
+        finally:
+            con.close()
+    result = {"market": market, "date": date, "listings": listings, "history": history,
+              "median": statistics.median(history) if history else None, "ok": True}
+    if len(history) >= min_history and listings < min_ratio * result["median"]:
+        result["ok"] = False
+        raise LowVolumeError(
+            f"crawl of {market} on {date} returned {listings} listings, below "
+            f"{min_ratio:.0%} of the median {result['median']:g} of its last {len(history)} "
+            f"runs {history}: selectors broken, market down or logged out?")
+    return result
+
+
+def partitions_from_events(events: list[dict]) -> list[dict]:
+    """Distinct (market, date, data_dir) partitions named by staging-asset event extras.
+
+    Events missing a market or date are bad input: fail loudly rather than load nothing."""
+    seen: dict[tuple, dict] = {}
+    for extra in events:
+        if not extra.get("market") or not extra.get("date"):
+            raise PharmwatchError(f"staging asset event without market/date: {extra!r}")
+        part = {"market": extra["market"], "date": extra["date"],
+                "data_dir": extra.get("data_dir")}
+        seen[(part["market"], part["date"], part["data_dir"])] = part
+    return sorted(seen.values(), key=lambda p: (p["market"], p["date"]))
+
+
+def load_partition_list(partitions: list[dict]) -> dict:
+    """Load exactly these partitions (one transaction per data directory); models rebuilt."""
+    from warehouse.load import load_partitions
+
+    by_dir: dict[str | None, list[tuple[str, str]]] = {}
+    for p in partitions:
+        by_dir.setdefault(p.get("data_dir"), []).append((p["market"], p["date"]))
+    out: dict = {}
+    for data_dir, parts in by_dir.items():
+        layout = _layout(data_dir)
+        out.update(load_partitions(layout.warehouse(), layout, parts))
+    return out
+
+
+def resolve_data_dir(data_dir: str | None) -> str:
+    """Absolute data directory, so downstream DAGs on any worker read the same partition."""
+    return str(_layout(data_dir).root)
+
+
+def alerts_for_partitions(partitions: list[dict]) -> dict:
+    """After a load: raise (and e-mail, once) alerts in every warehouse the partitions went to."""
+    dirs = sorted({p.get("data_dir") or "" for p in partitions})
+    return {d or "default": raise_alerts(str(_layout(d or None).warehouse())) for d in dirs}

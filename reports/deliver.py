@@ -28,6 +28,10 @@ SMTP_URL_ENV = "PHARMWATCH_SMTP_URL"
 ATTACH_SUFFIXES = (".pdf", ".csv")
 
 
+def _truthy(value: object) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str
@@ -65,8 +69,9 @@ class SmtpSettings:
         return cls(
             host=conn.host or "localhost", port=int(conn.port or 25), user=conn.login or None,
             password=conn.password or None,
-            starttls=not extra.get("disable_tls", True) or bool(extra.get("starttls", False)),
-            ssl=not extra.get("disable_ssl", True),
+            # The SMTP provider's extras: TLS/SSL are on unless disabled (values may be strings).
+            starttls=not _truthy(extra.get("disable_tls", False)),
+            ssl=not _truthy(extra.get("disable_ssl", True)),
             sender=extra.get("from_email") or cls.sender,
         )
 
