@@ -17,15 +17,21 @@ from urllib.parse import urlsplit
 import yaml
 
 from crawlers.exceptions import FieldSpecError, MarketConfigError
+from crawlers.options import (
+    Access, Detect, Login, Recrawl, Traps, parse_access, parse_detect, parse_login, parse_recrawl,
+    parse_traps,
+)
 from crawlers.parsing import FieldSpec, _css  # noqa: PLC2701 (shared translator instance)
 
 MARKETS_DIR = Path(__file__).resolve().parent / "markets"
 KINDS = ("darknet", "pharmacy", "classifieds")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _TOP_KEYS = {"name", "kind", "start_urls", "allowed_prefixes", "politeness", "max_pages",
-             "follow", "pages", "description", "schedule"}
+             "follow", "pages", "description", "schedule", "access", "login", "recrawl", "traps",
+             "canonical", "detect", "max_depth", "enabled_by_default"}
 _SCHEDULE_KEYS = {"cron", "owner", "tags", "retries", "timeout_minutes", "pool", "paused"}
-_POLITE_KEYS = {"download_delay", "concurrency", "obey_robots", "autothrottle"}
+_POLITE_KEYS = {"download_delay", "concurrency", "obey_robots", "autothrottle",
+                "robots_override_reason"}
 _PAGE_KEYS = {"url_regex", "text_css", "fields", "required"}
 
 
@@ -35,6 +41,7 @@ class Politeness:
     concurrency: int = 2
     obey_robots: bool = True
     autothrottle: bool = True
+    robots_override_reason: str = ""
 
     def scrapy_settings(self) -> dict[str, Any]:
         """Scrapy settings for this market (applied at spider priority)."""
@@ -66,6 +73,7 @@ class Schedule:
 class FollowRule:
     source: str  # css | xpath
     expr: str
+    pagination: bool = False  # a "next page" link: not followed from a page that added nothing
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,17 @@ class MarketConfig:
     pages: dict[str, PageType] = field(default_factory=dict)
     base_url: str = ""
     schedule: Schedule = field(default_factory=Schedule)
+    access: Access = field(default_factory=Access)
+    login: Login | None = None
+    recrawl: Recrawl = field(default_factory=Recrawl)
+    traps: Traps = field(default_factory=Traps)
+    detect: Detect = field(default_factory=Detect)
+    max_depth: int = 0  # 0: unlimited
+    enabled_by_default: bool = True  # False: crawled only when named (not by `pharmwatch run`)
+
+    def scrapy_settings(self) -> dict[str, Any]:
+        return {**self.politeness.scrapy_settings(), **self.access.scrapy_settings(),
+                "DEPTH_LIMIT": self.max_depth}
 
     def allows(self, url: str) -> bool:
         return any(url.startswith(p) for p in self.allowed_prefixes)
@@ -112,9 +131,19 @@ def markets_dir(override: str | Path | None = None) -> Path:
     return Path(chosen) if chosen else MARKETS_DIR
 
 
-def list_markets(directory: str | Path | None = None) -> list[str]:
+def list_markets(directory: str | Path | None = None, include_disabled: bool = False) -> list[str]:
+    """Configured markets; those with `enabled_by_default: false` only with include_disabled."""
     d = markets_dir(directory)
-    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
+    names = sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
+    return names if include_disabled else [n for n in names if _enabled(d / f"{n}.yaml")]
+
+
+def _enabled(path: Path) -> bool:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return True  # listed, so that crawling it reports the YAML error
+    return not (isinstance(raw, Mapping) and raw.get("enabled_by_default") is False)
 
 
 def load_market(name: str, base_url: str | None = None,
@@ -124,7 +153,7 @@ def load_market(name: str, base_url: str | None = None,
         raise MarketConfigError(f"invalid market name {name!r} (lower-case letters, digits, _ -)")
     path = markets_dir(directory) / f"{name}.yaml"
     if not path.is_file():
-        known = ", ".join(list_markets(directory)) or "none"
+        known = ", ".join(list_markets(directory, include_disabled=True)) or "none"
         raise MarketConfigError(f"no market config {path} (known markets: {known})")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -174,7 +203,25 @@ def parse_market(raw: Any, base_url: str | None = None,
         follow=_follow(raw.get("follow") or []),
         pages=_pages(raw["pages"], base), base_url=base or "",
         schedule=_schedule(raw.get("schedule") or {}),
+        access=parse_access(raw.get("access")),
+        login=parse_login(raw.get("login"), name, lambda v: _fill(v, base)),
+        recrawl=parse_recrawl(raw.get("recrawl")), traps=parse_traps(raw.get("traps"), raw.get("canonical")),
+        detect=parse_detect(raw.get("detect")),
+        max_depth=_nonneg_int(raw.get("max_depth", 0), "max_depth"),
+        enabled_by_default=_bool(raw.get("enabled_by_default", True), "enabled_by_default"),
     )
+
+
+def _nonneg_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise MarketConfigError(f"{where}: must be an integer >= 0, got {value!r}")
+    return value
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise MarketConfigError(f"{where}: must be true or false, got {value!r}")
+    return value
 
 
 def _no_unknown(raw: Mapping[str, Any], allowed: set[str], where: str) -> None:
@@ -217,7 +264,13 @@ def _politeness(raw: Any) -> Politeness:
         if not isinstance(val, bool):
             raise MarketConfigError(f"politeness.{key}: must be true or false, got {val!r}")
         flags[key] = val
-    return Politeness(float(delay), conc, **flags)
+    reason = raw.get("robots_override_reason", "")
+    if not isinstance(reason, str):
+        raise MarketConfigError("politeness.robots_override_reason: must be a string")
+    if not flags["obey_robots"] and len(reason.strip()) < 10:
+        raise MarketConfigError("politeness.obey_robots: false needs robots_override_reason: "
+                                "a written reason (who decided, why) of at least 10 characters")
+    return Politeness(float(delay), conc, **flags, robots_override_reason=reason.strip())
 
 
 def _schedule(raw: Any) -> Schedule:
@@ -253,13 +306,19 @@ def _follow(raw: Any) -> tuple[FollowRule, ...]:
         raise MarketConfigError("follow: must be a list of {css: ...} or {xpath: ...}")
     rules = []
     for i, item in enumerate(raw):
+        pagination = False
+        if isinstance(item, Mapping) and "pagination" in item:
+            item = dict(item)
+            pagination = item.pop("pagination")
+            if not isinstance(pagination, bool):
+                raise MarketConfigError(f"follow[{i}].pagination: must be true or false")
         try:
             spec = FieldSpec.from_dict(f"follow[{i}]", item)
         except FieldSpecError as exc:
             raise MarketConfigError(f"follow[{i}]: {exc}") from exc
         if spec.source == "jsonld":
             raise MarketConfigError(f"follow[{i}]: only css or xpath can give links")
-        rules.append(FollowRule(spec.source, spec.expr))
+        rules.append(FollowRule(spec.source, spec.expr, pagination))
     return tuple(rules)
 
 

@@ -27,3 +27,15 @@ class EvidenceError(CrawlerError):
 
 class CrawlError(CrawlerError):
     """A crawl run failed (subprocess exit, timeout, or missing statistics)."""
+
+
+class SessionError(CrawlerError):
+    """Credentials or a saved session cannot be used."""
+
+
+class HumanNeeded(CrawlError):
+    """The market showed a CAPTCHA (or rejected the login): an operator must act."""
+
+
+class EvidenceMismatch(CrawlerError):
+    """`pharmwatch evidence verify` found a record that does not match what was recorded."""

@@ -20,6 +20,9 @@ class ListingItem:
     warc_record_offset: int
     text: str
     fields: dict[str, Any] = field(default_factory=dict)
+    # Not fetched again: "fresh" (fetched within recrawl.max_age_hours) or "not_modified" (304);
+    # the evidence fields then point at the earlier fetch.
+    reused: str | None = None
 
 
 @dataclass
@@ -34,6 +37,18 @@ class SellerItem:
     warc_file: str
     warc_record_offset: int
     fields: dict[str, Any] = field(default_factory=dict)
+    reused: str | None = None
+
+
+@dataclass
+class DelistedItem:
+    market: str
+    run_id: str
+    crawl_date: str
+    listing_id: str
+    url: str
+    reason: str  # http_404 | http_410 | not_found_page | gone_from_index
+    detected_at: str
 
 
 @dataclass
@@ -42,7 +57,7 @@ class ErrorItem:
     run_id: str
     crawl_date: str
     url: str
-    kind: str  # http_error | parse_error | network_error | malformed_html
+    kind: str  # see docs/contracts.md (http_error, timeout, captcha, trap, transient, ...)
     status: int | None
     reason: str
     attempts: int

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -219,6 +220,7 @@ def extract_fields(
     return {name: extract_field(sel, name, spec, base_url) for name, spec in specs.items()}
 
 
+@lru_cache(maxsize=65536)  # the same links recur on every index page; w3lib is costly (bench/)
 def canonicalize_url(url: str) -> str:
     """Drop the fragment and sort the query so one page has one URL."""
     return _w3_canonicalize(url, keep_fragments=False)

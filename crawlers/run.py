@@ -23,12 +23,16 @@ from pharmwatch.paths import Layout
 
 from crawlers import config
 from crawlers.config import MarketConfig
-from crawlers.exceptions import CrawlError, CrawlerError
+from crawlers.exceptions import CrawlError, CrawlerError, HumanNeeded
 from crawlers.runinfo import check_date, check_run_id
+from crawlers.session import child_env
+from crawlers.state import state_dir, unfinished_run
 
 logger = logging.getLogger("crawlers.run")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _TAIL_LINES = 40
+DEFAULT_FRONTIER = "redis://127.0.0.1:6379/0"
+HALT_REASONS = ("captcha", "login_failed", "logged_out")
 
 
 def new_run_id() -> str:
@@ -37,8 +41,8 @@ def new_run_id() -> str:
     return f"{stamp}-{secrets.token_hex(3)}"
 
 
-def list_markets() -> list[str]:
-    return config.list_markets()
+def list_markets(include_disabled: bool = False) -> list[str]:
+    return config.list_markets(include_disabled=include_disabled)
 
 
 def load_market(name: str, base_url: str | None = None) -> MarketConfig:
@@ -46,24 +50,63 @@ def load_market(name: str, base_url: str | None = None) -> MarketConfig:
 
 
 def run_crawl(market: str, base_url: str, date: str, data_dir: Path, run_id: str | None = None,
-              timeout: float | None = None, extra_settings: dict | None = None) -> dict:
-    """Crawl one market for one date; return stats.json. Raises CrawlError on any failure."""
+              timeout: float | None = None, extra_settings: dict | None = None,
+              workers: int = 1, frontier: str | None = None) -> dict:
+    """Crawl one market for one date; return stats.json. Raises CrawlError on any failure.
+
+    An interrupted crawl of the same partition (killed, CAPTCHA) is resumed when `run_id` is
+    None or equal to the interrupted one. `workers` > 1 runs that many processes on a shared
+    Redis frontier (`frontier`, default redis://127.0.0.1:6379/0) and merges their output.
+    """
     extra = dict(extra_settings or {})
-    run_id = run_id or new_run_id()
+    data_dir = Path(data_dir).resolve()
     try:
         check_date(date)
-        check_run_id(run_id)
-        config.load_market(market, base_url, extra.get("PHARMWATCH_MARKETS_DIR"))
+        cfg = config.load_market(market, base_url, extra.get("PHARMWATCH_MARKETS_DIR"))
+        resumable = (unfinished_run(Layout(data_dir), market, date, cfg.base_url)
+                     if workers == 1 else None)
+        if resumable and run_id in (None, resumable):
+            logger.info("resuming interrupted run %s of %s %s", resumable, market, date)
+            run_id = resumable
+        run_id = check_run_id(run_id or new_run_id())
+        env = child_env(cfg.login)
     except CrawlerError as exc:
         raise CrawlError(f"cannot start crawl of {market!r}: {exc}") from exc
-    data_dir = Path(data_dir).resolve()
+    if workers > 1:
+        from crawlers.frontier import run_workers
+
+        return run_workers(market, base_url, date, data_dir, run_id, timeout, extra, workers,
+                           frontier or DEFAULT_FRONTIER, env)
     cmd = _command(market, base_url, date, run_id, data_dir, extra)
     logger.info("crawl %s run %s: %s", market, run_id, " ".join(cmd[1:]))
-    code, tail = _run(cmd, timeout)
+    code, tail = _run(cmd, timeout, env)
     stats_path = Layout(data_dir).staging(market, date) / "stats.json"
     if code != 0:
         raise CrawlError(_failure(f"crawl of {market} exited with code {code}", tail))
+    _check_halt(data_dir, market, run_id)
     return _read_stats(stats_path, run_id, tail)
+
+
+def start_crawl(market: str, base_url: str, date: str, data_dir: Path, run_id: str,
+                extra_settings: dict | None = None) -> subprocess.Popen[str]:
+    """Start a crawl process without waiting (tests kill it; `run_crawl` resumes it)."""
+    cmd = _command(market, base_url, date, run_id, Path(data_dir).resolve(),
+                   dict(extra_settings or {}))
+    env = child_env(config.load_market(market, base_url,
+                                       (extra_settings or {}).get("PHARMWATCH_MARKETS_DIR")).login)
+    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=_env(env), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+
+def _check_halt(data_dir: Path, market: str, run_id: str) -> None:
+    path = state_dir(Layout(data_dir), market) / "last_run.json"
+    try:
+        last = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if last.get("run_id") == run_id and last.get("finish_reason") in HALT_REASONS:
+        raise HumanNeeded(f"crawl of {market} stopped ({last['finish_reason']}): "
+                          f"{last.get('message', '')}")
 
 
 def _command(market: str, base_url: str, date: str, run_id: str, data_dir: Path,
@@ -79,17 +122,18 @@ def _command(market: str, base_url: str, date: str, run_id: str, data_dir: Path,
     return cmd
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, **(extra or {})}
     env["SCRAPY_SETTINGS_MODULE"] = "crawlers.settings"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-def _run(cmd: list[str], timeout: float | None) -> tuple[int, list[str]]:
+def _run(cmd: list[str], timeout: float | None,
+         env: dict[str, str] | None = None) -> tuple[int, list[str]]:
     tail: deque[str] = deque(maxlen=_TAIL_LINES)
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=_env(), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=_env(env), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             text=True, encoding="utf-8", errors="replace")
     assert proc.stdout is not None

@@ -44,10 +44,14 @@ class RunInfo:
     crawl_date: str
     run_id: str
     layout: Layout
+    warc_name: str = ""    # RUN_ID.warc.gz, or RUN_ID.resume-N / RUN_ID.WORKER for later segments
+    part_suffix: str = ""  # ".WORKER" when several processes share one run
 
     @classmethod
     def from_spider(cls, spider: Any, settings: Any) -> "RunInfo":
-        return cls(spider.market_name, spider.crawl_date, spider.run_id, Layout(data_dir_from(settings)))
+        return cls(spider.market_name, spider.crawl_date, spider.run_id,
+                   Layout(data_dir_from(settings)), getattr(spider, "warc_name", ""),
+                   getattr(spider, "part_suffix", ""))
 
     @property
     def staging_dir(self) -> Path:
@@ -55,7 +59,8 @@ class RunInfo:
 
     @property
     def warc_path(self) -> Path:
-        return self.layout.evidence(self.market, self.crawl_date) / f"{self.run_id}.warc.gz"
+        name = self.warc_name or f"{self.run_id}.warc.gz"
+        return self.layout.evidence(self.market, self.crawl_date) / name
 
     @property
     def warc_relative(self) -> str:

@@ -22,6 +22,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
+# Scrapy hands each callback's output to CONCURRENT_ITEMS (default 100) asyncio worker tasks;
+# our pipeline is synchronous, so they only cost task churn (~20% of CPU in a profile, bench/).
+CONCURRENT_ITEMS = 4
+
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -45,9 +49,18 @@ EXTENSIONS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # Retries with backoff and Retry-After, and a failure history per request.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # Before HttpProxyMiddleware (750): the market proxy goes on every request, robots.txt too.
+    "crawlers.middlewares.MarketAccessMiddleware": 740,
     # Close to the downloader so that every raw response (retried 5xx, 3xx) is archived.
     "crawlers.evidence.WarcEvidenceMiddleware": 950,
 }
+# Interstitials (meta refresh) are recognised by the spider (crawlers/gate.py), not followed blindly.
+METAREFRESH_ENABLED = False
+PHARMWATCH_RETRY_BACKOFF = 0.5      # seconds, doubled per retry, +-20% jitter
+PHARMWATCH_RETRY_BACKOFF_MAX = 30.0
 ITEM_PIPELINES = {"crawlers.pipelines.StagingPipeline": 300}
 
 FEED_EXPORT_ENCODING = "utf-8"
@@ -57,3 +70,6 @@ LOGSTATS_INTERVAL = 30.0
 # Where output goes and where market YAMLs live (overridable with -s / env).
 PHARMWATCH_DATA = None
 PHARMWATCH_MARKETS_DIR = None
+PHARMWATCH_FRONTIER = None   # redis://127.0.0.1:6379/0 for a shared frontier (crawlers/frontier.py)
+PHARMWATCH_WORKER = None
+PHARMWATCH_FRONTIER_KEY = None  # per-run Redis key prefix (set by crawlers/frontier.py)

@@ -1,4 +1,7 @@
-"""The walking skeleton as one DAG: crawl every market -> extract -> load + flag -> report.
+"""Every market at once, on demand: crawl -> extract -> load + flag -> report (no schedule).
+
+The scheduled path is per market (pharmwatch_crawl.py -> pharmwatch_extract_load.py ->
+pharmwatch_weekly_report.py); this DAG is the walking skeleton, kept for one-off full runs.
 
 Orchestration only: each task calls one function of the stage packages, imported inside the
 task so parsing this file stays cheap. Crawls fan out per market with `.expand()`; the load
@@ -8,36 +11,25 @@ is a single task because DuckDB allows one writer per file.
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import dag, get_current_context, task
 
-DEFAULT_ARGS = {
-    "owner": "pharmwatch",
-    "retries": 2,
-    "retry_delay": pendulum.duration(minutes=2),
-    "retry_exponential_backoff": True,
-}
+from pharmwatch.ops.dagspec import WAREHOUSE_POOL, default_args, sandbox_params, task_params
 
 
 def _params() -> dict:
-    ctx = get_current_context()
-    return {**ctx["params"], "date": ctx["ds"]}
+    return task_params(get_current_context())
 
 
 @dag(
     dag_id="pharmwatch_pipeline",
-    schedule="@daily",
+    schedule=None,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    default_args=default_args(),
     tags=["pharmwatch", "pipeline"],
-    params={
-        "data_dir": Param(None, type=["null", "string"], description="data directory (default $PHARMWATCH_DATA)"),
-        "base_url": Param(None, type=["null", "string"], description="crawl this server; null starts a sandbox"),
-        "sandbox_listings": Param(600, type="integer", minimum=100, maximum=100_000),
-        "sandbox_seed": Param(7, type="integer"),
-        "sandbox_day": Param(0, type="integer", minimum=0),
-    },
+    is_paused_upon_creation=False,
+    params=sandbox_params(),
     doc_md=__doc__,
 )
 def pharmwatch_pipeline():
@@ -61,13 +53,13 @@ def pharmwatch_pipeline():
         extract_market(market, **_params())
         return market
 
-    @task
+    @task(pool=WAREHOUSE_POOL)
     def load(crawled: list[str]) -> dict:
         from pharmwatch.pipeline import load_markets
 
         return load_markets(list(crawled), **_params())
 
-    @task
+    @task(pool=WAREHOUSE_POOL)
     def report(_loaded: dict) -> str:
         from pharmwatch.pipeline import report_for
 

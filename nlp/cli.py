@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -58,6 +59,31 @@ def extract_command(args: argparse.Namespace) -> int:
     if bad:
         sys.stderr.write(f"pharmwatch extract: {bad} bad input line(s) skipped\n")
     return 1 if bad else 0
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
+    """Print per-field P/R/F1 on every gold set, plus the drug class confusion."""
+    from nlp.evaluate import evaluate_all
+
+    sandbox = None if args.no_sandbox else (args.seed, args.listings)
+    evaluate_all(Path(args.data_dir), Extractor(model_path=args.model), sandbox=sandbox,
+                 agora_limit=args.agora_limit)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """`pharmwatch evaluate` (wired through pharmwatch.cli.EXTRA_COMMANDS)."""
+    from nlp.evaluate import DEFAULT_DATA_DIR
+
+    p = sub.add_parser("evaluate", help="score extraction against the gold files and a sandbox world")
+    p.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR),
+                   help="folder with pages_dev_gold.jsonl, agora2014_dev.csv, dream2017_cocaine.csv")
+    p.add_argument("--seed", type=int, default=7, help="sandbox world seed")
+    p.add_argument("--listings", type=int, default=300, help="sandbox world size")
+    p.add_argument("--no-sandbox", action="store_true", help="skip the sandbox world")
+    p.add_argument("--agora-limit", type=int, default=None, help="first N Agora rows only")
+    p.add_argument("--model", default=None, help="saved pipeline directory (nlp.to_disk)")
+    p.set_defaults(handler=evaluate_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,16 +11,20 @@ SHIP_FROM = re.compile(
     r"\b(ships?\s+from|shipping\s+from|shipped\s+from|sent\s+from|dispatch(?:ed)?\s+from|"
     r"origin\s+country|country\s+of\s+origin|origin|versand\s+(?:aus|von)|versendet\s+aus|"
     r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|du)|envoy[ée]\s+de|"
-    r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen)\b", _F)
+    r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
+    r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|"
+    r"verzonden\s+(?:uit|vanuit)|verzending\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
+    r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны)(?!\w)", _F)
 SHIP_TO = re.compile(
-    r"\b(ships?\s+to|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
+    r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
     r"lieferung\s+nach|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
-    r"env[ií]os?\s+a|enviamos\s+a|destino)\b", _F)
+    r"env[ií]os?\s+a|enviamos\s+a|destino|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
+    r"доставка\s+(?:в|по)|отправка\s+в|доставляем\s+(?:в|по))(?!\w)", _F)
 PRICE = re.compile(
-    r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|kosten|cost)\b", _F)
+    r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость)(?!\w)", _F)
 SELLER = re.compile(
     r"\b(vendor|seller|sold\s+by|verk[äa]ufer|h[äa]ndler|vendeur|vendu\s+par|vendedor|"
-    r"vendido\s+por)\b", _F)
+    r"vendido\s+por|verkoper|продавец)(?!\w)", _F)
 CONTACT = re.compile(
     r"\b(telegram|wickr(?:\s*me)?|whatsapp|signal|threema|session|contact(?:\s+me)?|kontakt)\b", _F)
 # A following label ("Payment :") ends a value that shares its line with it.

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -14,7 +17,8 @@ from spacy.util import filter_spans
 
 from nlp import lexicon
 from nlp.exceptions import LexiconError
-from nlp.extensions import register_extensions
+from nlp.extensions import register_extensions, text_of
+from nlp.places import fold
 
 _SIMPLE = re.compile(r"^[a-z]+( [a-z]+)*$")
 _WINDOW = 60  # characters either side searched for an ambiguous alias's context
@@ -29,9 +33,11 @@ class DrugMatcher:
 
     def __init__(self, nlp: Language, name: str, use_package_lexicon: bool,
                  min_variant_length: int, substances_path: str, aliases_path: str,
-                 stoplist_path: str) -> None:
+                 stoplist_path: str, fuzzy: bool = True, fuzzy_min_length: int = 6) -> None:
         register_extensions()
         self.nlp, self.name = nlp, name
+        self.fuzzy: FuzzyIndex | None = None
+        self.use_fuzzy, self.fuzzy_min_length = fuzzy, fuzzy_min_length
         self.use_package_lexicon = use_package_lexicon
         self.min_variant_length = min_variant_length
         self.paths = {"substances": substances_path, "aliases": aliases_path,
@@ -40,6 +46,7 @@ class DrugMatcher:
         self.aliases: dict[str, lexicon.Alias] = {}
         self.variants: dict[str, str] = {}
         self.matcher: PhraseMatcher | None = None
+        self.stop: frozenset[str] = frozenset()
 
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None) -> None:
@@ -48,6 +55,7 @@ class DrugMatcher:
         subs = lexicon.load_substances(p["substances"] or lexicon.SUBSTANCES_CSV)
         aliases = lexicon.load_aliases(p["aliases"] or lexicon.ALIASES_CSV, subs)
         stop = lexicon.load_stoplist(p["stoplist"] or lexicon.STOPLIST_TXT)
+        self.stop = stop
         variants: dict[str, str] = {}
         if self.use_package_lexicon:
             variants = {v: c for v, c in
@@ -65,15 +73,29 @@ class DrugMatcher:
         patterns = [Doc(self.nlp.vocab, words=t.split()) if _SIMPLE.match(t)
                     else self.nlp.make_doc(t) for t in sorted(terms)]
         self.matcher.add("DRUG", patterns)
+        # Fuzzy only against the curated names: the package's 100k+ variants include too many
+        # near-words ("lotion", "tablet") to be safe targets for a one-letter slip.
+        curated = [t for t in set(subs) | set(aliases)
+                   if " " not in t and t.isalpha() and len(t) >= self.fuzzy_min_length]
+        self.fuzzy = FuzzyIndex(curated, self.stop) if self.use_fuzzy else None
 
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
         spans = [Span(doc, s, e, label="DRUG") for _, s, e in self.matcher(doc)]
+        fuzzy_terms: dict[int, str] = {}
+        if self.fuzzy is not None:
+            covered = {i for sp in spans for i in range(sp.start, sp.end)}
+            for tok in doc:
+                if tok.i not in covered and len(tok) >= self.fuzzy_min_length and tok.is_alpha:
+                    term = self.fuzzy.lookup(tok.lower_)
+                    if term is not None:
+                        fuzzy_terms[tok.i] = term
+                        spans.append(Span(doc, tok.i, tok.i + 1, label="DRUG"))
         found: list[Span] = []
         drugs: dict[str, dict[str, Any]] = {}
         for span in filter_spans(spans):
-            inn = self.resolve(span)
+            inn = self.resolve(span, fuzzy_terms.get(span.start) if len(span) == 1 else None)
             if inn is None:
                 continue
             found.append(span)
@@ -82,9 +104,10 @@ class DrugMatcher:
         doc._.drugs = list(drugs.values())
         return doc
 
-    def resolve(self, span: Span) -> str | None:
-        """INN for a matched span, or None when an ambiguous alias lacks its context."""
-        key = _key(span.text)
+    def resolve(self, span: Span, term: str | None = None) -> str | None:
+        """INN for a matched span (or its fuzzy-matched lexicon `term`), or None when an
+        ambiguous alias lacks its context."""
+        key = term or _key(span.text)
         alias = self.aliases.get(key)
         if alias is not None:
             if alias.context is not None and not self._has_context(span, alias.context):
@@ -102,7 +125,7 @@ class DrugMatcher:
 
     @staticmethod
     def _has_context(span: Span, context: re.Pattern[str]) -> bool:
-        text = span.doc.text
+        text = text_of(span.doc)
         around = (text[max(0, span.start_char - _WINDOW):span.start_char] + " \u2022 "
                   + text[span.end_char:span.end_char + _WINDOW])
         return context.search(around) is not None
@@ -124,7 +147,8 @@ class DrugMatcher:
                 for k, s in self.substances.items()}
         aliases = {k: [a.inn, a.context.pattern if a.context else None]
                    for k, a in self.aliases.items()}
-        data = {"substances": subs, "aliases": aliases, "variants": self.variants}
+        data = {"substances": subs, "aliases": aliases, "variants": self.variants,
+                "stop": sorted(self.stop)}
         (path / "lexicon.json").write_text(json.dumps(data), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "DrugMatcher":
@@ -136,17 +160,41 @@ class DrugMatcher:
                 for k, (c, un, us, rx) in data["substances"].items()}
         aliases = {k: lexicon.Alias(k, inn, re.compile(ctx, re.IGNORECASE) if ctx else None)
                    for k, (inn, ctx) in data["aliases"].items()}
+        self.stop = frozenset(data.get("stop", []))
         self._set_data(subs, aliases, data["variants"])
         return self
+
+
+class FuzzyIndex:
+    """Misspelt drug names -> lexicon term: accents folded, then at most one edit (two for
+    names of 9+ letters), same first letter, never a word on the stoplist. Cached per word."""
+
+    def __init__(self, terms: list[str], stop: frozenset[str]) -> None:
+        self.terms = sorted(set(terms))
+        self.exact = set(self.terms)
+        self.stop = stop
+        self.lookup = lru_cache(maxsize=200_000)(self._lookup)
+
+    def _lookup(self, word: str) -> str | None:
+        if word in self.stop:
+            return None
+        folded = fold(word)
+        if folded in self.exact:
+            return folded
+        limit = 1 if len(folded) < 9 else 2
+        pool = [t for t in self.terms if t[0] == folded[0] and abs(len(t) - len(folded)) <= limit]
+        best = process.extractOne(folded, pool, scorer=Levenshtein.distance, score_cutoff=limit)
+        return best[0] if best else None
 
 
 @Language.factory(
     "pharmwatch_drugs",
     default_config={"use_package_lexicon": True, "min_variant_length": 5,
-                    "substances_path": "", "aliases_path": "", "stoplist_path": ""},
+                    "substances_path": "", "aliases_path": "", "stoplist_path": "",
+                    "fuzzy": True, "fuzzy_min_length": 6},
 )
 def make_drug_matcher(nlp: Language, name: str, use_package_lexicon: bool,
                       min_variant_length: int, substances_path: str, aliases_path: str,
-                      stoplist_path: str) -> DrugMatcher:
+                      stoplist_path: str, fuzzy: bool, fuzzy_min_length: int) -> DrugMatcher:
     return DrugMatcher(nlp, name, use_package_lexicon, min_variant_length, substances_path,
-                       aliases_path, stoplist_path)
+                       aliases_path, stoplist_path, fuzzy, fuzzy_min_length)

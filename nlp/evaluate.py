@@ -11,7 +11,8 @@ from typing import Any
 from nlp.exceptions import NlpError
 
 FIELDS = ("drugs", "seller", "ship_from", "ship_to", "price", "currency", "is_drug_listing")
-DEFAULT_DATA_DIR = Path("/work/shared/data")
+# ../shared/data relative to the repository: where the project keeps its gold files.
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 PRICE_TOLERANCE = 0.01  # relative: displayed prices are rounded differently across tabs
 
 
@@ -92,7 +93,7 @@ def pages_gold(data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any
 
 def agora_gold(data_dir: Path, limit: int | None = None,
                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Agora rows as text records; truth has ship_from and is_drug_listing only."""
+    """Agora rows as text records (`Ships from/to` lines + product); truth as in the CSV."""
     records, truth = [], []
     with (data_dir / "agora2014_dev.csv").open(newline="", encoding="utf-8") as fh:
         for n, row in enumerate(csv.DictReader(fh)):
@@ -100,30 +101,167 @@ def agora_gold(data_dir: Path, limit: int | None = None,
                 break
             rid = f"agora:{row['listing_id']}:{n}"
             text = f"Ships from: {row['ship_from']}\nShips to: {row['ship_to']}\n{row['product']}"
-            records.append({"id": rid, "text": text})
+            records.append({"id": rid, "text": text, "date": row["date"]})
             truth.append({"id": rid, "ship_from": row["gold_ship_from"] or None,
-                          "is_drug_listing": row["gold_is_drug"] == "True"})
+                          "is_drug_listing": row["gold_is_drug"] == "True",
+                          "gold_class": row["gold_class"] or None, "vendor": row["vendor"]})
     return records, truth
 
 
-def evaluate_gold(data_dir: Path = DEFAULT_DATA_DIR, extractor: Any = None,
-                  agora_limit: int | None = None) -> dict[str, dict[str, Any]]:
-    """Scores on the pages gold and the Agora dev CSV; prints them as tables."""
+def dream_gold(data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Dream cocaine rows as text records: the title and the market's `ships_from_to` line."""
+    records, truth = [], []
+    with (data_dir / "dream2017_cocaine.csv").open(newline="", encoding="utf-8") as fh:
+        for n, row in enumerate(csv.DictReader(fh)):
+            rid = f"dream:{n}"
+            text = f"{row['product_title']}\nShips from: {row['ships_from_to']}"
+            records.append({"id": rid, "text": text, "date": "2017-07-01"})
+            truth.append({"id": rid, "ship_from": row["ships_from"] or None, "drugs": ["cocaine"],
+                          "seller": row["vendor_name"], "is_drug_listing": True})
+    return records, truth
+
+
+def sandbox_gold(seed: int, listings: int, day: int = 0,
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Sandbox listing pages as html-only records (no crawler hints) and World truth."""
+    from sandbox.site import Site
+    from sandbox.world import World
+
+    world = World(seed, listings, day)
+    site = Site(world)
+    records, truth = [], []
+    for t in world.truth():
+        if t["fault"]:
+            continue
+        page = site.handle(t["url_path"])
+        records.append({"id": t["id"], "html": page.body.decode("utf-8")})
+        truth.append(t)
+    return records, truth
+
+
+GOLD_CLASSES = ("opioid", "benzodiazepine", "stimulant", "cannabis", "entactogen",
+                "psychedelic", "dissociative", "steroid")
+# Our classes onto Agora's subcategory classes (only where the two schemes differ).
+CLASS_MAP = {"pde5_inhibitor": "prescription", "gabapentinoid": "prescription",
+             "muscle_relaxant": "prescription", "sedative": "prescription"}
+
+
+def accuracy(preds: list[dict[str, Any]], truth: list[dict[str, Any]], field: str,
+             where: Any = None) -> dict[str, float | int]:
+    """Exact-match share of `field` over the gold records (optionally those `where` holds)."""
+    by_id = {p["id"]: p for p in preds}
+    rows = [t for t in truth if where is None or where(t)]
+    hits = sum(1 for t in rows if (by_id.get(t["id"]) or {}).get(field) == t.get(field))
+    return {"accuracy": hits / len(rows) if rows else 0.0, "n": len(rows), "hits": hits}
+
+
+def class_confusion(preds: list[dict[str, Any]], truth: list[dict[str, Any]],
+                    ) -> tuple[dict[tuple[str, str], int], float, int]:
+    """((gold, predicted) -> count, agreement, n) on rows whose gold class is one of eight."""
+    by_id = {p["id"]: p for p in preds}
+    confusion: dict[tuple[str, str], int] = {}
+    hits = n = 0
+    for t in truth:
+        if t.get("gold_class") not in GOLD_CLASSES:
+            continue
+        pc = (by_id.get(t["id"]) or {}).get("drug_class")
+        pc = CLASS_MAP.get(pc, pc) or "-"
+        confusion[(t["gold_class"], pc)] = confusion.get((t["gold_class"], pc), 0) + 1
+        hits, n = hits + (pc == t["gold_class"]), n + 1
+    return confusion, (hits / n if n else 0.0), n
+
+
+def format_confusion(confusion: dict[tuple[str, str], int]) -> str:
+    cols = sorted({p for _, p in confusion})
+    lines = [f"{'gold/predicted':<16}" + "".join(f"{c[:8]:>9}" for c in cols)]
+    for g in GOLD_CLASSES:
+        lines.append(f"{g:<16}" + "".join(f"{confusion.get((g, c), 0):>9}" for c in cols))
+    return "\n".join(lines)
+
+
+def _fp_rate(preds: list[dict[str, Any]], truth: list[dict[str, Any]]) -> float:
+    by_id = {p["id"]: p for p in preds}
+    neg = [t for t in truth if not t["is_drug_listing"]]
+    fp = sum(1 for t in neg if (by_id.get(t["id"]) or {}).get("is_drug_listing"))
+    return fp / len(neg) if neg else 0.0
+
+
+def evaluate_pages(extractor: Any, data_dir: Path) -> dict[str, Any]:
+    recs, truth = pages_gold(data_dir)
+    preds = list(extractor.extract_many(recs))
+    out = score(preds, truth, FIELDS + ("title",))
+    out["ship_from_accuracy"] = accuracy(preds, truth, "ship_from")
+    out["seller_exact"] = accuracy(preds, truth, "seller")
+    return out
+
+
+def evaluate_agora(extractor: Any, data_dir: Path, limit: int | None = None) -> dict[str, Any]:
+    recs, truth = agora_gold(data_dir, limit)
+    preds = list(extractor.extract_many(recs))
+    out = score(preds, truth, fields=("ship_from", "is_drug_listing"))
+    out["ship_from_accuracy"] = accuracy(preds, truth, "ship_from", lambda t: t["ship_from"])
+    out["nondrug_fp_rate"] = _fp_rate(preds, truth)
+    confusion, agreement, n = class_confusion(preds, truth)
+    out["class_agreement"] = {"accuracy": agreement, "n": n}
+    out["confusion"] = confusion
+    return out
+
+
+def evaluate_dream(extractor: Any, data_dir: Path) -> dict[str, Any]:
+    recs, truth = dream_gold(data_dir)
+    preds = list(extractor.extract_many(recs))
+    out = score(preds, truth, fields=("drugs", "ship_from", "is_drug_listing"))
+    out["ship_from_accuracy"] = accuracy(preds, truth, "ship_from")
+    out["cocaine_found"] = {"accuracy": sum(
+        1 for p in preds if "cocaine" in {d["inn"] for d in p["drugs"]}) / len(preds),
+        "n": len(preds)}
+    return out
+
+
+def evaluate_sandbox(extractor: Any, seed: int, listings: int, day: int = 0) -> dict[str, Any]:
+    recs, truth = sandbox_gold(seed, listings, day)
+    preds = list(extractor.extract_many(recs))
+    out = score(preds, truth, FIELDS + ("title", "language"))
+    out["ship_from_accuracy"] = accuracy(preds, truth, "ship_from")
+    out["seller_exact"] = accuracy(preds, truth, "seller")
+    return out
+
+
+def print_results(name: str, result: dict[str, Any]) -> None:
+    print(f"== {name}")
+    print(format_scores({k: v for k, v in result.items() if k in ("n", "missing") or
+                         (isinstance(v, dict) and "f1" in v)}))
+    for key, value in result.items():
+        if isinstance(value, dict) and "accuracy" in value:
+            print(f"{key:<22}{value['accuracy']:>7.3f}  (n={value['n']})")
+        elif isinstance(value, float):
+            print(f"{key:<22}{value:>7.3f}")
+    if "confusion" in result:
+        print("drug class confusion (rows with one of the eight gold classes):")
+        print(format_confusion(result["confusion"]))
+
+
+def evaluate_all(data_dir: Path = DEFAULT_DATA_DIR, extractor: Any = None,
+                 sandbox: tuple[int, int] | None = (7, 300), agora_limit: int | None = None,
+                 ) -> dict[str, dict[str, Any]]:
+    """Every gold set available; prints each as tables and returns the numbers."""
     from nlp.extract import Extractor  # heavy: only when evaluating
 
     if not (data_dir / "pages_dev_gold.jsonl").is_file():
-        raise NlpError(f"no gold data in {data_dir}")
+        raise NlpError(f"no gold data in {data_dir} (pages_dev_gold.jsonl missing)")
     extractor = extractor or Extractor()
-    results: dict[str, dict[str, Any]] = {}
-    recs, truth = pages_gold(data_dir)
-    results["pages"] = score(extractor.extract_many(recs), truth)
-    recs, truth = agora_gold(data_dir, agora_limit)
-    results["agora"] = score(extractor.extract_many(recs), truth,
-                             fields=("ship_from", "is_drug_listing"))
-    for name, s in results.items():
-        print(f"== {name}\n{format_scores(s)}")
+    results = {"pages_dev_gold": evaluate_pages(extractor, data_dir),
+               "agora2014_dev": evaluate_agora(extractor, data_dir, agora_limit),
+               "dream2017_cocaine": evaluate_dream(extractor, data_dir)}
+    if sandbox is not None:
+        results["sandbox"] = evaluate_sandbox(extractor, *sandbox)
+    for name, result in results.items():
+        print_results(name, result)
     return results
 
 
+evaluate_gold = evaluate_all  # the walking skeleton's name
+
+
 if __name__ == "__main__":
-    evaluate_gold()
+    evaluate_all()

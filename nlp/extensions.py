@@ -9,6 +9,11 @@ _DOC_ATTRS: dict[str, object] = {
     "title_end": 0,           # chars at the start of doc.text that are the listing title
     "drugs": None, "seller": None, "ship_from": None, "ship_to": None,
     "price": None, "currency": None, "language": None, "is_drug_listing": None,
+    "page": None,             # page-structure evidence from the HTML (profile-link handles)
+    "listing_date": None,     # YYYY-MM-DD of the listing, for dated exchange rates
+    "drug_class": None, "class_source": None, "ship_to_exclusions": None,
+    "strength": None, "quantity": None, "unit_price": None, "price_usd": None,
+    "contacts": None, "pgp_fingerprints": None, "crypto_addresses": None,
 }
 
 
@@ -28,3 +33,11 @@ def hint(doc: "Doc", key: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return str(value)
+
+
+def text_of(doc: "Doc") -> str:
+    """doc.text, computed once: spaCy rebuilds it from the tokens on every access."""
+    cached = doc.user_data.get("pharmwatch_text")
+    if cached is None:
+        cached = doc.user_data["pharmwatch_text"] = doc.text
+    return cached

@@ -1,4 +1,8 @@
-"""`Extractor`: input record (text/html + crawler hints) -> the `pharmwatch extract` record."""
+"""`Extractor`: input record (text/html + crawler hints) -> the `pharmwatch extract` record.
+
+A record that cannot be extracted (no id, no text, binary garbage...) still gets an output
+record, with an `error` field and empty entities: a batch never stops on one bad record.
+"""
 
 from __future__ import annotations
 
@@ -9,33 +13,48 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.version import NLP_VERSION
 from nlp.exceptions import InputRecordError
-from nlp.html import html_title, html_to_text
+from nlp.html import parse_page
 from nlp.pipeline import load_pipeline
+from nlp.version import NLP_VERSION
 
 MAX_CHARS = 100_000  # longer pages are cut: listings never need more, spaCy memory does
+MAX_HTML = 5_000_000  # markup beyond this is cut before parsing
+_CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)] + [0x7F, 0xFFFD], " ")
 
 
-def _text_and_title(record: dict[str, Any]) -> tuple[str, str | None]:
+def _clean(text: str) -> str:
+    """Control characters and decode-error marks become spaces (binary garbage, bad UTF-8)."""
+    return text.translate(_CONTROL)
+
+
+def _check(record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise InputRecordError(f"record must be a JSON object, got {type(record).__name__}")
     if not isinstance(record.get("id"), str) or not record["id"]:
         raise InputRecordError("record has no string 'id'")
-    fields = record.get("fields") or {}
-    if not isinstance(fields, dict):
+    if not isinstance(record.get("fields") or {}, dict):
         raise InputRecordError(f"record {record['id']}: 'fields' must be an object")
-    text, html = record.get("text"), record.get("html")
-    if text is not None and not isinstance(text, str):
-        raise InputRecordError(f"record {record['id']}: 'text' must be a string")
+    for key in ("text", "html"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise InputRecordError(f"record {record['id']}: '{key}' must be a string")
+    return record
+
+
+def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str]]:
+    """(text, title, profile-link handles) of a checked record."""
+    fields = record.get("fields") or {}
+    text, html = _clean(record.get("text") or ""), record.get("html")
     title = fields.get("title") if isinstance(fields.get("title"), str) else None
-    if html:
-        body = html_to_text(html)
-        title = title or html_title(html)
-        text = f"{text}\n{body}" if text else body
-    if not text and not title:
+    handles: list[str] = []
+    if html and html.strip():
+        page = parse_page(_clean(html[:MAX_HTML]))
+        title, handles = title or page.title, page.profile_handles
+        text = f"{text}\n{page.text}" if text.strip() else page.text
+    title = " ".join(_clean(title).split()) if title else None
+    if not text.strip() and not title:
         raise InputRecordError(f"record {record['id']}: needs 'text' or 'html'")
-    return (text or "")[:MAX_CHARS], title
+    return text[:MAX_CHARS], title or None, handles
 
 
 class Extractor:
@@ -45,38 +64,75 @@ class Extractor:
         self.nlp = nlp if nlp is not None else load_pipeline(model_path)
 
     def _doc(self, record: dict[str, Any]) -> Doc:
-        text, title = _text_and_title(record)
-        title = " ".join(title.split()) if title else None
+        text, title, handles = _inputs(_check(record))
         # The title goes first so title drugs are known; offsets refer to this text.
         full = text if not title or text.startswith(title) else f"{title}\n{text}"
         doc = self.nlp.make_doc(full)
         doc._.hints = record.get("fields") or {}
         doc._.title_end = len(title) if title else 0
+        doc._.page = {"profile_handles": handles}
+        doc._.listing_date = record.get("date") or (record.get("fields") or {}).get("date")
         return doc
 
     def extract(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The output record; raises InputRecordError for a record that cannot be read."""
         return self._record(record, self.nlp(self._doc(record)))
 
-    def extract_many(self, records: Iterable[dict[str, Any]],
-                     batch_size: int = 64) -> Iterator[dict[str, Any]]:
-        """Records in input order; a bad record raises InputRecordError naming its id."""
+    def extract_many(self, records: Iterable[Any], batch_size: int = 64) -> Iterator[dict[str, Any]]:
+        """One output per input, in order; unreadable records give an `error` record."""
         batch: list[tuple[dict[str, Any], Doc]] = []
-        for record in records:
-            batch.append((record, self._doc(record)))
+        for n, record in enumerate(records):
+            try:
+                batch.append((record, self._doc(record)))
+            except InputRecordError as exc:
+                yield from self._run(batch)
+                batch = []
+                yield error_record(record, n, str(exc))
+                continue
             if len(batch) >= batch_size:
                 yield from self._run(batch)
                 batch = []
         yield from self._run(batch)
 
     def _run(self, batch: list[tuple[dict[str, Any], Doc]]) -> Iterator[dict[str, Any]]:
-        docs = self.nlp.pipe([d for _, d in batch])
-        for (record, _), doc in zip(batch, docs):
-            yield self._record(record, doc)
+        try:
+            done = [self._record(r, d) for (r, _), d in
+                    zip(batch, self.nlp.pipe([d for _, d in batch]))]
+        except Exception:  # noqa: BLE001 - one bad record must not sink its batch
+            done = [self._one(record, doc, n) for n, (record, doc) in enumerate(batch)]
+        yield from done
+
+    def _one(self, record: dict[str, Any], doc: Doc, n: int) -> dict[str, Any]:
+        try:
+            return self._record(record, self.nlp(doc))
+        except Exception as exc:  # noqa: BLE001 - reported in the record, batch goes on
+            return error_record(record, n, f"extraction failed: {type(exc).__name__}: {exc}")
 
     @staticmethod
     def _record(record: dict[str, Any], doc: Doc) -> dict[str, Any]:
+        title_end = doc._.title_end or 0
         return {"id": record["id"], "url": record.get("url"), "drugs": doc._.drugs or [],
                 "seller": doc._.seller, "ship_from": doc._.ship_from,
                 "ship_to": doc._.ship_to or [], "price": doc._.price,
                 "currency": doc._.currency, "is_drug_listing": bool(doc._.is_drug_listing),
-                "language": doc._.language, "nlp_version": NLP_VERSION}
+                "language": doc._.language, "nlp_version": NLP_VERSION,
+                "title": doc.text[:title_end] if title_end else None,
+                "drug_class": doc._.drug_class,
+                "ship_to_exclusions": doc._.ship_to_exclusions or [],
+                "strength": doc._.strength, "quantity": doc._.quantity,
+                "unit_price": doc._.unit_price, "price_usd": doc._.price_usd,
+                "contacts": doc._.contacts or [], "pgp_fingerprints": doc._.pgp_fingerprints or [],
+                "crypto_addresses": doc._.crypto_addresses or [], "error": None}
+
+
+def error_record(record: Any, position: int, reason: str) -> dict[str, Any]:
+    """The output for an unreadable record: its id (or its position) and the reason."""
+    rid = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) \
+        and record.get("id") else f"#{position}"
+    url = record.get("url") if isinstance(record, dict) else None
+    return {"id": rid, "url": url, "drugs": [], "seller": None, "ship_from": None, "ship_to": [],
+            "price": None, "currency": None, "is_drug_listing": False, "language": None,
+            "nlp_version": NLP_VERSION, "title": None, "drug_class": None,
+            "ship_to_exclusions": [], "strength": None, "quantity": None, "unit_price": None,
+            "price_usd": None, "contacts": [], "pgp_fingerprints": [], "crypto_addresses": [],
+            "error": reason}

@@ -10,8 +10,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from nlp import cues
-from nlp.extensions import hint, register_extensions
-from nlp.places import country_names, parse_places
+from nlp.extensions import hint, register_extensions, text_of
+from nlp.places import country_names, exclusions, parse_places
 
 # ---------------------------------------------------------------- places
 
@@ -34,9 +34,13 @@ class PlaceTagger:
             doc._.ship_from = found[0] if found else None
         to_places: list[str] = []
         if from_hint is None:
-            doc._.ship_from, to_places = _origin(doc.text)
-        doc._.ship_to = (parse_places(to_hint) if to_hint is not None
-                         else _first_places(cues.SHIP_TO, doc.text) or to_places)
+            doc._.ship_from, to_places = _origin(text_of(doc))
+        if to_hint is not None:
+            doc._.ship_to, doc._.ship_to_exclusions = parse_places(to_hint), exclusions(to_hint)
+        else:
+            found, excluded = _destinations(text_of(doc))
+            doc._.ship_to = found or to_places
+            doc._.ship_to_exclusions = excluded
         return doc
 
 
@@ -53,12 +57,19 @@ def _origin(text: str) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def _first_places(cue: re.Pattern[str], text: str) -> list[str] | None:
-    for _, value in cues.values_after(cue, text):
-        found = parse_places(value)
-        if found:
-            return found
-    return None
+# "ships worldwide from India": the origin part of a destination value is not a destination.
+_FROM_SPLIT = re.compile(r"\s(?:from|aus|depuis|desde|vanuit|uit|из)\s", re.IGNORECASE)
+
+
+def _destinations(text: str) -> tuple[list[str], list[str]]:
+    """(destinations of the first destination cue naming a place, places any cue excludes)."""
+    found: list[str] = []
+    excluded: list[str] = []
+    for _, value in cues.values_after(cues.SHIP_TO, text):
+        value = _FROM_SPLIT.split(value, maxsplit=1)[0]
+        found = found or parse_places(value)
+        excluded += [c for c in exclusions(value) if c not in excluded]
+    return found, excluded
 
 
 @Language.factory("pharmwatch_places", default_config={})
@@ -68,49 +79,76 @@ def make_place_tagger(nlp: Language, name: str) -> PlaceTagger:
 
 # ---------------------------------------------------------------- seller
 
-_HANDLE = r"@?(?P<h>[A-Za-z0-9][\w.\-]{1,39})"
+_H = r"@?(?P<h>[A-Za-z0-9][\w.\-]{1,39})"
 _NOT_HANDLE = frozenset(
     "add level since info information profile rating ratings contact me us the is a an "
     "and or of on for to in at by with trust trusted verified page shop store feedback "
-    "none n/a name seller vendor here now via only please message".split())
-_SELLER_CUE = re.compile(cues.SELLER.pattern + r"\s*[:\-]?\s*" + _HANDLE, re.IGNORECASE)
-_CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"\s*(?:me|us)?\s*(?:on|at|:|-)?\s*" + _HANDLE,
+    "none n/a na no yes name seller vendor here now via only please message block list "
+    "positive negative neutral payment status statistics stats".split())
+# Strongest first: an explicit "sold by", a "Name (97%)" rating line, a "Vendor: X" label.
+_SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vendu\s+par|verkauft\s+von|"
+                      r"vendido\s+por|verkocht\s+door|aangeboden\s+door|продавец|продает)"
+                      r"[ \t]*[:\-]?[ \t]*" + _H, re.IGNORECASE)
+_RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\((?:\d{1,3}(?:\.\d+)?%|"
+                     r"\d{1,6})\)")
+_LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:[ \t]*\n?[ \t]*" + _H
+                    + r"(?![ \t]*:)", re.IGNORECASE)
+_CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*" + _H,
                           re.IGNORECASE)
-_RATING_CUE = re.compile(r"(?m)^(?P<h>[A-Za-z0-9][\w.\-]{1,39}) \(\d{1,3}(?:\.\d+)?%\)")
 # Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
-_MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report)[ \t]*\Z",
-                          re.IGNORECASE)
-_AT_HANDLE = re.compile(r"(?<![\w.@])@(?P<h>[A-Za-z0-9_]{3,32})\b")
+_MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report|"
+                          r"verified|trusted)[ \t]*\Z", re.IGNORECASE)
+_AT_HANDLE = re.compile(r"(?<![\w.@/])@(?P<h>[A-Za-z0-9_]{3,32})\b")
+# The visitor's own name shown by the market is never the seller.
+_SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+als|connect[ée]\s+en\s+tant\s+que)"
+                   r"[ \t]*:?[ \t]*\n?[ \t]*" + _H, re.IGNORECASE)
+
+
+def _ok(handle: str) -> bool:
+    return len(handle) > 1 and handle.lower() not in _NOT_HANDLE and not handle.isdigit()
 
 
 class SellerTagger:
-    """SELLER span and doc._.seller: hint, else vendor cue, else contact/handle cue."""
+    """SELLER span and doc._.seller: hint, else the best-ranked cue in text or page links."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         from_hint = hint(doc, "seller")
+        doc.spans["sellers"] = []
         if from_hint is not None:
             doc._.seller = " ".join(from_hint.split())
-            doc.spans["sellers"] = []
             return doc
-        doc._.seller, span = None, None
-        for pattern in (_SELLER_CUE, _RATING_CUE, _CONTACT_CUE, _AT_HANDLE):
-            for m in pattern.finditer(doc.text):
-                if _MENU_BEFORE.search(doc.text[max(0, m.start() - 20):m.start()]):
+        found = self._find(doc)
+        doc._.seller = found[0] if found else None
+        if found and found[1] is not None:
+            span = doc.char_span(found[1], found[1] + len(found[0]), label="SELLER",
+                                 alignment_mode="expand")
+            doc.spans["sellers"] = [span] if span is not None else []
+        return doc
+
+    @staticmethod
+    def _find(doc: Doc) -> tuple[str, int | None] | None:
+        text = text_of(doc)
+        me = {m.group("h").lower() for m in _SELF.finditer(text)}
+        for pattern in (_SOLD_BY, _RATING, _LABEL):
+            for m in pattern.finditer(text):
+                if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
                     continue
                 handle = m.group("h").rstrip(".-")
-                if handle.lower() not in _NOT_HANDLE and len(handle) > 1:
-                    doc._.seller = handle
-                    end = m.start("h") + len(handle)
-                    span = doc.char_span(m.start("h"), end, label="SELLER",
-                                         alignment_mode="expand")
-                    break
-            if doc._.seller:
-                break
-        doc.spans["sellers"] = [span] if span is not None else []
-        return doc
+                if _ok(handle) and handle.lower() not in me:
+                    return handle, m.start("h")
+        for handle in (doc._.page or {}).get("profile_handles", []):
+            if _ok(handle) and handle.lower() not in me:
+                at = text.find(handle)
+                return handle, at if at >= 0 else None
+        for pattern in (_CONTACT_CUE, _AT_HANDLE):
+            for m in pattern.finditer(text):
+                handle = m.group("h").rstrip(".-")
+                if _ok(handle) and handle.lower() not in me and "@" not in text[m.end():m.end() + 1]:
+                    return handle, m.start("h")
+        return None
 
 
 @Language.factory("pharmwatch_seller", default_config={})
@@ -123,43 +161,53 @@ def make_seller_tagger(nlp: Language, name: str) -> SellerTagger:
 _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "usd": "USD",
             "gbp": "GBP", "btc": "BTC", "xbt": "BTC", "฿": "BTC", "xmr": "XMR", "ltc": "LTC",
             "cad": "CAD", "aud": "AUD", "chf": "CHF", "ca$": "CAD", "au$": "AUD", "a$": "AUD",
-            "c$": "CAD", "bch": "BCH"}
+            "c$": "CAD", "bch": "BCH", "chf": "CHF"}
+_CUR = r"USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|[$€£฿]"
 _MONEY = re.compile(
-    r"(?:(?P<c1>USD|EUR|GBP|BTC|XMR|CAD|AUD|CHF|[$€£฿])\s?(?P<a1>\d[\d,]*(?:\.\d+)?))|"
-    r"(?:(?P<a2>\d[\d,]*(?:\.\d+)?)\s?(?P<c2>USD|EUR|GBP|BTC|XMR|CAD|AUD|CHF|[$€£]))",
-    re.IGNORECASE)
+    rf"(?:(?P<c1>{_CUR})[ \t]?(?P<a1>\d[\d,]*(?:\.\d+)?))|"
+    rf"(?:(?P<a2>\d[\d,]*(?:\.\d+)?)[ \t]?(?P<c2>{_CUR}))", re.IGNORECASE)
+# A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
+# display the price of the listing, as opposed to amounts inside titles or prose.
+_PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*)?$", re.IGNORECASE)
 
 
 def parse_money(text: str | None) -> tuple[float | None, str | None]:
-    """(amount, ISO/crypto currency) from a price string; (None, None) when not a price."""
+    """(amount, ISO/crypto currency) from a price string; (None, None) when not a price.
+    Zero amounts are wallet balances or placeholders, never prices."""
     if not text:
         return None, None
-    m = _MONEY.search(text)
-    if m is None:
-        return None, None
-    snippet = m.group(0)
-    parsed = Price.fromstring(snippet)
-    currency = _SYMBOLS.get((m.group("c1") or m.group("c2") or "").lower())
-    if parsed.amount is None or currency is None:
-        return None, None
-    return float(parsed.amount), currency
+    for m in _MONEY.finditer(text):
+        parsed = Price.fromstring(m.group(0))
+        currency = _SYMBOLS.get((m.group("c1") or m.group("c2") or "").lower())
+        if parsed.amount is not None and currency is not None and parsed.amount > 0:
+            return float(parsed.amount), currency
+    return None, None
 
 
 class PriceTagger:
-    """doc._.price / doc._.currency: hint, else a price cue, else the first money amount."""
+    """doc._.price / doc._.currency: hint, else a price cue, else a price line of the page,
+    else the first amount in the body, else one in the title."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         amount, currency = parse_money(hint(doc, "price"))
+        body = text_of(doc)[doc._.title_end or 0:]
         if amount is None:
-            for _, value in cues.values_after(cues.PRICE, doc.text):
+            for _, value in cues.values_after(cues.PRICE, body):
                 amount, currency = parse_money(value)
                 if amount is not None:
                     break
         if amount is None:
-            amount, currency = parse_money(doc.text)
+            for m in _PRICE_LINE.finditer(body):
+                amount, currency = parse_money(m.group(0))
+                if amount is not None:
+                    break
+        if amount is None:
+            amount, currency = parse_money(body)
+        if amount is None:
+            amount, currency = parse_money(text_of(doc)[:doc._.title_end or 0])
         doc._.price, doc._.currency = amount, currency
         return doc
 

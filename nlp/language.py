@@ -1,4 +1,4 @@
-"""A cheap language guess for listing text: stopword counts for en/de/fr/es/nl."""
+"""A cheap language guess for listing text: stopword counts for en/de/fr/es/nl/ru."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ _STOP = {
     "de": "und der die das mit für nicht ist ein eine wir versand sie auf bei von nach".split(),
     "fr": "le la les et des pour avec vous est une nous pas livraison du en sur".split(),
     "es": "el la los las y para con usted es una nosotros envío del por que".split(),
-    "nl": "de het een en van voor met niet wij is verzending zijn ook".split(),
+    "nl": "de het een en van voor met niet wij is verzending zijn ook naar uit bij wordt".split(),
+    "ru": "и в не на с по для мы из что это все доставка от как или".split(),
 }
 _SETS = {lang: frozenset(words) for lang, words in _STOP.items()}
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)

@@ -1,32 +1,46 @@
-"""`pharmwatch_language` and `pharmwatch_listing`: language guess, drug-listing decision, ents."""
+"""`pharmwatch_language` and `pharmwatch_listing`: language, drug-listing decision, ents.
+
+The listing decision combines entity evidence (drugs named in the title, or dosed in the
+body) with the trained listing classifier (`nlp/classifier.py`), which knows strain
+names, pill press names and non-drug goods that no lexicon lists.
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import filter_spans
+from spacy.util import filter_spans, minibatch
 
-from nlp.extensions import register_extensions
+from nlp import cues
+from nlp.classifier import ARTEFACT, NONE, ListingClassifier
+from nlp.exceptions import LexiconError
+from nlp.extensions import register_extensions, text_of
 from nlp.language import detect_language
 
 # Words that mark a listing as something other than a drug offer (fraud, digital goods,
-# counterfeits): such listings often carry drug names as search-tag spam.
+# counterfeits, books): such listings often carry drug names as search-tag spam.
 _NOT_DRUG = re.compile(
     r"\b(accounts?|fullz|ssn|dob|cvv\d?|dumps?|paypal|bank\s?drops?|logins?|links|guides?|"
-    r"tutorials?|e-?books?|pdf|counterfeit|fake\s?ids?|gold\s?bars?|silver|rolex|iphone|"
+    r"tutorials?|e-?books?|pdf|counterfeit|fake\s?ids?|gold\s?bars?|silver\s+bars?|bullion|rolex|iphone|"
     r"samsung|software|hacking|hacked|carding|netflix|hbo\w*|spotify|subscriptions?|selfies|"
     r"templates?|scans?|passports?|licen[cs]e|gift\s?cards?|cashout|porn|method|"
-    r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime)\b", re.IGNORECASE)
+    r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synthesis|"
+    r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test)\b", re.IGNORECASE)
 _DOSE = re.compile(
     r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|ml|tabs?|pills?|caps(?:ules)?|"
     r"blotters?|pcs|x)\b", re.IGNORECASE)
-
-
 # Drugs after a "Tags:" label are search spam, not what the listing offers.
-_TAGS = re.compile(r"\b(tags?|keywords?|search\s+terms|schlagw[öo]rter|mots[- ]cl[ée]s|"
-                   r"etiquetas)\s*:", re.IGNORECASE)
+_TAGS = re.compile(r"\b(tags?|product\s+tags|keywords?|search\s+terms|schlagw[öo]rter|"
+                   r"mots[- ]cl[ée]s|etiquetas|trefwoorden|теги|ключевые\s+слова)\s*:",
+                   re.IGNORECASE)
+_CUSTOM = re.compile(r"\bcustom\s+(?:order|listing)\b", re.IGNORECASE)
+_CUE_LINE = re.compile(rf"^\s*(?:{cues.SHIP_FROM.pattern}|{cues.SHIP_TO.pattern})", re.IGNORECASE)
 
 
 class LanguageGuesser:
@@ -35,7 +49,7 @@ class LanguageGuesser:
         self.default = default or None
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.language = detect_language(doc.text) or self.default
+        doc._.language = detect_language(text_of(doc)) or self.default
         return doc
 
 
@@ -44,28 +58,69 @@ def make_language_guesser(nlp: Language, name: str, default: str) -> LanguageGue
     return LanguageGuesser(nlp, name, default)
 
 
-class ListingClassifier:
-    """doc._.is_drug_listing by rules; keeps only the drugs the listing itself offers."""
+def classifier_text(doc: Doc) -> str:
+    """What the classifier reads: the title, else the text without ship-cue lines."""
+    title_end = doc._.title_end or 0
+    if title_end and not _CUSTOM.search(text_of(doc)[:title_end]):
+        return text_of(doc)[:title_end]
+    lines = [l for l in text_of(doc)[:2000].splitlines() if not _CUE_LINE.match(l)]
+    return "\n".join(lines)[:500]
 
-    def __init__(self, nlp: Language, name: str, dose_window: int) -> None:
+
+class ListingJudge:
+    """doc._.is_drug_listing and doc._.drug_class; keeps only the drugs the listing offers."""
+
+    def __init__(self, nlp: Language, name: str, dose_window: int, use_classifier: bool,
+                 classifier_path: str, threshold: float, veto: float) -> None:
         register_extensions()
-        self.dose_window = dose_window
+        self.name, self.dose_window = name, dose_window
+        self.use_classifier, self.path = use_classifier, classifier_path
+        self.threshold, self.veto = threshold, veto
+        self.model: ListingClassifier | None = None
+
+    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
+                   nlp: Language | None = None) -> None:
+        if self.use_classifier:
+            self.model = ListingClassifier.load(Path(self.path) if self.path else ARTEFACT)
 
     def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        if self.use_classifier and self.model is None:
+            raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
+        for batch in minibatch(docs, batch_size):
+            guesses = (self.model.predict([classifier_text(d) for d in batch])
+                       if self.model is not None else [(None, 0.0)] * len(batch))
+            for doc, guess in zip(batch, guesses):
+                yield self._judge(doc, *guess)
+
+    def _judge(self, doc: Doc, guess: str | None, p: float) -> Doc:
         title_end = doc._.title_end or 0
-        tags = _TAGS.search(doc.text, title_end)
-        cut = tags.start() if tags else len(doc.text)
+        tags = _TAGS.search(text_of(doc), title_end)
+        cut = tags.start() if tags else len(text_of(doc))
         drugs = [d for d in doc._.drugs or [] if d["end"] <= title_end or d["start"] < cut]
-        title = doc.text[:title_end]
         in_title = [d for d in drugs if d["end"] <= title_end]
-        if title_end:
-            offered = in_title or [d for d in drugs if self._dosed(doc.text, d)]
-            blocked = _NOT_DRUG.search(title) is not None
+        dosed_body = [d for d in drugs if d not in in_title and self._dosed(text_of(doc), d)]
+        custom = bool(title_end and _CUSTOM.search(text_of(doc)[:title_end]))
+        if custom:
+            # "Custom order for X" titles name a buyer, not the goods: the body says what.
+            offered = dosed_body or in_title
+            blocked = False
+        elif title_end:
+            offered = in_title or dosed_body
+            blocked = _NOT_DRUG.search(text_of(doc)[:title_end]) is not None
         else:
             offered = drugs
-            blocked = len(_NOT_DRUG.findall(doc.text)) >= max(1, len(drugs))
-        doc._.is_drug_listing = bool(offered) and not blocked
-        doc._.drugs = offered if doc._.is_drug_listing else []
+            blocked = len(_NOT_DRUG.findall(text_of(doc)[:cut])) >= max(1, len(drugs))
+        model_says = guess is not None and guess != NONE and p >= self.threshold
+        # A confident "not a drug" from the model vetoes drug names in a book or guide title.
+        vetoed = guess == NONE and p >= self.veto and not custom
+        is_drug = not blocked and not vetoed and (bool(offered) or model_says)
+        doc._.is_drug_listing = is_drug
+        doc._.drugs = offered if is_drug else []
+        doc._.drug_class = (offered[0]["class"] if offered else guess) if is_drug else None
+        doc._.class_source = ("lexicon" if offered else "classifier") if is_drug else None
         groups = [doc.spans[k] for k in ("drugs", "sellers", "places") if k in doc.spans]
         doc.ents = filter_spans([s for g in groups for s in g])
         return doc
@@ -75,7 +130,22 @@ class ListingClassifier:
         around = text[max(0, drug["start"] - self.dose_window):drug["end"] + self.dose_window]
         return _DOSE.search(around) is not None
 
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.save(path / "listing_classifier.npz")
 
-@Language.factory("pharmwatch_listing", default_config={"dose_window": 25})
-def make_listing_classifier(nlp: Language, name: str, dose_window: int) -> ListingClassifier:
-    return ListingClassifier(nlp, name, dose_window)
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ListingJudge":
+        saved = Path(path) / "listing_classifier.npz"
+        if self.use_classifier:
+            self.model = ListingClassifier.load(saved)
+        return self
+
+
+@Language.factory("pharmwatch_listing",
+                  default_config={"dose_window": 25, "use_classifier": True, "classifier_path": "",
+                                  "threshold": 0.5, "veto": 0.9})
+def make_listing_judge(nlp: Language, name: str, dose_window: int, use_classifier: bool,
+                       classifier_path: str, threshold: float, veto: float) -> ListingJudge:
+    return ListingJudge(nlp, name, dose_window, use_classifier, classifier_path, threshold, veto)

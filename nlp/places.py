@@ -31,15 +31,28 @@ _EXTRA_NAMES: dict[str, str] = {
     "norwegen": "NO", "tschechien": "CZ", "australien": "AU", "holanda": "NL",
     "países bajos": "NL", "pays-bas": "NL", "royaume-uni": "GB", "reino unido": "GB",
     "großbritannien": "GB", "grossbritannien": "GB", "china": "CN", "chine": "CN",
+    "duitsland": "DE", "frankrijk": "FR", "spanje": "ES", "belgië": "BE", "verenigd koninkrijk": "GB",
+    "россия": "RU", "россии": "RU", "рф": "RU", "германия": "DE", "германии": "DE",
+    "нидерланды": "NL", "нидерландов": "NL", "голландия": "NL", "голландии": "NL",
+    "украина": "UA", "украины": "UA", "беларусь": "BY", "казахстан": "KZ", "польша": "PL",
+    "польши": "PL", "испания": "ES", "испании": "ES", "франция": "FR", "франции": "FR",
+    "сша": "US", "великобритания": "GB", "англия": "GB", "китай": "CN", "китая": "CN",
+    "индия": "IN", "индии": "IN", "канада": "CA", "австралия": "AU", "бельгия": "BE",
+    "niederlanden": "NL", "der schweiz": "CH", "la france": "FR", "la belgique": "BE",
+    "la suisse": "CH", "les pays-bas": "NL", "la india": "IN", "l'inde": "IN", "indien": "IN",
+    "inde": "IN", "los países bajos": "NL", "de nederlanden": "NL",
 }
 _SPECIAL: dict[str, str] = {
     "worldwide": WORLDWIDE, "world wide": WORLDWIDE, "world-wide": WORLDWIDE,
     "weltweit": WORLDWIDE, "mundial": WORLDWIDE, "todo el mundo": WORLDWIDE,
     "monde entier": WORLDWIDE, "international": WORLDWIDE, "global": WORLDWIDE,
-    "everywhere": WORLDWIDE, "ww": WORLDWIDE,
+    "everywhere": WORLDWIDE, "ww": WORLDWIDE, "world": WORLDWIDE, "wereldwijd": WORLDWIDE,
+    "hele wereld": WORLDWIDE, "по всему миру": WORLDWIDE, "весь мир": WORLDWIDE,
+    "worldwide shipping": WORLDWIDE, "partout": WORLDWIDE, "dans le monde entier": WORLDWIDE,
     "europe": EUROPE, "eu": EUROPE, "european union": EUROPE, "europa": EUROPE,
     "europäische union": EUROPE, "union européenne": EUROPE, "unión europea": EUROPE,
-    "eu only": EUROPE, "schengen": EUROPE,
+    "eu only": EUROPE, "schengen": EUROPE, "europese unie": EUROPE, "европа": EUROPE,
+    "ес": EUROPE, "евросоюз": EUROPE, "all of europe": EUROPE, "ganz europa": EUROPE,
 }
 # Demonyms are only trusted inside a ship-from/to segment, never in free text
 # ("Dutch MDMA" names a style, not a route).
@@ -49,7 +62,7 @@ DEMONYMS: dict[str, str] = {
     "swiss": "CH", "austrian": "AT", "italian": "IT", "chinese": "CN", "indian": "IN",
     "colombian": "CO", "swedish": "SE", "danish": "DK", "czech": "CZ", "irish": "IE",
 }
-_LANGS = ("de", "fr", "es", "nl", "it", "pt")
+_LANGS = ("de", "fr", "es", "nl", "it", "pt", "ru")
 
 
 def fold(text: str) -> str:
@@ -85,12 +98,28 @@ def _codes() -> dict[str, str]:
     codes = {c.alpha_2: c.alpha_2 for c in pycountry.countries}
     codes.update({c.alpha_3: c.alpha_2 for c in pycountry.countries})
     codes.update({"UK": "GB", "EU": EUROPE, "WW": WORLDWIDE, "USA": "US"})
+    for word in _CAPS_WORDS:
+        codes.pop(word, None)
     return codes
+
+
+# Upper-case words that are codes but mean something else in listings ("DM for prices",
+# "NA" = not available, "PM me", "OR", "ME", "TO", "SO", "ID", "ALL", "ANY", "AND", "FOR").
+_CAPS_WORDS = frozenset("DM NA AM PM OR ME TO SO ID ALL ANY AND FOR THE NOT CAN ARE PER".split())
 
 
 # Whatever follows "except"/"no" lists excluded places, not destinations.
 _EXCLUSION = re.compile(r"\b(except|excluding|excl|exkl|ausser|au(ss|ß)er|sauf|excepto|salvo|"
-                        r"not|no|nicht|kein|pas)\b.*", re.IGNORECASE | re.DOTALL)
+                        r"behalve|uitgezonderd|кроме|за\s+исключением|"
+                        r"not|no|nicht|kein|pas|niet|geen|не)\b.*", re.IGNORECASE | re.DOTALL)
+
+
+def exclusions(segment: str | None) -> list[str]:
+    """Places after "except"/"not to" in a destination segment ("worldwide except US, AU")."""
+    if not segment:
+        return []
+    m = _EXCLUSION.search(segment)
+    return parse_places(m.group(0)[len(m.group(1)):]) if m else []
 
 
 _WORD = re.compile(r"[^\W\d_][\w.'-]*", re.UNICODE)

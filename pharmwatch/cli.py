@@ -35,7 +35,8 @@ def _crawl_command(args: argparse.Namespace) -> int:
 
     markets = args.market or list_markets()
     for market in markets:
-        stats = run_crawl(market, args.base_url, args.date, _data_dir(args.data))
+        stats = run_crawl(market, args.base_url, args.date, _data_dir(args.data),
+                          workers=args.workers, frontier=args.frontier)
         print(f"{market}: {stats.get('listings', 0)} listings, {stats.get('sellers', 0)} sellers, "
               f"{stats.get('errors', 0)} errors, {stats.get('pages', 0)} pages")
     return 0
@@ -47,6 +48,10 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base-url", required=True, help="base URL substituted into the market config")
     p.add_argument("--date", default=_today(), help="crawl date YYYY-MM-DD (UTC; default today)")
     p.add_argument("--data", help="data directory (default $PHARMWATCH_DATA or ./data)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="crawler processes sharing one Redis frontier (scrapy-redis)")
+    p.add_argument("--frontier", help="Redis URL of the shared frontier "
+                                      "(default redis://127.0.0.1:6379/0)")
     p.set_defaults(handler=_crawl_command)
 
 
@@ -109,6 +114,10 @@ def _today() -> str:
 # Further subcommands, as "module:function" taking the subparsers object. Each stage package
 # registers its own commands here with one line, so packages grow without editing this file.
 EXTRA_COMMANDS: tuple[str, ...] = (
+    "nlp.cli:register",
+    "pharmwatch.ops.local:register",
+    "warehouse.cli:register",
+    "crawlers.cli:register",
 )
 
 

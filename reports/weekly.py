@@ -1,80 +1,136 @@
-"""The weekly HTML report: runs warehouse saved queries, renders one self-contained file."""
+"""The weekly alert report: HTML (Jinja2, autoescaped) + the same as PDF + CSV attachments.
+
+`render_report` refreshes flags and alerts (a short writer step), then reads everything from
+saved queries on one read-only connection and writes report.html, report.pdf, flagged.csv and
+alerts.csv into one directory. The week's flagged listings are computed once into a temp table:
+the HTML/PDF take the top rows, DuckDB writes every row to flagged.csv (no Python round trip).
+`weekly_job` is what the Monday DAG task calls: render, e-mail once, record the send so a rerun
+of the same week sends nothing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib
+import json
 import os
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import jinja2
 
+from reports.charts import build_matrix, trend_svg
 from reports.countries import country_name
+from reports.csv_export import copy_csv
 from reports.exceptions import ReportError
+from warehouse.alerts import iso_week, latest_week, refresh
+from warehouse.alerts import week_bounds as _week_bounds
 from warehouse.db import connect
 from warehouse.exceptions import WarehouseError
-from warehouse.query import fetch_saved
+from warehouse.query import bind_saved, fetch_saved
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-MAX_LISTING_ROWS = 1000  # keeps the e-mailed file small; the rest belongs in a CSV export
-_ALL_TIME = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
+MAX_LISTING_ROWS = 60  # keeps the e-mail short; flagged.csv has every row
+# WeasyPrint lays out ~0.4-1 s a page on a busy machine, so the PDF carries shorter tables
+# (the CSV has every row): the top listings and the top drugs of each destination.
+MAX_PDF_LISTING_ROWS = 10
+MAX_PDF_DRUGS_PER_DESTINATION = 3
+EVIDENCE_SHOWN, PDF_EVIDENCE_SHOWN = 3, 1  # listings shown per alert (alerts.csv has up to 10)
+TOP_N = 10
+TREND_WEEKS = 8
+REPORT_TO_ENV = "PHARMWATCH_REPORT_TO"
+_SECTIONS = ("flag_matrix", "flagged_by_country", "errors_by_market",
+             "top_drugs", "top_sellers", "weekly_trend")
+# Temp tables of the read-only session that the CSV files are copied from.
+_CSV_TABLES = {"flagged.csv": ("report_flagged", "report_flagged_listings"),
+               "alerts.csv": ("report_alert_rows", "report_alerts")}
 
 
-def week_bounds(week: str | None) -> tuple[dt.date, dt.date]:
-    """[monday, next monday) of an ISO week such as 2026-W47; everything when None."""
-    if week is None:
-        return _ALL_TIME
+def week_bounds(week: str) -> tuple[dt.date, dt.date]:
     try:
-        year, num = week.split("-W")
-        start = dt.date.fromisocalendar(int(year), int(num), 1)
-    except ValueError as exc:
-        raise ReportError(f"invalid ISO week {week!r}: expected YYYY-Www, e.g. 2026-W47") from exc
-    return start, start + dt.timedelta(days=7)
+        return _week_bounds(week)
+    except WarehouseError as exc:
+        raise ReportError(str(exc)) from None
 
 
-def collect(db_path: Path, week: str | None) -> dict[str, Any]:
-    """Everything the template shows, from saved queries on a read-only connection."""
+def previous_week(day: dt.date | dt.datetime) -> str:
+    """The last complete ISO week before `day`: what a Monday-morning run reports on."""
+    day = day.date() if isinstance(day, dt.datetime) else day
+    return iso_week(day - dt.timedelta(days=7))
+
+
+def _materialise(con: Any, table: str, query: str, params: dict[str, Any]) -> None:
+    """Run a saved query once into a temp table (allowed on a read-only connection)."""
+    sql, used = bind_saved(query, params)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql.strip().rstrip(';')}", used)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"report query {query} failed: {exc}") from exc
+
+
+def _fetch(con: Any, week: str) -> dict[str, Any]:
     start, end = week_bounds(week)
-    params = {"start": start.isoformat(), "end": end.isoformat()}
+    prev_start, prev_end = start - dt.timedelta(days=7), start
+    params = {"start": start.isoformat(), "end": end.isoformat(), "week": week,
+              "top_n": TOP_N, "trend_weeks": TREND_WEEKS}
+    data = {name: fetch_saved(con, f"report_{name}", params) for name in _SECTIONS}
+    for table, query in _CSV_TABLES.values():
+        _materialise(con, table, query, params)
+    # Insertion order of the temp table is the saved query's ORDER BY (score first).
+    data["flagged_listings"] = _rows(con, f"SELECT * FROM report_flagged LIMIT {MAX_LISTING_ROWS}")
+    data["flagged_total"] = con.execute("SELECT count(*) FROM report_flagged").fetchall()[0][0]
+    data["alerts"] = _rows(con, "SELECT * FROM report_alert_rows")
+    data["headline"] = fetch_saved(con, "report_headline", params)[0]
+    data["previous"] = fetch_saved(con, "report_headline", {
+        **params, "start": prev_start.isoformat(), "end": prev_end.isoformat(),
+        "week": iso_week(prev_start)})[0]
+    for alert in data["alerts"]:
+        alert["reasons"] = json.loads(alert["reasons"])
+        alert["evidence"] = json.loads(alert["evidence"] or "[]")
+    return data
+
+
+def _rows(con: Any, sql: str) -> list[dict[str, Any]]:
+    cur = con.execute(sql)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def resolve_week(db_path: Path) -> str:
+    """The latest ISO week the warehouse holds (this week when it holds nothing)."""
     try:
         con = connect(db_path, read_only=True)
     except WarehouseError as exc:
         raise ReportError(str(exc)) from exc
     try:
-        data = {name: fetch_saved(con, f"report_{name}", params) for name in
-                ("headline", "flagged_by_country", "flag_matrix", "flagged_listings", "errors_by_market")}
+        return latest_week(con) or iso_week(dt.date.today())
+    finally:
+        con.close()
+
+
+def collect(db_path: Path, week: str | None, csv_dir: Path | None = None) -> tuple[str, dict[str, Any]]:
+    """Everything the template shows, from saved queries on a read-only connection; with
+    `csv_dir`, flagged.csv and alerts.csv are written there from the same session."""
+    if week is not None:
+        week_bounds(week)
+    try:
+        con = connect(db_path, read_only=True)
+    except WarehouseError as exc:
+        raise ReportError(str(exc)) from exc
+    try:
+        week = week or latest_week(con) or iso_week(dt.date.today())
+        data = _fetch(con, week)
+        if csv_dir is not None:
+            write_csvs(con, csv_dir)
+        return week, data
     except WarehouseError as exc:
         raise ReportError(f"report query failed: {exc}") from exc
     finally:
         con.close()
-    data["headline"] = data["headline"][0]
-    return data
-
-
-def heat_style(count: int, peak: int) -> str:
-    """Inline CSS only: mail clients strip <style> blocks and scripts."""
-    if count <= 0 or peak <= 0:
-        return "background-color:#ffffff;color:#999999"
-    alpha = 0.15 + 0.85 * count / peak
-    text = "#ffffff" if alpha > 0.55 else "#000000"
-    return f"background-color:rgba(190,20,20,{alpha:.2f});color:{text}"
-
-
-def build_matrix(cells: list[dict[str, Any]]) -> dict[str, Any]:
-    """Rows = ship-from, columns = ship-to, both by descending total; cells with counts and style."""
-    counts = {(c["ship_from"], c["ship_to"]): int(c["flagged"]) for c in cells}
-    def order(axis: int) -> list[str | None]:
-        totals: dict[str | None, int] = {}
-        for key, n in counts.items():
-            totals[key[axis]] = totals.get(key[axis], 0) + n
-        return sorted(totals, key=lambda k: (-totals[k], k is None, k or ""))
-    peak = max(counts.values(), default=0)
-    rows, cols = order(0), order(1)
-    grid = [{"code": r, "name": country_name(r),
-             "cells": [{"to": c, "count": counts.get((r, c), 0),
-                        "style": heat_style(counts.get((r, c), 0), peak)} for c in cols]}
-            for r in rows]
-    return {"columns": [{"code": c, "name": country_name(c)} for c in cols], "rows": grid}
 
 
 def _environment() -> jinja2.Environment:
@@ -84,25 +140,145 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(data: dict[str, Any], week: str | None, generated_at: dt.datetime) -> str:
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        week=week, generated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-        headline=data["headline"], by_country=data["flagged_by_country"],
-        matrix=build_matrix(data["flag_matrix"]), flagged=data["flagged_listings"][:MAX_LISTING_ROWS],
-        flagged_total=len(data["flagged_listings"]),
-        errors=data["errors_by_market"],
+def _delta(now: int, before: int) -> str:
+    diff = int(now) - int(before)
+    return "no change" if diff == 0 else f"{diff:+d}"
+
+
+def _top_per_destination(rows: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    seen: dict[Any, int] = {}
+    kept = []
+    for row in rows:  # already ordered by destination, then listings
+        seen[row["ship_to"]] = seen.get(row["ship_to"], 0) + 1
+        if seen[row["ship_to"]] <= n:
+            kept.append(row)
+    return kept
+
+
+def render_html(data: dict[str, Any], week: str, generated_at: dt.datetime, *, for_pdf: bool = False) -> str:
+    """The report page; `for_pdf` shortens the long tables (see MAX_PDF_*)."""
+    start, end = week_bounds(week)
+    top_drugs, max_rows, evidence_shown = data["top_drugs"], MAX_LISTING_ROWS, EVIDENCE_SHOWN
+    if for_pdf:
+        top_drugs = _top_per_destination(top_drugs, MAX_PDF_DRUGS_PER_DESTINATION)
+        max_rows, evidence_shown = min(max_rows, MAX_PDF_LISTING_ROWS), PDF_EVIDENCE_SHOWN
+    head, prev = data["headline"], data["previous"]
+    new_routes = [a for a in data["alerts"] if a["kind"] == "new_route"]
+    return _environment().get_template("report.html.j2").render(
+        week=week, start=start, end=end - dt.timedelta(days=1),
+        generated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+        headline=head, previous=prev,
+        deltas={k: _delta(head[k], prev[k]) for k in head},
+        by_country=data["flagged_by_country"], matrix=build_matrix(data["flag_matrix"]),
+        trend=trend_svg(data["weekly_trend"]), top_drugs=top_drugs,
+        top_sellers=data["top_sellers"], alerts=data["alerts"], new_routes=new_routes,
+        flagged=data["flagged_listings"][:max_rows], evidence_shown=evidence_shown,
+        flagged_total=data["flagged_total"], errors=data["errors_by_market"],
     )
 
 
-def render_report(db_path: Path, out_dir: Path, week: str | None = None) -> Path:
-    """Write out_dir/report.html (atomically) and return its path."""
-    data = collect(Path(db_path), week)
-    html = render_html(data, week, dt.datetime.now(dt.timezone.utc))
-    out_dir = Path(out_dir)
+def _write_atomic(path: Path, writer: Any) -> None:
+    part = path.with_name(path.name + ".part")
+    with part.open("w", encoding="utf-8", newline="") as fh:
+        writer(fh)
+    os.replace(part, path)
+
+
+FLAGGED_COLUMNS = ("listing_key", "market", "listing_id", "title", "description", "seller",
+                   "identity_id", "drugs", "price", "currency", "price_usd", "ship_from", "ship_to",
+                   "score", "reason_summary", "reasons", "rule_version", "flagged_at", "url",
+                   "page_sha256", "crawled_at")
+ALERT_COLUMNS = ("alert_key", "kind", "week", "subject", "headline", "reasons", "evidence",
+                 "rule_version", "raised_at")
+
+
+def write_csvs(con: Any, out_dir: Path) -> list[Path]:
+    """flagged.csv (every flagged listing of the week) and alerts.csv, written by DuckDB from
+    the temp tables `_fetch` made; formula-safe cells."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    return [copy_csv(con, _CSV_TABLES[name][0], cols, out_dir / name)
+            for name, cols in (("flagged.csv", FLAGGED_COLUMNS), ("alerts.csv", ALERT_COLUMNS))]
+
+
+def render_report(db_path: Path, out_dir: Path, week: str | None = None, *,
+                  refresh_alerts: bool = True, pdf: bool = True) -> Path:
+    """Write report.html, report.pdf, flagged.csv, alerts.csv into out_dir; return the HTML path.
+
+    `week` None = the latest ISO week the warehouse holds. With `refresh_alerts` the rules are
+    applied and the week's alerts raised first (needs the warehouse writable for a moment).
+    """
+    if week is not None:
+        week_bounds(week)
+    if refresh_alerts:
+        if not Path(db_path).exists():
+            raise ReportError(f"warehouse {db_path} does not exist; run `pharmwatch load` first")
+        try:
+            week, _ = refresh(db_path, week)
+        except WarehouseError as exc:
+            raise ReportError(f"refreshing flags and alerts failed: {exc}") from exc
+    out_dir = Path(out_dir)
+    if pdf:
+        # Importing WeasyPrint takes ~3 s of Python; do it while DuckDB (GIL released) queries.
+        threading.Thread(target=_preload, args=("weasyprint",), daemon=True).start()
+    week, data = collect(Path(db_path), week, csv_dir=out_dir)
+    now = dt.datetime.now(dt.timezone.utc)
     target = out_dir / "report.html"
-    part = out_dir / "report.html.part"
-    part.write_text(html, encoding="utf-8")
-    os.replace(part, target)
+    _write_atomic(target, lambda fh: fh.write(render_html(data, week, now)))
+    if pdf:
+        from reports.pdf import render_pdf
+
+        # The PDF is the same report with a shorter listing table (flagged.csv has every row).
+        render_pdf(target, html=render_html(data, week, now, for_pdf=True))
     return target
+
+
+def _preload(module: str) -> None:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        pass  # render_pdf imports it again and reports the error properly
+
+
+def recipients_from_env() -> list[str]:
+    """Recipients from PHARMWATCH_REPORT_TO (comma-separated), for DAGs without a config."""
+    return [r.strip() for r in os.environ.get(REPORT_TO_ENV, "").split(",") if r.strip()]
+
+
+def weekly_job(db_path: Path | str, out_root: Path | str, week: str | None,
+               recipients: Sequence[str], smtp: Any) -> dict[str, Any]:
+    """Render the week's report under out_root/<week>/ and e-mail it once.
+
+    The send is recorded in `report_delivery` (and each alert in `alert_delivery`, channel
+    'weekly') right after the SMTP server accepted it; a rerun re-renders but sends nothing.
+    """
+    from reports.deliver import send_report
+
+    if not recipients:
+        raise ReportError("no recipients configured for the weekly report")
+    db_path = Path(db_path)
+    if week is not None:
+        week_bounds(week)
+    if week is None:
+        week = resolve_week(db_path)
+    html = render_report(db_path, Path(out_root) / week, week)
+    report_dir = html.parent
+    result: dict[str, Any] = {"week": week, "dir": report_dir, "html": html,
+                              "pdf": report_dir / "report.pdf", "csv": report_dir / "flagged.csv"}
+    con = connect(db_path)
+    try:
+        sent = con.execute("SELECT sent_at, message_id FROM report_delivery WHERE week = ?", [week]).fetchall()
+        if sent:
+            return {**result, "sent": False, "already_sent_at": sent[0][0], "message_id": sent[0][1]}
+        msg = send_report(report_dir, list(recipients), smtp,
+                          subject=f"pharmwatch weekly report {week}")
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        digest = hashlib.sha256(html.read_bytes()).hexdigest()
+        con.execute("BEGIN TRANSACTION")
+        con.execute("INSERT INTO report_delivery VALUES (?, ?, ?, ?, ?)",
+                    [week, ", ".join(recipients), msg["Message-ID"], digest, now])
+        con.execute("INSERT OR IGNORE INTO alert_delivery SELECT alert_key, 'weekly', ?, ?, ? "
+                    "FROM alert WHERE week = ?", [", ".join(recipients), msg["Message-ID"], now, week])
+        con.execute("COMMIT")
+        return {**result, "sent": True, "message_id": msg["Message-ID"]}
+    finally:
+        con.close()

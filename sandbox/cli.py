@@ -21,6 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
     serve.add_argument("--truth", default=None, help="also write the day's ground truth here (JSON Lines)")
     serve.add_argument("--force-bind", action="store_true", help="allow a non-loopback address (unsafe)")
+    serve.add_argument("--chaos", type=_rate, default=0.0, metavar="RATE",
+                       help="share of paths (0..1) with injected faults: 5xx, 429, slow, truncated")
+    serve.add_argument("--captcha-every", type=_count, default=0, metavar="N",
+                       help="a silkgate session meets a CAPTCHA after N requests (0: never)")
     serve.set_defaults(func=serve_command)
     truth = sub.add_parser("truth", help="write the ground truth of a simulated day as JSON Lines")
     _world_args(truth)
@@ -34,6 +38,26 @@ def _world_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--day", type=int, default=0)
 
 
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in 0..1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in 0..1, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt   # SIGTERM ends serve_forever the same way Ctrl-C does
 
@@ -43,7 +67,9 @@ def serve_command(args: argparse.Namespace) -> int:
         world = World(args.seed, args.listings, args.day)
         if args.truth:
             world.write_truth(args.truth)
-        server = SandboxServer(world, args.host, args.port, force=getattr(args, "force_bind", False))
+        server = SandboxServer(world, args.host, args.port, force=getattr(args, "force_bind", False),
+                               chaos=getattr(args, "chaos", 0.0),
+                               captcha_every=getattr(args, "captcha_every", 0))
     except (SandboxError, OSError) as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return 2

@@ -16,7 +16,10 @@ from pharmwatch.paths import Layout
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nlp"
 KEYS = {"id", "url", "drugs", "seller", "ship_from", "ship_to", "price", "currency",
-        "is_drug_listing", "language", "nlp_version"}
+        "is_drug_listing", "language", "nlp_version",
+        # added by issue #4
+        "title", "drug_class", "ship_to_exclusions", "strength", "quantity", "unit_price",
+        "price_usd", "contacts", "pgp_fingerprints", "crypto_addresses", "error"}
 DRUG_KEYS = {"name", "inn", "class", "schedule_un", "schedule_us", "controlled", "rx_only",
              "start", "end"}
 

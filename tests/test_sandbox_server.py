@@ -205,3 +205,33 @@ def test_hostile_text_is_escaped(truth: list[dict]) -> None:
     assert "<script>alert" not in html and "<img src=x" not in html
     text = " ".join(parsel.Selector(html).css("main ::text").getall())
     assert any(s in text for s in ("<script>", "DROP TABLE", "=HYPERLINK", "<img src=x"))
+
+
+def test_jsbazaar_html_holds_no_data_and_its_api_matches_truth() -> None:
+    from sandbox import jsmarket
+
+    world = World(seed=13, listings=120)
+    truth = jsmarket.truth(world)
+    assert len(truth) >= 10 and all(t["market"] == "jsbazaar" for t in truth)
+    first = truth[0]
+    with serve_in_thread(world) as server:
+        def get(path: str) -> tuple[int, str, bytes]:
+            try:
+                with urllib.request.urlopen(server.base_url + path, timeout=10) as resp:
+                    return resp.status, resp.headers["Content-Type"], resp.read()
+            except urllib.error.HTTPError as exc:
+                return exc.code, exc.headers["Content-Type"], exc.read()
+
+        status, ctype, page = get(first["url_path"])
+        assert status == 200 and ctype.startswith("text/html")
+        assert first["title"].encode() not in page and first["seller"].encode() not in page
+        assert b'<main id="app"></main>' in page and b"/jsbazaar/api/listing/" in page
+        status, ctype, body = get(f"/jsbazaar/api/listing/{first['listing_id']}.json")
+        data = json.loads(body)
+        assert ctype.startswith("application/json")
+        assert (data["title"], data["vendor"], data["ships_from"], data["price"]) == \
+            (first["title"], first["seller"], first["ship_from"], first["price"])
+        index = json.loads(get("/jsbazaar/api/index.json?page=1")[2])
+        assert [i["id"] for i in index["items"]] == [t["listing_id"] for t in truth][:jsmarket.PAGE]
+        assert get("/jsbazaar/api/listing/JB999999.json")[0] == 404
+        assert get("/jsbazaar/api/index.json?page=99")[0] == 404

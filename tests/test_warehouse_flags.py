@@ -1,8 +1,7 @@
-"""Flags: which listings, which reasons, how scores order, and that reruns agree."""
+"""Flags: which listings, which reasons with which evidence, how scores add up, reruns agree."""
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -13,9 +12,11 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from staged_world import write_world  # noqa: E402
 
 from pharmwatch.paths import Layout  # noqa: E402
-from warehouse.flags import RULE_VERSION, compute_flags  # noqa: E402
+from warehouse.flags import compute_flags, load_rules  # noqa: E402
 from warehouse.load import load_all  # noqa: E402
-from warehouse.models import MODELS_DIR  # noqa: E402
+
+RULES = {r.rule_id: r for r in load_rules().rules}
+HIGH_US, HIGH_UN = set(RULES["controlled_schedule_high"].params["us"]), set(RULES["controlled_schedule_high"].params["un"])
 
 
 @pytest.fixture(scope="module")
@@ -31,69 +32,103 @@ def loaded(tmp_path_factory: pytest.TempPathFactory):
     return world, db, flags
 
 
-def _expected_flagged(world) -> dict[str, list[dict]]:
-    """From the generator's own records: drug listings with a controlled or Rx drug."""
+def _drug_rule(d: dict) -> str | None:
+    if d["controlled"]:
+        high = d["schedule_us"] in HIGH_US or d["schedule_un"] in HIGH_UN
+        return "controlled_schedule_high" if high else "controlled_other"
+    return "rx_without_prescription" if d["rx_only"] else None  # fixture text never asks for an Rx
+
+
+def _expected(world) -> dict[str, dict]:
+    """From the generator's own records: which rules must fire for each flagged listing."""
     out = {}
     for e in world.entities:
-        risky = [d for d in e["drugs"] if d["controlled"] or d["rx_only"]]
-        if e["is_drug_listing"] and risky:
-            out[e["id"]] = risky
+        hits = {r for r in map(_drug_rule, e["drugs"]) if r}
+        if not (e["is_drug_listing"] and hits):
+            continue
+        if e["ship_from"] and any(t != e["ship_from"] for t in e["ship_to"]):
+            hits.add("cross_border")
+        out[e["id"]] = {"rules": hits, "drugs": e["drugs"]}
     return out
 
 
-def test_flagged_listings_are_exactly_those_offering_rx_or_controlled_drugs(loaded) -> None:
+def test_flagged_listings_are_exactly_those_a_drug_rule_fires_on(loaded) -> None:
     world, _, flags = loaded
-    expected = _expected_flagged(world)
-    assert set(flags) == set(expected)
-    assert 10 < len(flags) < 60  # the fixture has both flagged and clean listings
+    assert set(flags) == set(_expected(world))
+    assert 10 < len(flags) < 60
 
 
-def test_reasons_name_each_drug_and_its_schedule(loaded) -> None:
+def test_score_is_the_sum_of_the_rules_that_fired(loaded) -> None:
     world, _, flags = loaded
-    for key, drugs in _expected_flagged(world).items():
+    for key, exp in _expected(world).items():
+        score, reasons, _ = flags[key]
+        fired = {r["rule"] for r in reasons}
+        assert exp["rules"] <= fired, key
+        assert score == min(100, sum(RULES[r].weight for r in fired))
+        assert sum(r["points"] for r in reasons) == sum(RULES[r].weight for r in fired)
+        assert 0 <= score <= 100
+
+
+def test_each_reason_points_at_its_evidence(loaded) -> None:
+    world, _, flags = loaded
+    for key, exp in _expected(world).items():
         reasons = flags[key][1]
-        assert len(reasons) == len(drugs)
-        for d in drugs:
-            if d["controlled"]:
-                text = next(r for r in reasons if d["inn"] in r)
-                assert text.startswith(f"controlled substance: {d['inn']} (")
-                if d["schedule_us"]:
-                    assert f"US CSA {d['schedule_us']}" in text
-            else:
-                assert f"prescription-only: {d['inn']}" in reasons
+        for d in exp["drugs"]:
+            rule = _drug_rule(d)
+            if rule is None:
+                continue
+            r = next(x for x in reasons if x["rule"] == rule and d["inn"] in x["detail"])
+            assert r["field"] == "drugs" and r["evidence"] == d["name"]
+            assert (r["start"], r["end"]) == (d["start"], d["end"])
+            if d["controlled"] and d["schedule_us"]:
+                assert f"US CSA {d['schedule_us']}" in r["detail"]
+        for r in reasons:
+            if r["rule"] == "cross_border":
+                entity = next(e for e in world.entities if e["id"] == key)
+                assert r["field"] == "ship_to" and r["evidence"].startswith(entity["ship_from"] + " -> ")
 
 
-def test_scores_rank_schedule_ii_over_other_controlled_over_rx_only(loaded) -> None:
-    world, _, flags = loaded
-    by_kind: dict[str, set[int]] = {"II": set(), "other": set(), "rx": set()}
-    for key, drugs in _expected_flagged(world).items():
-        if len(drugs) != 1:
-            continue
-        d = drugs[0]
-        kind = "II" if d["schedule_us"] == "II" else "other" if d["controlled"] else "rx"
-        by_kind[kind].add(flags[key][0])
-    assert all(by_kind.values()), by_kind
-    assert min(by_kind["II"]) > max(by_kind["other"]) > 0
-    assert min(by_kind["other"]) > max(by_kind["rx"])
-    assert all(0 <= s <= 100 for s, _, _ in flags.values())
-    multi = [k for k, d in _expected_flagged(world).items() if len(d) > 1]
-    single_max = max(by_kind["II"])
-    assert any(flags[k][0] >= single_max for k in multi)  # a second drug never lowers a score
+def test_text_rules_give_the_span_found(tmp_path: Path) -> None:
+    """A listing saying "no prescription" and "stealth": both reasons, with exact offsets."""
+    root = tmp_path
+    world = write_world(root, n=5)
+    import json
+
+    for f in (root / "staging").rglob("listings.jsonl"):
+        rows = [json.loads(x) for x in f.read_text().splitlines()]
+        rows[0]["fields"]["description"] = "Top quality. No prescription needed, stealth shipping."
+        f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    for f in (root / "extracted").rglob("entities.jsonl"):
+        rows = [json.loads(x) for x in f.read_text().splitlines()]
+        rows[0]["drugs"] = [{"name": "Xanax", "inn": "alprazolam", "class": "benzodiazepine",
+                             "schedule_un": "1971-IV", "schedule_us": "IV", "controlled": True, "rx_only": True}]
+        rows[0]["is_drug_listing"] = True
+        f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    db = root / "w.duckdb"
+    load_all(db, Layout(root))
+    key = world.entities[0]["id"].split(":")[0] + ":" + world.listings[0]["listing_id"]
+    con = duckdb.connect(str(db), read_only=True)
+    reasons, description = con.execute("SELECT f.reasons, l.description FROM flag f JOIN listing l USING (listing_key) "
+                                       "WHERE listing_key = ?", [key]).fetchone()
+    con.close()
+    by_rule = {r["rule"]: r for r in reasons}
+    for rule, word in (("no_prescription_claim", "No prescription needed"), ("stealth_shipping", "stealth")):
+        r = by_rule[rule]
+        assert r["field"] == "description" and r["evidence"] == word
+        assert description[r["start"]:r["end"]] == word
 
 
-def test_rule_version_matches_sql(loaded) -> None:
+def test_rule_version_is_the_yaml_version(loaded) -> None:
     _, _, flags = loaded
-    assert {v for _, _, v in flags.values()} == {RULE_VERSION}
-    sql = (MODELS_DIR / "flag.sql").read_text()
-    assert re.search(rf"'{re.escape(RULE_VERSION)}' AS rule_version", sql)
+    assert {v for _, _, v in flags.values()} == {load_rules().version}
 
 
 def test_compute_flags_alone_reproduces_the_table(loaded) -> None:
     _, db, flags = loaded
     con = duckdb.connect(str(db), read_only=True)
-    before = con.execute("SELECT * FROM flag ORDER BY ALL").fetchall()
+    before = con.execute("SELECT * EXCLUDE (reasons), reasons::VARCHAR FROM flag ORDER BY ALL").fetchall()
     con.close()
     assert compute_flags(db) == len(flags)
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT * FROM flag ORDER BY ALL").fetchall() == before
+    assert con.execute("SELECT * EXCLUDE (reasons), reasons::VARCHAR FROM flag ORDER BY ALL").fetchall() == before
     con.close()

@@ -1,15 +1,21 @@
-"""`pharmwatch load` and `pharmwatch query`: argument setup and commands returning exit codes."""
+"""`pharmwatch load`, `pharmwatch query` and `pharmwatch export`: arguments and commands."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from pharmwatch.paths import Layout
-from warehouse.exceptions import WarehouseError
+from warehouse.exceptions import QueryError, WarehouseError
 from warehouse.load import load_all, load_partition
-from warehouse.query import format_table, run_query, write_csv
+from warehouse.publish import readable
+from warehouse.query import (bind_saved, format_table, run_query, run_query_arrow, saved_query_names,
+                             write_csv, write_json)
+
+FORMATS = ("table", "csv", "json", "parquet")
+_WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 
 
 def configure_load_parser(parser: argparse.ArgumentParser) -> None:
@@ -21,8 +27,19 @@ def configure_load_parser(parser: argparse.ArgumentParser) -> None:
 
 def configure_query_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None, help="warehouse file (default DATA/warehouse.duckdb)")
-    parser.add_argument("sql")
-    parser.add_argument("--csv", action="store_true", help="write CSV (formula-safe) instead of a table")
+    parser.add_argument("sql", nargs="?", help="free SQL (read-only); or use --saved NAME")
+    parser.add_argument("--saved", help="saved query: " + ", ".join(saved_query_names()))
+    parser.add_argument("--week", help="ISO week for saved queries, e.g. 2026-W47")
+    parser.add_argument("--handle", help="seller handle for --saved seller")
+    parser.add_argument("--listing", help="listing key market:listing_id for --saved price-history")
+    parser.add_argument("--min-score", dest="min_score", help="for --saved flagged")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="bind $NAME in the query (repeatable)")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--csv", action="store_true", help="same as --format csv (formula-safe)")
+    parser.add_argument("--output", type=Path, help="write here instead of stdout (required for parquet)")
+    parser.add_argument("--live", action="store_true",
+                        help="read the working file instead of the published snapshot")
 
 
 def _layout(args: argparse.Namespace) -> Layout:
@@ -52,15 +69,86 @@ def load_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _params(args: argparse.Namespace) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in getattr(args, "param", None) or []:
+        name, sep, value = item.partition("=")
+        if not sep or not re.match(r"^[a-z_][a-z0-9_]*$", name):
+            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+        params[name] = value
+    for name in ("week", "handle", "listing", "min_score"):
+        if getattr(args, name, None) is not None:
+            params[name] = getattr(args, name)
+    if "week" in params and not _WEEK.match(params["week"]):
+        raise QueryError(f"invalid ISO week {params['week']!r}: expected YYYY-Www, e.g. 2026-W47")
+    return params
+
+
+def _statement(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
+    params = _params(args)
+    if getattr(args, "saved", None):
+        if args.sql:
+            raise QueryError("give either SQL or --saved NAME, not both")
+        return bind_saved(args.saved, params)
+    if not args.sql:
+        raise QueryError("give SQL or --saved NAME")
+    return args.sql, params
+
+
 def query_command(args: argparse.Namespace) -> int:
     db = args.db or Layout.default().warehouse()
+    source = db if getattr(args, "live", False) else readable(db)
+    fmt = "csv" if getattr(args, "csv", False) else getattr(args, "format", "table")
+    output = getattr(args, "output", None)
     try:
-        columns, rows = run_query(db, args.sql)
+        sql, params = _statement(args)
+        if fmt == "parquet":
+            if output is None:
+                raise QueryError("--format parquet needs --output FILE")
+            import pyarrow.parquet as pq
+
+            pq.write_table(run_query_arrow(source, sql, params), output)
+            return 0
+        columns, rows = run_query(source, sql, params)
     except WarehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if args.csv:
-        write_csv(columns, rows, sys.stdout)
-    else:
-        print(format_table(columns, rows))
+    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            write_csv(columns, rows, stream)
+        elif fmt == "json":
+            write_json(columns, rows, stream)
+        else:
+            print(format_table(columns, rows), file=stream)
+    finally:
+        if output:
+            stream.close()
     return 0
+
+
+def configure_export_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, required=True, help="warehouse file")
+    parser.add_argument("--out", type=Path, required=True, help="directory for the Parquet dataset")
+    parser.add_argument("--live", action="store_true", help="export the working file, not the snapshot")
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from warehouse.export import export_marts
+
+    source = args.db if args.live else readable(args.db)
+    try:
+        counts = export_marts(source, args.out)
+    except WarehouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for table, n in counts.items():
+        print(f"exported {table}: {n} rows")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Extra subcommands (pharmwatch/cli.py EXTRA_COMMANDS)."""
+    p = sub.add_parser("export", help="write the warehouse marts as Hive-partitioned Parquet")
+    configure_export_parser(p)
+    p.set_defaults(handler=export_command)

@@ -12,6 +12,7 @@ from pharmwatch.paths import Layout
 from warehouse.db import connect, migrate_connection
 from warehouse.exceptions import LoadError
 from warehouse.models import rebuild
+from warehouse.publish import publish
 from warehouse.staged import StagedFile, load_file
 
 # The file's own market / crawl_date must agree with the partition directory it sits in.
@@ -59,9 +60,12 @@ ENTITIES = StagedFile(
     required=("id",),
     checks=(("NOT starts_with(id, $market || ':') OR length(id) <= length($market) + 1",
              "'id ' || id || ' is not <market>:<listing_id> for this partition'"),
-            # `country` is the seeded ISO 3166-1 table (plus EU, WW); see seeds/country.csv.
-            ("ship_from NOT IN (SELECT code FROM country)", "'unknown country code ' || ship_from"),
-            ("NOT list_has_all((SELECT list(code) FROM country), "
+            # $countries: the codes of the seeded `country` table (ISO 3166-1 alpha-2 plus EU,
+            # WW; seeds/country.csv), bound once per load as a constant list (a subquery here
+            # would be re-evaluated per chunk: 4x slower).
+            ("ship_from IS NOT NULL AND NOT list_contains($countries, ship_from)",
+             "'unknown country code ' || ship_from"),
+            ("NOT list_has_all($countries, "
              "list_concat(coalesce(ship_to, []), coalesce(ship_to_exclusions, [])))",
              "'unknown country code in ship_to ' || list_concat(ship_to, ship_to_exclusions)::VARCHAR"),
             ("price < 0 OR price_usd < 0 OR unit_price < 0", "'negative price'")),
@@ -88,7 +92,9 @@ def _stats_run_id(layout: Layout, market: str, date: str) -> str | None:
 
 
 def _load_into(con: duckdb.DuckDBPyConnection, layout: Layout, market: str, date: str) -> dict:
-    partition = {"market": market, "crawl_date": date, "run_id": _stats_run_id(layout, market, date)}
+    countries = con.execute("SELECT coalesce(list(code ORDER BY code), []) FROM country").fetchall()[0][0]
+    partition = {"market": market, "crawl_date": date, "run_id": _stats_run_id(layout, market, date),
+                 "countries": countries}
     for table in RAW_TABLES:
         con.execute(f"DELETE FROM {table} WHERE market = ? AND crawl_date = ?::DATE", [market, date])
     counts: dict[str, int] = {"quarantined": 0}
@@ -112,8 +118,9 @@ def _validate_partition(market: str, date: str) -> None:
         raise LoadError(f"invalid crawl date {date!r}: expected YYYY-MM-DD") from exc
 
 
-def load_partitions(db_path: Path, layout: Layout, partitions: list[tuple[str, str]]) -> dict:
-    """Load several partitions in one transaction and rebuild the models once."""
+def load_partitions(db_path: Path, layout: Layout, partitions: list[tuple[str, str]],
+                    publish_snapshot: bool = True) -> dict:
+    """Load several partitions in one transaction, rebuild the models once, publish a snapshot."""
     for market, date in partitions:
         _validate_partition(market, date)
     con = connect(db_path)
@@ -127,6 +134,8 @@ def load_partitions(db_path: Path, layout: Layout, partitions: list[tuple[str, s
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        if publish_snapshot:
+            publish(con, db_path)
     finally:
         con.close()
     return result

@@ -1,6 +1,7 @@
-"""Modelled tables, rebuilt from the raw tables by SQL files in `models/`.
+"""Modelled layers, rebuilt from the raw tables by SQL files, dbt-style: one file per model.
 
-Each model is `CREATE OR REPLACE TABLE name AS SELECT ... FROM raw_*`: rebuilding is
+raw_* tables (staged files, loaded per partition) -> stg_* views (renames, casts) -> marts
+(tables) -> analyst views (`views/`). Each model is `CREATE OR REPLACE ...`: rebuilding is
 idempotent and runs inside the caller's transaction, so readers never see half a rebuild.
 """
 
@@ -13,25 +14,48 @@ import duckdb
 from warehouse.exceptions import WarehouseError
 
 MODELS_DIR = Path(__file__).parent / "models"
-# Dependency order: seller counts listings, listing_drug joins listing, flag reads both.
-MODEL_ORDER = ("market", "crawl_run", "page", "listing", "seller", "listing_drug",
-               "crawl_error", "flag")
+VIEWS_DIR = Path(__file__).parent / "views"
+SEEDS_DIR = Path(__file__).parent / "seeds"
+# Dependency order: seeds, staging views, then marts in the order they read each other.
+MODEL_ORDER = (
+    "country", "fx_rate",
+    "stg_listing", "stg_extracted", "stg_seller", "stg_crawl",
+    "market", "crawl_run", "page", "listing_observation", "listing", "seller",
+    "seller_identifier", "seller_link", "seller_identity",
+    "listing_drug", "drug", "listing_route", "crawl_error", "flag",
+)
 
 
-def model_sql(name: str) -> str:
-    path = MODELS_DIR / f"{name}.sql"
+def analyst_views() -> list[str]:
+    """Names of the documented analyst views (views/NAME.sql), sorted."""
+    return sorted(p.stem for p in VIEWS_DIR.glob("*.sql"))
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def model_sql(name: str, directory: Path = MODELS_DIR) -> str:
+    path = directory / f"{name}.sql"
     if not path.is_file():
         raise WarehouseError(f"model {name} has no SQL file {path}")
-    return path.read_text(encoding="utf-8")
+    # Seeds are read from the package; the path is ours, never user input.
+    return path.read_text(encoding="utf-8").replace("{{seeds}}", _sql_literal(str(SEEDS_DIR)))
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, directory: Path) -> None:
+    try:
+        con.execute(model_sql(name, directory))
+    except duckdb.Error as exc:
+        raise WarehouseError(f"model {name} failed: {exc}") from exc
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = MODEL_ORDER) -> None:
-    """Rebuild the named models in order, in the current transaction."""
+    """Rebuild the named models in order, then the analyst views, in the current transaction."""
     for name in names:
-        try:
-            con.execute(model_sql(name))
-        except duckdb.Error as exc:
-            raise WarehouseError(f"model {name} failed: {exc}") from exc
+        _run(con, name, MODELS_DIR)
+    for name in analyst_views():
+        _run(con, name, VIEWS_DIR)
 
 
 def rebuild_in_transaction(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = MODEL_ORDER) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +24,8 @@ Rows = list[tuple[Any, ...]]
 
 
 def saved_query(name: str) -> str:
-    """The text of warehouse/queries/NAME.sql."""
+    """The text of warehouse/queries/NAME.sql (`cross-country` names cross_country.sql)."""
+    name = name.replace("-", "_")
     if not _QUERY_NAME.match(name):
         raise QueryError(f"invalid saved query name {name!r}")
     path = QUERIES_DIR / f"{name}.sql"
@@ -41,6 +43,31 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | N
     except duckdb.Error as exc:
         raise QueryError(f"query failed: {exc}") from exc
     return columns, rows
+
+
+def saved_query_names() -> list[str]:
+    return sorted(p.stem.replace("_", "-") for p in QUERIES_DIR.glob("*.sql"))
+
+
+def bind_saved(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The saved query's SQL and the parameters it uses; a parameter it needs but lacks is an error."""
+    sql = saved_query(name)
+    needed = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
+    missing = sorted(needed - set(params))
+    if missing:
+        raise QueryError(f"saved query {name!r} needs " + ", ".join(f"--{m.replace('_', '-')}" for m in missing))
+    return sql, {k: v for k, v in params.items() if k in needed}
+
+
+def run_query_arrow(db_path: Path, sql: str, params: dict[str, Any] | None = None) -> Any:
+    """Like run_query, as a pyarrow Table (for Parquet output)."""
+    con = connect(db_path, read_only=True)
+    try:
+        return con.execute(sql, params or {}).to_arrow_table()  # one copy; fine for analyst-sized results
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {exc}") from exc
+    finally:
+        con.close()
 
 
 def run_query(db_path: Path, sql: str, params: dict[str, Any] | None = None) -> tuple[list[str], Rows]:
@@ -85,6 +112,12 @@ def write_csv(columns: Sequence[str], rows: Rows, stream: TextIO) -> None:
     writer.writerow([neutralise(c) for c in columns])
     for row in rows:
         writer.writerow([neutralise(v) for v in row])
+
+
+def write_json(columns: Sequence[str], rows: Rows, stream: TextIO) -> None:
+    """One JSON array of objects; dates and decimals as text."""
+    json.dump([dict(zip(columns, row)) for row in rows], stream, default=str, ensure_ascii=False)
+    stream.write("\n")
 
 
 def format_table(columns: Sequence[str], rows: Rows, max_width: int = 60) -> str:

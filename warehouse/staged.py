@@ -7,6 +7,7 @@ another partition goes to `quarantine` with the reason and its text: nothing is 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,62 +42,136 @@ class StagedFile:
     derived: dict[str, str] = field(default_factory=dict)  # extra raw column -> SQL expression
 
 
+def _field(name: str) -> str:
+    """The field's JSON value from the one parse of the line (`_v`); SQL NULL if absent or null."""
+    return f'_v."{name}"'
+
+
+def _kind(name: str) -> str:
+    return f'"_k:{name}"'
+
+
 def _value_sql(name: str, typ: str) -> str:
-    path = f"'$.\"{name}\"'"
+    f = _field(name)
     if typ == "TIMESTAMP":
         # Offsets such as +02:00 are honoured: parse as TIMESTAMPTZ, store as naive UTC.
-        return f"TRY_CAST(json_extract_string(_j, {path}) AS TIMESTAMPTZ)::TIMESTAMP"
+        return f"TRY_CAST(json_extract_string({f}, '$') AS TIMESTAMPTZ)::TIMESTAMP"
     if typ == "VARCHAR[]":
-        return f"TRY_CAST(json_extract(_j, {path}) AS VARCHAR[])"
+        return f"TRY_CAST({f} AS VARCHAR[])"
     if typ.startswith("JSON"):
-        return f"CASE WHEN json_type(_j, {path}) <> 'NULL' THEN json_extract(_j, {path}) END"
-    return f"TRY_CAST(json_extract_string(_j, {path}) AS {typ})"
+        return f  # the value as minified JSON text, as json_extract gives it
+    if typ == "VARCHAR":
+        return f"json_extract_string({f}, '$')"
+    # Numbers and booleans: the minified JSON text is the literal; wrong kinds are rejected below.
+    return f"TRY_CAST({f}::VARCHAR AS {typ})"
 
 
 def _bad_sql(name: str, typ: str) -> str:
-    path = f"'$.\"{name}\"'"
-    kind = f"coalesce(json_type(_j, {path}), 'NULL')"
     if typ == "JSON":
         return "false"
+    kind = _kind(name)
     accepted = ", ".join(f"'{t}'" for t in _ACCEPTS[typ])
     return f"({kind} NOT IN ('NULL', {accepted}) OR ({kind} <> 'NULL' AND \"{name}\" IS NULL))"
 
 
-def _typed_select(spec: StagedFile) -> str:
+def _kind_sql(name: str) -> str:
+    """json_type of the field; strings, objects and arrays told by the first character of the
+    minified JSON text (no parse), numbers and booleans by json_type. 'NULL' if absent/null."""
+    f = _field(name)
+    return (f"CASE WHEN {f} IS NULL THEN 'NULL' WHEN starts_with({f}, '\"') THEN 'VARCHAR' "
+            f"WHEN starts_with({f}, '{{') THEN 'OBJECT' WHEN starts_with({f}, '[') THEN 'ARRAY' "
+            f"ELSE json_type({f}) END")
+
+
+def _shape(spec: StagedFile) -> str:
+    """json_transform target: every column as raw JSON, so each line is parsed once."""
+    return _sql_literal(json.dumps({name: "JSON" for name in spec.columns}))
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _typed_select(spec: StagedFile, source: str) -> str:
+    """One set-based statement: parse each line once, type every field, name the reject reason.
+
+    `source` yields (_line_no, _line). json_valid + json_type decide JSON / object; for objects
+    json_transform splits the line into its fields (as JSON) in one parse; the typed values
+    and the type checks then look only at those small field values, each computed once.
+    """
     values = ", ".join(f"{_value_sql(n, t)} AS \"{n}\"" for n, t in spec.columns.items())
-    bad_names = " , ".join(
-        f"CASE WHEN {_bad_sql(n, t)} THEN '{n}' END" for n, t in spec.columns.items()
-    )
+    kinds = ", ".join(f"{_kind_sql(n)} AS {_kind(n)}" for n, t in spec.columns.items() if t != "JSON")
+    bad_names = ", ".join(f"CASE WHEN {_bad_sql(n, t)} THEN '{n}' END" for n, t in spec.columns.items())
     missing = ", ".join(["NULL::VARCHAR"] + [f"CASE WHEN \"{n}\" IS NULL THEN '{n}' END" for n in spec.required])
     checks = " ".join(f"WHEN {cond} THEN {reason}" for cond, reason in spec.checks)
+    kind_cols = ", ".join(_kind(n) for n, t in spec.columns.items() if t != "JSON")
     return f"""
-    SELECT *,
-        CASE WHEN _j IS NULL THEN 'invalid JSON'
-             WHEN json_type(_j) <> 'OBJECT' THEN 'not a JSON object'
-             WHEN concat_ws(', ', {bad_names}) <> ''
-                 THEN 'wrong type for field(s): ' || concat_ws(', ', {bad_names})
-             WHEN concat_ws(', ', {missing}) <> ''
-                 THEN 'missing required field(s): ' || concat_ws(', ', {missing})
+    SELECT * EXCLUDE (_kind, _bad, _missing),
+        CASE WHEN _kind IS NULL THEN 'invalid JSON'
+             WHEN _kind <> 'OBJECT' THEN 'not a JSON object'
+             WHEN _bad <> '' THEN 'wrong type for field(s): ' || _bad
+             WHEN _missing <> '' THEN 'missing required field(s): ' || _missing
              {checks}
         END AS _reject
     FROM (
-        SELECT _line_no, _line, _j, {values}
-        FROM (SELECT _line_no, _line, CASE WHEN json_valid(_line) THEN json(_line) END AS _j FROM _lines)
+        SELECT * EXCLUDE ({kind_cols}),
+               concat_ws(', ', {bad_names}) AS _bad, concat_ws(', ', {missing}) AS _missing
+        FROM (
+            SELECT _line_no, _line, _kind, {values}, {kinds}
+            FROM (
+                SELECT _line_no, _line, _kind,
+                       CASE WHEN _kind = 'OBJECT' THEN json_transform(_line, {_shape(spec)}) END AS _v
+                FROM (SELECT _line_no, _line,
+                             CASE WHEN NOT json_valid(_line) THEN NULL
+                                  WHEN starts_with(_line, '{{') THEN 'OBJECT'
+                                  ELSE json_type(_line) END AS _kind
+                      FROM {source})
+                -- blank and whitespace-only lines are not records: skipped, not quarantined
+                WHERE _kind IS NOT NULL OR trim(_line) <> ''
+            )
+        )
     )"""
 
 
-def _lines_sql(whole_file: bool) -> str:
-    if whole_file:
-        return "SELECT NULL::INTEGER AS _line_no, content AS _line FROM read_text($path)"
-    # Line numbers are 1-based positions in the file, so quarantine rows point at the source.
-    return """
-    SELECT _line_no, rtrim(_line, chr(13)) AS _line FROM (
+# Fast line reader: the CSV scanner (parallel) with a delimiter, quote and escape that cannot
+# occur in a valid JSON line. strict_mode makes it refuse anything it cannot split exactly like
+# the file's physical lines (a CR, a control character, invalid UTF-8, an over-long line); then
+# the file is split by _SPLIT_LINES instead, which handles (or reports) all of those.
+_CSV_LINES = """
+    SELECT ordinality::INTEGER AS _line_no, line AS _line
+    FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '',
+                  header = false, auto_detect = false, new_line = '\\n', strict_mode = true,
+                  max_line_size = 16777216) WITH ORDINALITY
+    WHERE line IS NOT NULL"""
+# Line numbers are 1-based positions in the file, so quarantine rows point at the source.
+_SPLIT_LINES = """
+    SELECT _line_no::INTEGER AS _line_no, rtrim(_line, chr(13)) AS _line FROM (
         SELECT unnest(parts) AS _line, generate_subscripts(parts, 1) AS _line_no
         FROM (SELECT string_split(content, chr(10)) AS parts FROM read_text($path))
-    ) WHERE trim(_line) <> ''"""
+    ) WHERE _line <> ''"""
+_WHOLE_FILE = "SELECT NULL::INTEGER AS _line_no, content AS _line FROM read_text($path)"
 
 
-def _params(sql: str, values: dict[str, str | None]) -> dict[str, str | None]:
+def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, whole_file: bool):
+    """The file's non-blank lines as an Arrow table (_line_no, _line).
+
+    Read on a cursor (its own transaction): a reader error there does not abort the load's
+    transaction, so the fast reader can fall back to the exact one.
+    """
+    cur = con.cursor()
+    try:
+        if not whole_file:
+            try:
+                return cur.sql(_CSV_LINES, params={"path": str(path)}).to_arrow_table()
+            except duckdb.Error:
+                pass  # not plain LF-separated UTF-8 lines: split the text exactly instead
+        sql = _WHOLE_FILE if whole_file else _SPLIT_LINES
+        return cur.sql(sql, params={"path": str(path)}).to_arrow_table()
+    finally:
+        cur.close()
+
+
+def _params(sql: str, values: dict) -> dict:
     """DuckDB rejects named parameters a statement does not use, so pass only those it does."""
     return {k: v for k, v in values.items() if f"${k}" in sql}
 
@@ -105,7 +180,7 @@ def load_file(
     con: duckdb.DuckDBPyConnection,
     spec: StagedFile,
     path: Path,
-    partition: dict[str, str | None],
+    partition: dict,
     source_name: str,
 ) -> tuple[int, int]:
     """Insert the good lines of `path` into spec.table; return (loaded, quarantined)."""
@@ -117,19 +192,24 @@ def load_file(
         # read_text() expands globs; refuse rather than read some other file.
         raise LoadError(f"{path}: path contains a glob character (*, ? or [)")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _lines AS {_lines_sql(spec.whole_file)}", {"path": str(path)})
-        typed = f"CREATE OR REPLACE TEMP TABLE _staged AS {_typed_select(spec)}"
+        lines = _read_lines(con, path, spec.whole_file)
+    except duckdb.Error as exc:
+        raise LoadError(f"{path}: cannot load: {exc}") from exc
+    try:
+        con.register("_lines", lines)
+        typed = f"CREATE OR REPLACE TEMP TABLE _staged AS {_typed_select(spec, '_lines')}"
         con.execute(typed, _params(typed, partition))
+        con.unregister("_lines")
         loaded = _insert_good(con, spec, partition)
         quarantined = _insert_bad(con, partition, source_name)
-        con.execute("DROP TABLE _lines; DROP TABLE _staged")
+        con.execute("DROP TABLE _staged")
     except duckdb.Error as exc:
         # No cleanup here: the transaction is aborted and the caller rolls it back.
         raise LoadError(f"{path}: cannot load: {exc}") from exc
     return loaded, quarantined
 
 
-def _insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: dict[str, str | None]) -> int:
+def _insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: dict) -> int:
     cols = [c for c in spec.columns if c not in ("market", "crawl_date", "run_id")]
     run_id = "run_id" if "run_id" in spec.columns else "$run_id"
     line_col = [] if spec.whole_file else ["line_no"]

@@ -24,12 +24,3 @@ CREATE TABLE raw_delisted (
     detected_at TIMESTAMP
 );
 
--- One row per load transaction: what was loaded, when, and how much went to quarantine.
-CREATE TABLE load_batch (
-    batch_id VARCHAR PRIMARY KEY,
-    started_at TIMESTAMP NOT NULL,
-    finished_at TIMESTAMP NOT NULL,
-    partitions VARCHAR[] NOT NULL,
-    rows_loaded BIGINT NOT NULL,
-    rows_quarantined BIGINT NOT NULL
-);

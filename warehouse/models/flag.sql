@@ -1,22 +1,175 @@
--- Flag rules, version 0.1: a listing is flagged when it offers a controlled or a
--- prescription-only drug. Score = strongest drug (UN/US schedule I-II 90, other controlled 70,
--- prescription-only 40) + 5 per further flagged drug, capped at 100.
+-- Risk flags, explained. The rules in effect are the rows of `risk_rule` (weights, labels and
+-- parameters from warehouse/rules/risk_rules.yaml, applied by warehouse.flags.apply_rules).
+--
+-- A listing is flagged when it is a drug listing and a drug rule fires: a controlled substance
+-- (strictest schedules or other) or a prescription-only drug with no sign of a prescription
+-- check. Then the context rules add their weight: "no prescription" claims, crypto-only
+-- payment, stealth shipping, cross-border shipping, bulk quantities, a brand at a fraction of
+-- its reference price, a seller on several markets, a new seller. Score = sum of the weights
+-- of the rules that fired (each rule once), capped at 100. Every reason names its evidence:
+-- the field, the text found and its [start, end) character offsets in that field, or the
+-- linked seller account.
 CREATE OR REPLACE TABLE flag AS
-WITH rated AS (
-    SELECT listing_key, inn,
+WITH rule AS (
+    SELECT rule_id, weight, label, params, version FROM risk_rule
+),
+p AS (
+    SELECT
+        (SELECT from_json(params -> 'us', '["VARCHAR"]') FROM rule WHERE rule_id = 'controlled_schedule_high') AS high_us,
+        (SELECT from_json(params -> 'un', '["VARCHAR"]') FROM rule WHERE rule_id = 'controlled_schedule_high') AS high_un,
+        (SELECT params ->> 'prescription_checked' FROM rule WHERE rule_id = 'rx_without_prescription') AS rx_checked,
+        (SELECT params ->> 'pattern' FROM rule WHERE rule_id = 'no_prescription_claim') AS no_rx,
+        (SELECT params ->> 'crypto' FROM rule WHERE rule_id = 'crypto_only_payment') AS crypto,
+        (SELECT params ->> 'other' FROM rule WHERE rule_id = 'crypto_only_payment') AS other_pay,
+        (SELECT params ->> 'pattern' FROM rule WHERE rule_id = 'stealth_shipping') AS stealth,
+        (SELECT (params ->> 'units')::DOUBLE FROM rule WHERE rule_id = 'bulk_quantity') AS bulk_units,
+        (SELECT (params ->> 'grams')::DOUBLE FROM rule WHERE rule_id = 'bulk_quantity') AS bulk_grams,
+        (SELECT (params ->> 'max_ratio')::DOUBLE FROM rule WHERE rule_id = 'counterfeit_price') AS max_ratio,
+        (SELECT params -> 'reference_unit_price_usd' FROM rule WHERE rule_id = 'counterfeit_price') AS ref_price,
+        (SELECT (params ->> 'min_markets')::INTEGER FROM rule WHERE rule_id = 'multi_market_seller') AS min_markets,
+        (SELECT (params ->> 'days')::INTEGER FROM rule WHERE rule_id = 'new_seller') AS new_days,
+        (SELECT max(version) FROM rule) AS version
+),
+-- The latest page of each listing: the visible text the context rules search.
+page AS (
+    SELECT listing_key, text FROM stg_listing
+    QUALIFY row_number() OVER (PARTITION BY listing_key ORDER BY crawl_date DESC, line_no DESC) = 1
+),
+ext AS (
+    SELECT listing_key, drugs, quantity_unit FROM stg_extracted
+    QUALIFY row_number() OVER (PARTITION BY listing_key ORDER BY crawl_date DESC) = 1
+),
+-- Where NLP found each drug (name as written, offsets in the text it read).
+drug_span AS (
+    SELECT listing_key, lower(coalesce(d.inn, d.name)) AS inn, min(d.name) AS name,
+           min(d."start") AS span_start, min(d."end") AS span_end
+    FROM (SELECT listing_key, unnest(json_transform(drugs,
+              '[{"name": "VARCHAR", "inn": "VARCHAR", "start": "INTEGER", "end": "INTEGER"}]')) AS d
+          FROM ext)
+    GROUP BY ALL
+),
+base AS (
+    SELECT l.listing_key, l.market, l.listing_id, l.title, l.description, pg.text, l.currency,
+           l.ship_from, l.ship_to, l.seller_key, l.unit_price_usd, l.first_seen, e.quantity_unit
+    FROM listing l
+    LEFT JOIN page pg USING (listing_key)
+    LEFT JOIN ext e USING (listing_key)
+    WHERE coalesce(l.is_drug_listing, true)
+),
+drug_hit AS (
+    SELECT b.listing_key, d.inn, d."class", d.controlled, d.rx_only, d.schedule_us, d.schedule_un,
+           d.quantity, coalesce(s.name, d.name_found, d.inn) AS name_found, s.span_start, s.span_end,
            CASE
-               WHEN controlled AND (schedule_us IN ('I', 'II')
-                                    OR schedule_un IN ('1961-I', '1971-I', '1971-II')) THEN 90
-               WHEN controlled THEN 70
-               ELSE 40
-           END AS drug_score,
-           CASE
-               WHEN controlled THEN 'controlled substance: ' || inn || coalesce(' (' || nullif(
-                   concat_ws(', ', 'US CSA ' || schedule_us, 'UN ' || schedule_un), '') || ')', '')
-               ELSE 'prescription-only: ' || inn
-           END AS reason
-    FROM listing_drug
-    WHERE controlled OR rx_only
+               WHEN d.controlled AND (list_contains(p.high_us, d.schedule_us)
+                                      OR list_contains(p.high_un, d.schedule_un)) THEN 'controlled_schedule_high'
+               WHEN d.controlled THEN 'controlled_other'
+               WHEN d.rx_only AND NOT regexp_matches(concat_ws(' ', b.title, b.description, b.text),
+                                                     coalesce(p.rx_checked, '$^')) THEN 'rx_without_prescription'
+           END AS rule_id
+    FROM base b
+    JOIN listing_drug d USING (listing_key)
+    LEFT JOIN drug_span s ON s.listing_key = d.listing_key AND s.inn = d.inn
+    CROSS JOIN p
+),
+flagged AS (
+    SELECT DISTINCT h.listing_key FROM drug_hit h JOIN rule r USING (rule_id)
+),
+b AS (
+    SELECT b.* FROM base b JOIN flagged USING (listing_key)
+),
+-- A text rule's evidence: the first field (title, description, page text) where the pattern
+-- matches, the matched text and its offsets in that field.
+text_field AS (
+    SELECT listing_key, 'title' AS field, 1 AS field_order, title AS value FROM b
+    UNION ALL SELECT listing_key, 'description', 2, description FROM b
+    UNION ALL SELECT listing_key, 'text', 3, text FROM b
+),
+text_hit AS (
+    SELECT listing_key, rule_id, field, m AS evidence,
+           strpos(value, m) - 1 AS span_start, strpos(value, m) - 1 + length(m) AS span_end
+    FROM (
+        SELECT t.listing_key, t.field, t.field_order, t.value, x.rule_id, regexp_extract(t.value, x.pattern) AS m
+        FROM text_field t
+        CROSS JOIN (SELECT 'no_prescription_claim' AS rule_id, no_rx AS pattern FROM p
+                    UNION ALL SELECT 'stealth_shipping', stealth FROM p
+                    UNION ALL SELECT 'crypto_only_payment', crypto FROM p) x
+        WHERE t.value IS NOT NULL AND x.pattern IS NOT NULL AND regexp_matches(t.value, x.pattern)
+    )
+    QUALIFY row_number() OVER (PARTITION BY listing_key, rule_id ORDER BY field_order) = 1
+),
+hit AS (
+    -- Drug rules: one reason per drug.
+    SELECT h.listing_key, h.rule_id,
+           CASE WHEN h.rule_id = 'rx_without_prescription' THEN 'prescription-only: ' || h.inn
+                ELSE 'controlled substance: ' || h.inn || coalesce(' (' || nullif(concat_ws(', ',
+                     'US CSA ' || h.schedule_us, 'UN ' || h.schedule_un), '') || ')', '') END AS detail,
+           'drugs' AS field, h.name_found AS evidence, h.span_start, h.span_end, NULL AS seller_key,
+           h.inn AS sort_key
+    FROM drug_hit h JOIN flagged USING (listing_key)
+    WHERE h.rule_id IS NOT NULL
+    UNION ALL
+    -- Crypto only counts when no other way to pay is offered anywhere on the page.
+    SELECT t.listing_key, t.rule_id,
+           CASE t.rule_id WHEN 'no_prescription_claim' THEN 'claims no prescription is needed'
+                          WHEN 'stealth_shipping' THEN 'promises stealth or discreet shipping'
+                          ELSE 'accepts only cryptocurrency' END,
+           t.field, t.evidence, t.span_start, t.span_end, NULL, t.field
+    FROM text_hit t JOIN b USING (listing_key) CROSS JOIN p
+    WHERE t.rule_id <> 'crypto_only_payment'
+       OR NOT regexp_matches(concat_ws(' ', b.title, b.description, b.text), coalesce(p.other_pay, '$^'))
+    UNION ALL
+    SELECT listing_key, 'crypto_only_payment', 'priced only in cryptocurrency', 'currency', currency,
+           NULL, NULL, NULL, 'currency'
+    FROM b WHERE upper(currency) IN ('BTC', 'XMR', 'LTC', 'ETH')
+    UNION ALL
+    SELECT listing_key, 'cross_border',
+           'ships from ' || ship_from || ' to ' || array_to_string(list_filter(ship_to, lambda t: t <> ship_from), ', '),
+           'ship_to', ship_from || ' -> ' || array_to_string(ship_to, ', '), NULL, NULL, NULL, 'route'
+    FROM b WHERE ship_from IS NOT NULL AND len(list_filter(ship_to, lambda t: t <> ship_from)) > 0
+    UNION ALL
+    SELECT h.listing_key, 'bulk_quantity',
+           'bulk quantity of ' || h.inn || ': ' || h.quantity || coalesce(' ' || b.quantity_unit, ' units'),
+           'quantity', h.quantity::VARCHAR || coalesce(' ' || b.quantity_unit, ''), NULL, NULL, NULL, h.inn
+    FROM drug_hit h JOIN b USING (listing_key) CROSS JOIN p
+    WHERE CASE WHEN lower(b.quantity_unit) IN ('g', 'gram', 'grams') THEN h.quantity >= p.bulk_grams
+               ELSE h.quantity >= p.bulk_units END
+    UNION ALL
+    -- A brand (a name other than the INN) at a fraction of the genuine product's unit price.
+    SELECT h.listing_key, 'counterfeit_price',
+           h.name_found || ' at ' || round(b.unit_price_usd, 2) || ' USD/unit, reference '
+               || (p.ref_price ->> h.inn) || ' USD/unit',
+           'price', round(b.unit_price_usd, 2)::VARCHAR || ' USD/unit', h.span_start, h.span_end, NULL, h.inn
+    FROM drug_hit h JOIN b USING (listing_key) CROSS JOIN p
+    WHERE lower(h.name_found) <> h.inn AND (p.ref_price ->> h.inn) IS NOT NULL
+      AND b.unit_price_usd < p.max_ratio * (p.ref_price ->> h.inn)::DOUBLE
+    UNION ALL
+    SELECT b.listing_key, 'multi_market_seller',
+           'seller ' || b.seller_key || ' is one of ' || i.accounts || ' accounts on ' || i.markets
+               || ' markets (' || array_to_string(i.market_names, ', ') || ')',
+           'seller', array_to_string(i.seller_keys, ', '), NULL, NULL, b.seller_key, b.seller_key
+    FROM b
+    JOIN seller_identity_member m ON m.seller_key = b.seller_key
+    JOIN seller_identity i USING (identity_id)
+    CROSS JOIN p
+    WHERE i.markets >= p.min_markets
+    UNION ALL
+    -- New: first seen within the last N days of the market's crawls, and after its first crawl
+    -- (on a market's first crawl every seller is "new", which says nothing).
+    SELECT b.listing_key, 'new_seller', 'seller ' || b.seller_key || ' first seen ' || s.first_seen::DATE,
+           'seller', b.seller_key, NULL, NULL, b.seller_key, b.seller_key
+    FROM b
+    JOIN seller s ON s.seller_key = b.seller_key
+    JOIN (SELECT market, min(fetched_at) AS first_crawl, max(fetched_at) AS last_crawl
+          FROM listing_observation GROUP BY market) mk ON mk.market = b.market
+    CROSS JOIN p
+    WHERE s.first_seen::DATE > mk.first_crawl::DATE
+      AND s.first_seen >= mk.last_crawl - to_days(p.new_days)
+),
+scored AS (
+    SELECT h.*, r.weight, r.label,
+           CASE WHEN row_number() OVER (PARTITION BY h.listing_key, h.rule_id ORDER BY h.sort_key) = 1
+                THEN r.weight ELSE 0 END AS points
+    FROM hit h JOIN rule r USING (rule_id)
 ),
 -- When the listing was first seen offering a flaggable drug: stable across reloads.
 first_flaggable AS (
@@ -31,13 +184,17 @@ first_flaggable AS (
     GROUP BY ALL
 )
 SELECT l.listing_key, l.market, l.listing_id,
-       least(100, max(r.drug_score) + 5 * (count(*) - 1))::INTEGER AS score,
-       list(r.reason ORDER BY r.drug_score DESC, r.inn) AS reasons,
-       '0.1' AS rule_version,
-       coalesce(ff.flagged_at, l.first_seen) AS flagged_at
-FROM rated r
+       least(100, sum(s.points))::INTEGER AS score,
+       list({'rule': s.rule_id, 'points': s.points, 'label': s.label, 'detail': s.detail,
+             'field': s.field, 'evidence': s.evidence, 'start': s.span_start, 'end': s.span_end,
+             'seller_key': s.seller_key}
+            ORDER BY s.points DESC, s.weight DESC, s.rule_id, s.sort_key) AS reasons,
+       string_agg(s.detail, '; ' ORDER BY s.points DESC, s.weight DESC, s.rule_id, s.sort_key) AS reason_summary,
+       any_value(p.version) AS rule_version,
+       coalesce(any_value(ff.flagged_at), any_value(l.first_seen)) AS flagged_at
+FROM scored s
 JOIN listing l USING (listing_key)
+CROSS JOIN p
 LEFT JOIN first_flaggable ff USING (listing_key)
-WHERE coalesce(l.is_drug_listing, true)
-GROUP BY ALL
+GROUP BY l.listing_key, l.market, l.listing_id
 ORDER BY l.listing_key;

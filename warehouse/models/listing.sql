@@ -1,40 +1,54 @@
--- One row per (market, listing_id): the latest crawl's fields, the latest extraction's entities.
+-- One row per market listing (stable key market:listing_id): the latest observation's fields,
+-- its history bounds, and when it disappeared. delisted_at is the crawler's explicit delisting
+-- event if any, else the start of the first complete crawl of the market that no longer saw it.
 CREATE OR REPLACE TABLE listing AS
 WITH seen AS (
-    SELECT market, listing_id,
+    SELECT listing_key,
            min(fetched_at) AS first_seen, max(fetched_at) AS last_seen,
            min(crawl_date) AS first_crawl_date, max(crawl_date) AS last_crawl_date,
-           count(DISTINCT crawl_date) AS crawl_days
-    FROM raw_listing
-    GROUP BY market, listing_id
+           count(*) AS crawl_days
+    FROM listing_observation
+    GROUP BY listing_key
 ),
 latest AS (
-    SELECT * FROM raw_listing
-    QUALIFY row_number() OVER (PARTITION BY market, listing_id
-                               ORDER BY crawl_date DESC, fetched_at DESC NULLS LAST, line_no DESC) = 1
+    SELECT * FROM stg_listing
+    QUALIFY row_number() OVER (PARTITION BY listing_key ORDER BY crawl_date DESC) = 1
 ),
 ext AS (
-    SELECT * FROM raw_extracted
-    QUALIFY row_number() OVER (PARTITION BY market, listing_id
-                               ORDER BY crawl_date DESC, line_no DESC) = 1
+    SELECT * FROM stg_extracted
+    QUALIFY row_number() OVER (PARTITION BY listing_key ORDER BY crawl_date DESC) = 1
+),
+explicit_gone AS (
+    SELECT market || ':' || listing_id AS listing_key,
+           max(coalesce(detected_at, crawl_date::TIMESTAMP)) AS gone_at, arg_max(reason, detected_at) AS reason
+    FROM raw_delisted
+    GROUP BY ALL
+),
+absent AS (
+    SELECT s.listing_key, min(c.crawled_at) AS gone_at
+    FROM seen s
+    JOIN latest l USING (listing_key)
+    JOIN stg_crawl c ON c.market = l.market AND c.crawl_date > s.last_crawl_date AND c.complete
+    GROUP BY s.listing_key
 )
-SELECT l.market || ':' || l.listing_id AS listing_key,
-       l.market, l.listing_id,
-       l.fields ->> 'title' AS title,
+SELECT l.listing_key, l.market, l.listing_id,
+       coalesce(e.title, l.title) AS title,
        l.url,
        s.first_seen, s.last_seen, s.first_crawl_date, s.last_crawl_date, s.crawl_days,
-       e.price, e.currency,
-       e.ship_from,
-       coalesce(e.ship_to, []::VARCHAR[]) AS ship_to,
-       coalesce(e.seller, l.fields ->> 'seller') AS seller,
+       CASE WHEN g.gone_at > s.last_seen THEN g.gone_at ELSE a.gone_at END AS delisted_at,
+       CASE WHEN g.gone_at > s.last_seen THEN coalesce(g.reason, 'delisted')
+            WHEN a.gone_at IS NOT NULL THEN 'absent from later crawl' END AS delisted_reason,
+       e.price, e.currency, e.price_usd, e.unit_price_usd,
+       e.ship_from, coalesce(e.ship_to, []::VARCHAR[]) AS ship_to,
+       coalesce(e.seller, l.seller_text) AS seller,
+       l.market || ':' || coalesce(e.seller, l.seller_text) AS seller_key,
        e.is_drug_listing,
-       l.fields ->> 'description' AS description,
-       l.fields ->> 'price' AS price_text,
-       l.fields ->> 'ships_from' AS ships_from_text,
-       l.fields ->> 'ships_to' AS ships_to_text,
+       l.description, l.price_text, l.ships_from_text, l.ships_to_text,
        l.http_status, l.page_sha256, l.warc_file, l.warc_record_offset,
        e.crawl_date AS extracted_crawl_date, e.nlp_version
 FROM latest l
-JOIN seen s USING (market, listing_id)
-LEFT JOIN ext e ON e.market = l.market AND e.listing_id = l.listing_id
+JOIN seen s USING (listing_key)
+LEFT JOIN ext e USING (listing_key)
+LEFT JOIN explicit_gone g USING (listing_key)
+LEFT JOIN absent a USING (listing_key)
 ORDER BY l.market, l.listing_id;

@@ -1,27 +1,29 @@
--- Drugs the latest extraction found in each crawled listing, one row per (listing, inn).
+-- Drugs the latest extraction found in each crawled listing, one row per (listing, inn), with
+-- strength and quantity (per drug when the NLP stage gives them per drug, else per listing).
 CREATE OR REPLACE TABLE listing_drug AS
 WITH ext AS (
-    SELECT market, listing_id, drugs FROM raw_extracted
-    QUALIFY row_number() OVER (PARTITION BY market, listing_id
-                               ORDER BY crawl_date DESC, line_no DESC) = 1
+    SELECT * FROM stg_extracted
+    QUALIFY row_number() OVER (PARTITION BY listing_key ORDER BY crawl_date DESC) = 1
 ),
 found AS (
-    SELECT market, listing_id,
+    SELECT listing_key, market, listing_id, strength_text, quantity AS listing_quantity,
            unnest(json_transform(drugs, '[{"name": "VARCHAR", "inn": "VARCHAR", "class": "VARCHAR",
                "schedule_un": "VARCHAR", "schedule_us": "VARCHAR", "controlled": "BOOLEAN",
-               "rx_only": "BOOLEAN"}]'), recursive := true)
+               "rx_only": "BOOLEAN", "strength": "VARCHAR", "quantity": "DOUBLE"}]'), recursive := true)
     FROM ext
 )
-SELECT f.market || ':' || f.listing_id AS listing_key, f.market, f.listing_id,
+SELECT f.listing_key, f.market, f.listing_id,
        lower(coalesce(f.inn, f.name)) AS inn,
        min(f.name) AS name_found,
        min(f."class") AS "class",
        min(f.schedule_un) AS schedule_un,
        min(f.schedule_us) AS schedule_us,
        coalesce(bool_or(f.controlled), false) AS controlled,
-       coalesce(bool_or(f.rx_only), false) AS rx_only
+       coalesce(bool_or(f.rx_only), false) AS rx_only,
+       coalesce(min(f.strength), min(f.strength_text)) AS strength,
+       coalesce(min(f.quantity), min(f.listing_quantity)) AS quantity
 FROM found f
-JOIN listing l ON l.market = f.market AND l.listing_id = f.listing_id
+JOIN listing l USING (listing_key)
 WHERE coalesce(f.inn, f.name) IS NOT NULL
 GROUP BY ALL
 ORDER BY f.market, f.listing_id, inn;

@@ -1,7 +1,7 @@
 -- One row per fetched page (listing or seller profile) with its WARC evidence pointer.
 CREATE OR REPLACE TABLE page AS
 SELECT DISTINCT page_sha256 AS sha256, url, warc_file, warc_record_offset, fetched_at,
-       http_status, market, crawl_date, run_id, page_kind
+       http_status AS status, http_status, market, crawl_date, run_id, page_kind
 FROM (
     SELECT page_sha256, url, warc_file, warc_record_offset, fetched_at, http_status,
            market, crawl_date, run_id, 'listing' AS page_kind

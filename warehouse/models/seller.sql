@@ -1,22 +1,30 @@
--- Sellers seen on listings or crawled as profiles; identity is (market, handle).
+-- One row per market account (market, handle), from listings and crawled profiles.
+-- identity_id: the real-world seller (seller_identity) the account belongs to.
 CREATE OR REPLACE TABLE seller AS
 WITH profile AS (
-    SELECT market, handle, url, fields ->> 'pgp_key' AS pgp_key, page_sha256, fetched_at
-    FROM raw_seller
-    QUALIFY row_number() OVER (PARTITION BY market, handle
-                               ORDER BY crawl_date DESC, fetched_at DESC NULLS LAST, line_no DESC) = 1
+    SELECT * FROM stg_seller
+    QUALIFY row_number() OVER (PARTITION BY seller_key ORDER BY crawl_date DESC) = 1
+),
+profile_seen AS (
+    SELECT seller_key, min(fetched_at) AS first_seen, max(fetched_at) AS last_seen
+    FROM stg_seller GROUP BY seller_key
 ),
 offered AS (
-    SELECT market, seller AS handle, count(*) AS listings,
+    SELECT seller_key, count(*) AS listings, count(*) FILTER (WHERE delisted_at IS NULL) AS active_listings,
            min(first_seen) AS first_seen, max(last_seen) AS last_seen
     FROM listing
     WHERE seller IS NOT NULL
-    GROUP BY market, seller
+    GROUP BY seller_key
 )
-SELECT market, handle,
+SELECT seller_key,
+       coalesce(p.market, split_part(seller_key, ':', 1)) AS market,
+       coalesce(p.handle, substr(seller_key, strpos(seller_key, ':') + 1)) AS handle,
        p.url AS profile_url, p.pgp_key, p.page_sha256 AS profile_sha256,
-       p.handle IS NOT NULL AS profile_crawled,
-       coalesce(o.listings, 0) AS listings, o.first_seen, o.last_seen
+       p.seller_key IS NOT NULL AS profile_crawled,
+       coalesce(o.listings, 0) AS listings, coalesce(o.active_listings, 0) AS active_listings,
+       least(o.first_seen, ps.first_seen) AS first_seen,
+       greatest(o.last_seen, ps.last_seen) AS last_seen
 FROM profile p
-FULL OUTER JOIN offered o USING (market, handle)
+FULL OUTER JOIN offered o USING (seller_key)
+LEFT JOIN profile_seen ps USING (seller_key)
 ORDER BY market, handle;

@@ -1,0 +1,82 @@
+"""`pharmwatch_details`: strength, quantity, unit price, USD price, seller identifiers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp import identity
+from nlp.extensions import register_extensions, text_of
+from nlp.rates import parse_day, to_usd
+
+_NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
+_STRENGTH = re.compile(_NUM + r"[ \t]?(?P<u>mg|mcg|µg|μg|ug|ml|iu)\b", re.I)
+_PURITY = re.compile(_NUM + r"[ \t]?%[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
+_MASS = re.compile(r"(?<![\w.,])" + _NUM + r"[ \t]?(?P<u>kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|"
+                   r"gram|oz|ounces?|lbs?|г|гр)\b", re.I)
+_COUNT = re.compile(r"(?<![\w.,])(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x\b|(?P<c>\d{1,6})[ \t]?"
+                    r"(?:pills?|tabs?|tablets?|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
+                    r"st(?:ück|uks)?|comprim[ée]s|pastillas|c[áa]psulas|secantes|trips|buvards|"
+                    r"pillen|ampullen|vials?|patches|таблеток|табл|шт|капсул)\b)", re.I)
+_GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
+          "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
+_MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg"}
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def strength(text: str) -> dict[str, Any] | None:
+    """First dose per unit ("2mg", "100 µg", "10ml"), else a purity percentage."""
+    m = _STRENGTH.search(text)
+    if m:
+        unit = m.group("u").lower()
+        return {"value": _num(m.group("n")), "unit": _MICRO.get(unit, unit)}
+    m = _PURITY.search(text)
+    if m and 0 < _num(m.group("n")) <= 100:
+        return {"value": _num(m.group("n")), "unit": "%"}
+    return None
+
+
+def quantity(text: str) -> dict[str, Any] | None:
+    """Units in the pack (x100, 100 pills) or mass in grams (10 g, 1 oz, 1kg)."""
+    m = _COUNT.search(text)
+    if m:
+        return {"value": float(m.group("a") or m.group("b") or m.group("c")), "unit": "unit"}
+    m = _MASS.search(text)
+    if m:
+        unit = m.group("u").lower()
+        return {"value": round(_num(m.group("n")) * _GRAMS.get(unit, 1.0), 4), "unit": "g"}
+    return None
+
+
+class DetailTagger:
+    """Fills the product and identity fields; reads the title first, then the body."""
+
+    def __init__(self, nlp: Language, name: str, max_chars: int) -> None:
+        register_extensions()
+        self.max_chars = max_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = text_of(doc)[:self.max_chars]
+        title = text[:doc._.title_end or 0]
+        doc._.strength = strength(title) or strength(text)
+        doc._.quantity = quantity(title) or quantity(text)
+        q = doc._.quantity
+        doc._.unit_price = (round(doc._.price / q["value"], 6)
+                            if doc._.price is not None and q and q["value"] else None)
+        day = parse_day(doc._.listing_date)
+        doc._.price_usd = to_usd(doc._.price, doc._.currency, day)
+        doc._.contacts = identity.contacts(text)
+        doc._.pgp_fingerprints = identity.pgp_fingerprints(text)
+        doc._.crypto_addresses = identity.crypto_addresses(text)
+        return doc
+
+
+@Language.factory("pharmwatch_details", default_config={"max_chars": 200_000})
+def make_detail_tagger(nlp: Language, name: str, max_chars: int) -> DetailTagger:
+    return DetailTagger(nlp, name, max_chars)

@@ -1,0 +1,166 @@
+"""What links a seller across markets: contact handles, PGP key fingerprints, crypto addresses."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from typing import Any
+
+import base58
+import bech32
+import phonenumbers
+
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,190}\.[A-Za-z]{2,24}\b")
+_PHONE = re.compile(r"(?<![\w+])\+\s?\d[\d \t().\-]{6,20}\d")
+_HANDLE_CUES: dict[str, re.Pattern[str]] = {
+    "telegram": re.compile(r"(?:\btelegram|\btg)\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|@|[ \t]@)"
+                           r"(?P<h>[A-Za-z][\w]{3,31})|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})", re.I),
+    "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|[ \t]?@|[ \t]+is[ \t]+)"
+                        r"(?P<h>[A-Za-z][\w.\-]{2,31})", re.I),
+    "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
+    "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
+}
+_PHONE_APPS = re.compile(r"\b(whats\s?app|signal|viber|phone|tel|call|sms)\b", re.I)
+_WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
+
+
+def contacts(text: str) -> list[dict[str, str]]:
+    """[{kind, value}] in order of first appearance, deduplicated; phones in E.164."""
+    found: list[tuple[int, str, str]] = []
+    for m in _EMAIL.finditer(text):
+        found.append((m.start(), "email", m.group(0).lower()))
+    for kind, pattern in _HANDLE_CUES.items():
+        for m in pattern.finditer(text):
+            handle = m.group("h") or (m.groupdict().get("h2") or "")
+            if handle and handle.lower() not in _WORDS_NOT_HANDLES:
+                found.append((m.start(), kind, handle.lower() if kind != "threema" else handle))
+    for m in _PHONE.finditer(text):
+        e164 = _e164(m.group(0))
+        if e164:
+            app = _PHONE_APPS.search(text[max(0, m.start() - 25):m.start()])
+            kind = _phone_kind(app.group(1)) if app else "phone"
+            found.append((m.start(), kind, e164))
+    out, seen = [], set()
+    for _, kind, value in sorted(found):
+        if (kind, value) not in seen:
+            seen.add((kind, value))
+            out.append({"kind": kind, "value": value})
+    return out
+
+
+def _phone_kind(word: str) -> str:
+    word = word.lower().replace(" ", "")
+    return word if word in ("whatsapp", "signal", "viber") else "phone"
+
+
+def _e164(raw: str) -> str | None:
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# ---------------------------------------------------------------- PGP
+
+_ARMOR = re.compile(r"-----BEGIN PGP PUBLIC KEY BLOCK-----(?P<body>.*?)-----END PGP PUBLIC KEY BLOCK-----",
+                    re.S)
+# Header lines; with line breaks lost, a header ends where the first long base64 run starts.
+_HEADER = re.compile(r"\b(?:Version|Comment|Hash|Charset|MessageID)\s*:.*?"
+                     r"(?=\n|\s[A-Za-z0-9+/]{12,}={0,2}(?:\s|$)|$)", re.I)
+_CRC = re.compile(r"(?:^|\s)=[A-Za-z0-9+/]{4}\s*$")
+
+
+def pgp_fingerprints(text: str) -> list[dict[str, str]]:
+    """Fingerprints of armoured public keys: a real OpenPGP v4/v6 fingerprint when the
+    primary key packet parses (`fingerprint_kind` "openpgp_v4"/"openpgp_v6"), else a stable
+    SHA-256 of the normalised armour body ("armor_sha256"). Tolerates lost line breaks."""
+    out: list[dict[str, str]] = []
+    for m in _ARMOR.finditer(text):
+        body = _CRC.sub("", _HEADER.sub(" ", m.group("body")))
+        b64 = "".join(body.split())
+        fpr, kind = _openpgp_fingerprint(b64)
+        if fpr is None:
+            fpr, kind = hashlib.sha256(b64.encode("ascii", "replace")).hexdigest().upper(), "armor_sha256"
+        item = {"fingerprint": fpr, "fingerprint_kind": kind}
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _openpgp_fingerprint(b64: str) -> tuple[str | None, str]:
+    try:
+        data = base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        return None, ""
+    packet = _first_packet(data)
+    if packet is None:
+        return None, ""
+    tag, body = packet
+    if tag != 6 or not body:
+        return None, ""
+    if body[0] == 4:
+        return hashlib.sha1(b"\x99" + len(body).to_bytes(2, "big") + body).hexdigest().upper(), "openpgp_v4"
+    if body[0] == 6:
+        return hashlib.sha256(b"\x9b" + len(body).to_bytes(4, "big") + body).hexdigest().upper(), "openpgp_v6"
+    return None, ""
+
+
+def _first_packet(data: bytes) -> tuple[int, bytes] | None:
+    """(tag, body) of the first packet (RFC 4880 4.2, old and new formats)."""
+    if len(data) < 2 or not data[0] & 0x80:
+        return None
+    if data[0] & 0x40:  # new format
+        tag, first = data[0] & 0x3F, data[1]
+        if first < 192:
+            start, length = 2, first
+        elif first < 224 and len(data) > 2:
+            start, length = 3, ((first - 192) << 8) + data[2] + 192
+        elif first == 255 and len(data) > 5:
+            start, length = 6, int.from_bytes(data[2:6], "big")
+        else:
+            return None
+    else:
+        tag, ltype = (data[0] >> 2) & 0x0F, data[0] & 0x03
+        size = {0: 1, 1: 2, 2: 4}.get(ltype)
+        if size is None:
+            return None
+        start, length = 1 + size, int.from_bytes(data[1:1 + size], "big")
+    body = data[start:start + length]
+    return (tag, body) if len(body) == length else None
+
+
+# ---------------------------------------------------------------- crypto addresses
+
+_BTC_LEGACY = re.compile(r"(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
+_BTC_BECH32 = re.compile(r"(?<![A-Za-z0-9])bc1[ac-hj-np-z02-9]{8,87}(?![A-Za-z0-9])", re.I)
+_XMR = re.compile(r"(?<![A-Za-z0-9])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?"
+                  r"(?![A-Za-z0-9])")
+
+
+def crypto_addresses(text: str) -> list[dict[str, Any]]:
+    """BTC (base58check or bech32/bech32m, checksum verified) and XMR (format only: its
+    Keccak checksum is not in the standard library) addresses."""
+    out: list[dict[str, Any]] = []
+    for m in _BTC_LEGACY.finditer(text):
+        try:
+            version = base58.b58decode_check(m.group(0))[0]
+        except ValueError:
+            continue
+        if version in (0x00, 0x05):
+            out.append({"currency": "BTC", "address": m.group(0),
+                        "kind": "p2pkh" if version == 0 else "p2sh", "checksum_verified": True})
+    for m in _BTC_BECH32.finditer(text):
+        address = m.group(0).lower()
+        if bech32.decode("bc", address) != (None, None):
+            out.append({"currency": "BTC", "address": address, "kind": "bech32",
+                        "checksum_verified": True})
+    for m in _XMR.finditer(text):
+        out.append({"currency": "XMR", "address": m.group(0),
+                    "kind": "integrated" if len(m.group(0)) == 106 else "standard",
+                    "checksum_verified": False})
+    return out

@@ -1,0 +1,1 @@
+"""Operating pharmwatch under Airflow: DAG building blocks, alerts, the local Airflow stack."""

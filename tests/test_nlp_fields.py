@@ -1,0 +1,111 @@
+"""New extract fields (product details, identifiers, exclusions) and bad input, on the full pipeline."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+import hashlib
+
+import pytest
+
+from nlp.extract import Extractor
+from nlp.identity import crypto_addresses, pgp_fingerprints
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def test_product_details_and_usd(extractor):
+    rec = extractor.extract({"id": "p:1", "date": "2017-07-15",
+                             "text": "Ships from: Germany\nPrice: 0.05 BTC",
+                             "fields": {"title": "100x Xanax 2mg bars"}})
+    assert rec["strength"] == {"value": 2.0, "unit": "mg"}
+    assert rec["quantity"] == {"value": 100.0, "unit": "unit"}
+    assert rec["unit_price"] == pytest.approx(0.0005)
+    assert rec["price_usd"] == pytest.approx(0.05 * 2500)  # 2017-07 row of the rates table
+    assert rec["drug_class"] == "benzodiazepine" and rec["error"] is None
+
+
+def test_contacts_normalised(extractor):
+    rec = extractor.extract({"id": "c:1", "text": "Cocaine 1g. Telegram: @PlugDE, Wickr: plugz99, "
+                             "WhatsApp: +49 151 23456789, mail plug@example.org"})
+    got = {(c["kind"], c["value"]) for c in rec["contacts"]}
+    assert {("telegram", "plugde"), ("wickr", "plugz99"), ("whatsapp", "+4915123456789"),
+            ("email", "plug@example.org")} <= got
+
+
+def test_pgp_v4_fingerprint_survives_lost_line_breaks():
+    # A minimal v4 public-key packet (tag 6, new format): version, time, algo, then MPIs.
+    body = bytes([4, 0x5F, 0, 0, 0, 1, 0, 8, 0xAB, 0, 8, 0x03])
+    packet = bytes([0xC6, len(body)]) + body
+    b64 = base64.b64encode(packet).decode()
+    armour = f"-----BEGIN PGP PUBLIC KEY BLOCK----- Version: GnuPG v2 {b64} =abcd -----END PGP PUBLIC KEY BLOCK-----"
+    want = hashlib.sha1(b"\x99" + len(body).to_bytes(2, "big") + body).hexdigest().upper()
+    assert pgp_fingerprints(armour) == [{"fingerprint": want, "fingerprint_kind": "openpgp_v4"}]
+    fake = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nbm90IGEga2V5\n-----END PGP PUBLIC KEY BLOCK-----"
+    assert pgp_fingerprints(fake)[0]["fingerprint_kind"] == "armor_sha256"
+
+
+def test_crypto_addresses_checksum():
+    text = ("pay 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq "
+            "not 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3")
+    got = [(a["currency"], a["kind"]) for a in crypto_addresses(text)]
+    assert got == [("BTC", "p2pkh"), ("BTC", "bech32")]
+
+
+def test_ship_to_exclusions_and_reversed_cue(extractor):
+    rec = extractor.extract({"id": "s:1", "text": "Valium 10mg. We ship worldwide from India.\n"
+                                                   "Ships to: Worldwide except USA, Australia"})
+    assert rec["ship_from"] == "IN"
+    assert rec["ship_to"] == ["WW"] and rec["ship_to_exclusions"] == ["US", "AU"]
+    assert extractor.extract({"id": "s:2", "text": "Ketamine 5g. DM for prices. Ships from: NL"}
+                             )["ship_from"] == "NL"
+
+
+def test_misspelling_and_slang(extractor):
+    rec = extractor.extract({"id": "m:1", "text": "", "fields": {"title": "10x Alprazolan 2mg + Cocaïne 1g"}})
+    assert {d["inn"] for d in rec["drugs"]} == {"alprazolam", "cocaine"}
+    assert [d["inn"] for d in extractor.extract(
+        {"id": "m:2", "text": "", "fields": {"title": "Ketamine shards 5g"}})["drugs"]] == ["ketamine"]
+
+
+def test_bad_input_never_stops_the_batch(extractor):
+    records = [{"id": "e:1", "text": ""}, {"id": "e:2", "text": "xanax 2mg " * 600_000},
+               {"id": "e:3", "text": bytes(range(256)).decode("latin-1") * 50},
+               {"id": "e:4", "text": b"\xff\xfe oxycodone 30mg \xc3".decode("utf-8", "replace")},
+               {"id": "e:5", "html": "<script>" * 2000 + "cocaine" + "</script>" * 10},
+               "not an object", {"id": "e:7", "text": "Valium 10mg"}]
+    out = list(extractor.extract_many(records))
+    assert [r["id"] for r in out] == ["e:1", "e:2", "e:3", "e:4", "e:5", "#5", "e:7"]
+    assert out[0]["error"] and out[5]["error"]
+    assert out[1]["error"] is None and out[1]["drugs"][0]["inn"] == "alprazolam"
+    assert out[3]["drugs"][0]["inn"] == "oxycodone"
+    assert out[4]["drugs"] == []  # script text is never read
+    assert out[6]["drugs"][0]["inn"] == "diazepam"
+
+
+@pytest.mark.parametrize("text,lang,origin,dest,seller,inn", [
+    ("XTC pillen 200mg - 50 stuks\nVerkoper: DutchDelight\nVerzonden uit: Nederland\n"
+     "Verzending naar: heel Europa\nPrijs: 95 EUR", "nl", "NL", ["EU"], "DutchDelight", "mdma"),
+    ("Кокаин 1г 90% чистый\nПродавец: SnegMoskva\nОтправка из: Германия\n"
+     "Доставка в: Россия\nЦена: 0.002 BTC", "ru", "DE", ["RU"], "SnegMoskva", "cocaine"),
+    ("Xanax 2mg Tabletten\nVerkäufer: BerlinBenz\nVersand aus: Deutschland\n"
+     "Versand nach: Österreich, Schweiz", "de", "DE", ["AT", "CH"], "BerlinBenz", "alprazolam"),
+])
+def test_languages(extractor, text, lang, origin, dest, seller, inn):
+    rec = extractor.extract({"id": "l:1", "text": text})
+    assert rec["language"] == lang
+    assert (rec["ship_from"], rec["ship_to"], rec["seller"]) == (origin, dest, seller)
+    assert inn in {d["inn"] for d in rec["drugs"]}
+
+
+def test_page_from_a_market_without_config(extractor):
+    html = (Path(__file__).parent / "fixtures" / "nlp" / "unknown_market_listing.html").read_text()
+    rec = extractor.extract({"id": "u:1", "html": html})
+    assert rec["title"] == "50x Roxicodone 30mg (M-Box) | EU NDD"
+    assert rec["seller"] == "PainReliefNL"
+    assert [d["inn"] for d in rec["drugs"]] == ["oxycodone"]  # not the tag spam or the script
+    assert (rec["ship_from"], rec["ship_to"], rec["ship_to_exclusions"]) == ("NL", ["EU"], ["DE"])
+    assert (rec["price"], rec["currency"]) == (640.0, "EUR")

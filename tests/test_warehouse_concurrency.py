@@ -1,0 +1,136 @@
+"""Loads are atomic against SIGKILL, and analysts read published snapshots while loads run.
+Both tests use real processes: a loader (`pharmwatch load` or the load path in a child) and,
+for the second, an analyst process holding a read-only connection open."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
+from sandbox_staged import write_day  # noqa: E402
+
+from pharmwatch.paths import Layout  # noqa: E402
+from warehouse.load import load_all  # noqa: E402
+from warehouse.publish import pointer  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+STATE_SQL = ("SELECT (SELECT count(*) FROM raw_listing), (SELECT count(*) FROM listing_observation), "
+             "(SELECT count(*) FROM listing), (SELECT count(*) FROM listing WHERE delisted_at IS NOT NULL), "
+             "(SELECT max(crawl_date)::VARCHAR FROM listing_observation)")
+
+
+def contents(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
+        # Bookkeeping tables stamp when a migration or rule set was applied: not content.
+        stamped = {"schema_migrations", "risk_rule_set"}
+        return {t: con.execute(f'SELECT * EXCLUDE (applied_at) FROM "{t}" ORDER BY ALL' if t in stamped
+                               else f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+def state(db: Path) -> list:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return list(con.execute(STATE_SQL).fetchone())
+    finally:
+        con.close()
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+KILLED_LOADER = """
+import sys, time
+from pathlib import Path
+import warehouse.load as load
+from pharmwatch.paths import Layout
+
+real_rebuild = load.rebuild
+def rebuild_then_hang(con, *args, **kwargs):
+    real_rebuild(con, *args, **kwargs)   # raw rows replaced and every model rebuilt, not committed
+    print("midway", flush=True)
+    time.sleep(600)
+load.rebuild = rebuild_then_hang
+load.load_all(Path(sys.argv[1]), Layout(Path(sys.argv[2])))
+"""
+
+
+def test_sigkill_midway_keeps_previous_state_and_rerun_completes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_day(data, 4, 600, 0)
+    db = tmp_path / "w.duckdb"
+    load_all(db, Layout(data))
+    before, published_before = contents(db), pointer(db).resolve()
+    write_day(data, 4, 600, 1)
+    child = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(db), str(data)],
+                             stdout=subprocess.PIPE, text=True, env=_env())
+    assert child.stdout is not None and child.stdout.readline().strip() == "midway"
+    child.send_signal(signal.SIGKILL)
+    assert child.wait(timeout=30) == -signal.SIGKILL
+    assert contents(db) == before
+    assert pointer(db).resolve() == published_before
+    load_all(db, Layout(data))  # the rerun completes ...
+    fresh = tmp_path / "fresh.duckdb"
+    load_all(fresh, Layout(data))
+    assert contents(db) == contents(fresh)  # ... to exactly what a clean load gives
+    assert contents(db) != before
+
+
+ANALYST = """
+import json, os, sys, time
+import duckdb
+link, stop, sql = sys.argv[1], sys.argv[2], sys.argv[3]
+con, current = None, None
+while not os.path.exists(stop):
+    target = os.path.realpath(link)
+    if target != current:   # a new snapshot was published: switch to it
+        if con is not None:
+            con.close()
+        con, current = duckdb.connect(target, read_only=True), target
+    print(json.dumps([os.path.basename(current)] + list(con.execute(sql).fetchone())), flush=True)
+    time.sleep(0.02)
+"""
+
+
+def test_analyst_reads_old_then_new_state_while_a_load_runs(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_day(data, 5, 3000, 0)
+    write_day(data, 5, 3000, 1)
+    db = tmp_path / "w.duckdb"
+    load_all(db, Layout(data))
+    old = state(pointer(db))
+    write_day(data, 5, 3000, 2)
+    stop = tmp_path / "stop"
+    analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(pointer(db)), str(stop), STATE_SQL],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    assert analyst.stdout is not None
+    first = json.loads(analyst.stdout.readline())  # the analyst is connected and querying
+    loader = subprocess.run([str(Path(sys.executable).parent / "pharmwatch"), "load", "--data", str(data),
+                             "--db", str(db)], capture_output=True, text=True, env=_env(), timeout=600)
+    time.sleep(0.5)
+    stop.touch()
+    out, err = analyst.communicate(timeout=60)
+    assert loader.returncode == 0, loader.stderr
+    assert analyst.returncode == 0, err
+    rows = [first] + [json.loads(line) for line in out.splitlines()]
+    new = state(pointer(db))
+    assert old != new and new[-1] > old[-1]
+    seen = [r[1:] for r in rows]
+    assert all(s in (old, new) for s in seen)  # never a half-loaded state
+    switch = seen.index(new)
+    assert switch > 1 and all(s == old for s in seen[:switch]) and all(s == new for s in seen[switch:])
+    assert len({r[0] for r in rows}) == 2  # two snapshots: the one before, the one after

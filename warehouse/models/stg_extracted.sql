@@ -1,0 +1,28 @@
+-- Staging: one extraction per (listing, crawl); prices converted to USD with the fx seed.
+-- quantity / strength may be a number, a string or {value, unit}: read all three shapes.
+CREATE OR REPLACE VIEW stg_extracted AS
+WITH e AS (
+    SELECT *,
+           coalesce(TRY_CAST(quantity ->> '$.value' AS DOUBLE), TRY_CAST(quantity ->> '$' AS DOUBLE)) AS qty
+    FROM raw_extracted
+    QUALIFY row_number() OVER (PARTITION BY market, listing_id, crawl_date ORDER BY line_no DESC) = 1
+)
+SELECT e.market || ':' || e.listing_id AS listing_key,
+       e.market, e.listing_id, e.crawl_date, e.run_id, e.url, e.drugs, e.seller, e.ship_from,
+       coalesce(e.ship_to, []::VARCHAR[]) AS ship_to,
+       coalesce(e.ship_to_exclusions, []::VARCHAR[]) AS ship_to_exclusions,
+       e.price, upper(e.currency) AS currency,
+       coalesce(e.price_usd, e.price * fx.usd_per_unit) AS price_usd,
+       e.qty AS quantity,
+       coalesce(quantity ->> '$.unit', NULL) AS quantity_unit,
+       coalesce(strength ->> '$.text', strength ->> '$') AS strength_text,
+       TRY_CAST(strength ->> '$.value' AS DOUBLE) AS strength_value,
+       strength ->> '$.unit' AS strength_unit,
+       coalesce(e.unit_price * fx.usd_per_unit,
+                coalesce(e.price_usd, e.price * fx.usd_per_unit) / nullif(e.qty, 0)) AS unit_price_usd,
+       e.is_drug_listing, e.language, e.nlp_version, e.title,
+       e.contacts, coalesce(e.pgp_fingerprints, []::VARCHAR[]) AS pgp_fingerprints,
+       coalesce(e.crypto_addresses, []::VARCHAR[]) AS crypto_addresses,
+       e.line_no
+FROM e
+LEFT JOIN fx_rate fx ON fx.currency = upper(e.currency);

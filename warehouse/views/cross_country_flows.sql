@@ -1,0 +1,19 @@
+-- Analyst view: per ISO week, ship-from -> ship-to and drug class, how many listings and sellers
+-- were observed and their median USD unit price. A listing shipping to several destinations
+-- counts once in each; no stated destination is ship_to NULL.
+CREATE OR REPLACE VIEW cross_country_flows AS
+WITH obs AS (
+    SELECT week, listing_key, seller, market, ship_from, unit_price_usd,
+           unnest(CASE WHEN len(ship_to) = 0 OR ship_to IS NULL THEN [NULL::VARCHAR] ELSE ship_to END) AS ship_to
+    FROM listing_observation
+),
+classes AS (
+    SELECT DISTINCT listing_key, "class" AS drug_class FROM listing_drug
+)
+SELECT o.week, o.ship_from, o.ship_to, c.drug_class,
+       count(DISTINCT o.listing_key) AS listings,
+       count(DISTINCT (o.market, o.seller)) AS sellers,
+       median(o.unit_price_usd) AS median_unit_price_usd
+FROM obs o
+JOIN classes c USING (listing_key)
+GROUP BY ALL;
