@@ -16,6 +16,7 @@ import importlib
 import json
 import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -201,7 +202,8 @@ def write_csvs(con: Any, out_dir: Path) -> list[Path]:
 
 
 def render_report(db_path: Path, out_dir: Path, week: str | None = None, *,
-                  refresh_alerts: bool = True, pdf: bool = True) -> Path:
+                  refresh_alerts: bool = True, pdf: bool = True,
+                  timings: dict[str, float] | None = None) -> Path:
     """Write report.html, report.pdf, flagged.csv, alerts.csv into out_dir; return the HTML path.
 
     `week` None = the latest ISO week the warehouse holds. With `refresh_alerts` the rules are
@@ -209,6 +211,10 @@ def render_report(db_path: Path, out_dir: Path, week: str | None = None, *,
     """
     if week is not None:
         week_bounds(week)
+    clock = _Phases(timings)
+    if pdf:
+        # Importing WeasyPrint takes ~3 s of Python; do it while DuckDB (GIL released) queries.
+        threading.Thread(target=_preload, args=("weasyprint",), daemon=True).start()
     if refresh_alerts:
         if not Path(db_path).exists():
             raise ReportError(f"warehouse {db_path} does not exist; run `pharmwatch load` first")
@@ -216,20 +222,34 @@ def render_report(db_path: Path, out_dir: Path, week: str | None = None, *,
             week, _ = refresh(db_path, week)
         except WarehouseError as exc:
             raise ReportError(f"refreshing flags and alerts failed: {exc}") from exc
+        clock.lap("rules_and_alerts")
     out_dir = Path(out_dir)
-    if pdf:
-        # Importing WeasyPrint takes ~3 s of Python; do it while DuckDB (GIL released) queries.
-        threading.Thread(target=_preload, args=("weasyprint",), daemon=True).start()
     week, data = collect(Path(db_path), week, csv_dir=out_dir)
+    clock.lap("queries_and_csv")
     now = dt.datetime.now(dt.timezone.utc)
     target = out_dir / "report.html"
     _write_atomic(target, lambda fh: fh.write(render_html(data, week, now)))
+    clock.lap("html")
     if pdf:
         from reports.pdf import render_pdf
 
-        # The PDF is the same report with a shorter listing table (flagged.csv has every row).
+        # The PDF is the same report with shorter tables (flagged.csv has every row).
         render_pdf(target, html=render_html(data, week, now, for_pdf=True))
+        clock.lap("pdf")
     return target
+
+
+class _Phases:
+    """Seconds per phase into the caller's dict (the benchmark prints them)."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into, self.last = into, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.into is not None:
+            self.into[name] = now - self.last
+        self.last = now
 
 
 def _preload(module: str) -> None:

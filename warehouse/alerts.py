@@ -53,27 +53,30 @@ def latest_week(con: duckdb.DuckDBPyConnection) -> str | None:
     return iso_week(day) if day else None
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, query: str, params: dict[str, Any]) -> Any:
-    """The saved query's alert rows as an Arrow table (runs on a read-only connection too)."""
+Candidates = tuple[list[str], list[tuple[Any, ...]]]
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, query: str, params: dict[str, Any]) -> Candidates:
+    """The saved query's alert rows (few: alerts, not listings); runs on a read-only connection."""
     sql = saved_query(query).strip().rstrip(";")
     used = {k: v for k, v in params.items() if f"${k}" in sql}
     try:
-        return con.sql(sql, params=used).to_arrow_table()
+        cur = con.execute(sql, used)
+        return [c[0] for c in cur.description], cur.fetchall()
     except duckdb.Error as exc:
         raise WarehouseError(f"alert query {query} failed: {exc}") from exc
 
 
-def _store(con: duckdb.DuckDBPyConnection, rows: Any) -> int:
+def _store(con: duckdb.DuckDBPyConnection, found: Candidates) -> int:
     """Insert candidate rows; keys already raised are ignored. Returns the number new."""
-    if rows.num_rows == 0:
+    columns, rows = found
+    if not rows:
         return 0
     before = con.execute("SELECT count(*) FROM alert").fetchall()[0][0]
-    con.register("alert_candidates", rows)
-    try:
-        con.execute("INSERT OR IGNORE INTO alert BY NAME "
-                    "SELECT *, now()::TIMESTAMP AS raised_at FROM alert_candidates")
-    finally:
-        con.unregister("alert_candidates")
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    con.executemany(f"INSERT OR IGNORE INTO alert ({names}, raised_at) "
+                    f"VALUES ({marks}, now()::TIMESTAMP)", rows)
     return con.execute("SELECT count(*) FROM alert").fetchall()[0][0] - before
 
 
@@ -91,15 +94,15 @@ def _spike_params(rules: RuleSet) -> dict[str, Any]:
     return spike
 
 
-def weekly_candidates(con: duckdb.DuckDBPyConnection, week: str, rules: RuleSet) -> dict[str, Any]:
-    """The week's alert rows per kind, read only (Arrow tables, not yet stored)."""
+def weekly_candidates(con: duckdb.DuckDBPyConnection, week: str, rules: RuleSet) -> dict[str, Candidates]:
+    """The week's alert rows per kind, read only (not yet stored)."""
     start, end = week_bounds(week)
     params = {"start": start.isoformat(), "end": end.isoformat(), "week": week,
               "rule_version": _rule_version(con), **_spike_params(rules)}
     return {kind: _candidates(con, query, params) for kind, query in WEEKLY_QUERIES.items()}
 
 
-def immediate_candidates(con: duckdb.DuckDBPyConnection, rules: RuleSet) -> Any:
+def immediate_candidates(con: duckdb.DuckDBPyConnection, rules: RuleSet) -> Candidates:
     pattern = (rules.alerts.get("immediate") or {}).get("inn_pattern") or IMMEDIATE_DEFAULT
     return _candidates(con, IMMEDIATE_QUERY, {"inn_pattern": pattern, "rule_version": _rule_version(con)})
 

@@ -16,12 +16,13 @@ new_sellers AS (   -- the few candidates first, so evidence is gathered for them
     WHERE s.first_flagged >= $start::DATE AND s.first_flagged < $end::DATE
 ),
 week_obs AS (
-    SELECT o.listing_key, arg_max(o.page_sha256, o.crawl_date) AS page_sha256,
-           max(o.fetched_at) AS fetched_at
-    FROM listing_observation o JOIN listing l USING (listing_key)
-    WHERE o.crawl_date >= $start::DATE AND o.crawl_date < $end::DATE
-      AND l.seller_key IN (SELECT seller_key FROM new_sellers)
-    GROUP BY o.listing_key
+    SELECT listing_key, latest.* FROM (   -- a struct: arg_max skips NULL values
+        SELECT o.listing_key,
+               arg_max({'page_sha256': o.page_sha256, 'fetched_at': o.fetched_at}, o.crawl_date) AS latest
+        FROM listing_observation o JOIN listing l USING (listing_key)
+        WHERE o.crawl_date >= $start::DATE AND o.crawl_date < $end::DATE
+          AND l.seller_key IN (SELECT seller_key FROM new_sellers)
+        GROUP BY o.listing_key)
 ),
 evidence AS (
     SELECT l.seller_key,

@@ -63,7 +63,8 @@ spikes AS (
 ),
 cell_obs AS (   -- evidence: the spiking cells' listings only, each with its latest page there
     SELECT s.drug_class, s.ship_to, o.listing_key,
-           arg_max(o.page_sha256, o.crawl_date) AS page_sha256, max(o.fetched_at) AS fetched_at
+           -- a struct, as arg_max skips NULL values
+           arg_max({'page_sha256': o.page_sha256, 'fetched_at': o.fetched_at}, o.crawl_date) AS latest
     FROM (SELECT listing_key, crawl_date, page_sha256, fetched_at, unnest(ship_to) AS ship_to
           FROM listing_observation
           WHERE crawl_date >= $start::DATE AND crawl_date < $end::DATE) o
@@ -74,8 +75,8 @@ cell_obs AS (   -- evidence: the spiking cells' listings only, each with its lat
 ),
 evidence AS (
     SELECT e.drug_class, e.ship_to,
-           list({'listing_key': e.listing_key, 'url': l.url, 'page_sha256': e.page_sha256,
-                 'crawled_at': e.fetched_at, 'title': l.title} ORDER BY e.listing_key) AS evidence
+           list({'listing_key': e.listing_key, 'url': l.url, 'page_sha256': e.latest.page_sha256,
+                 'crawled_at': e.latest.fetched_at, 'title': l.title} ORDER BY e.listing_key) AS evidence
     FROM cell_obs e JOIN listing l USING (listing_key)
     GROUP BY ALL
 )
