@@ -1,4 +1,4 @@
-"""Cue phrases (en/de/fr/es) that introduce a seller, an origin, destinations or a price."""
+"""Cue phrases (en/de/fr/es/nl/ru) that introduce a seller, an origin, destinations or a price."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ _F = re.IGNORECASE | re.UNICODE
 SHIP_FROM = re.compile(
     r"\b(ships?\s+from|shipping\s+from|shipped\s+from|sent\s+from|dispatch(?:ed)?\s+from|"
     r"origin\s+country|country\s+of\s+origin|origin|versand\s+(?:aus|von)|versendet\s+aus|"
-    r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|du)|envoy[ée]\s+de|"
+    r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|du)|exp[ée]dition\s+(?:depuis|de|du)|envoi\s+depuis|envoy[ée]\s+de|"
     r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|"
-    r"verzonden\s+(?:uit|vanuit)|verzending\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
+    r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
     r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны)(?!\w)", _F)
 SHIP_TO = re.compile(
     r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
     r"lieferung\s+nach|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
     r"env[ií]os?\s+a|enviamos\s+a|destino|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
-    r"доставка\s+(?:в|по)|отправка\s+в|доставляем\s+(?:в|по))(?!\w)", _F)
+    r"доставка\s+(?:в|по)|отправка\s+(?:в|по)|доставляем\s+(?:в|по))(?!\w)", _F)
 PRICE = re.compile(
     r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость)(?!\w)", _F)
 SELLER = re.compile(

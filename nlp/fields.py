@@ -45,7 +45,7 @@ class PlaceTagger:
 
 
 # "Ships from Germany to EU", "X To: Y", "NL > EU": the origin value carries destinations.
-_TO_SPLIT = re.compile(r"\s(?:to|nach|vers|hacia|->|>|→)\s*:?\s", re.IGNORECASE)
+_TO_SPLIT = re.compile(r"\s(?:to|nach|vers|hacia|naar|по|->|>|→)\s*:?\s", re.IGNORECASE)
 
 
 def _origin(text: str) -> tuple[str | None, list[str]]:

@@ -1,27 +1,54 @@
-"""A cheap language guess for listing text: stopword counts for en/de/fr/es/nl/ru."""
+"""A cheap language guess for listing text: stopword counts for en/de/fr/es/nl/ru.
+
+Words shared by several languages ("de", "en", "la") count for each of them, so only
+distinctive words decide between those languages. Market software (menus, feature tables,
+footers) is nearly always English while vendors write titles and descriptions in their own
+language, so substantial non-English evidence beats a larger English count.
+"""
 
 from __future__ import annotations
 
 import re
 
 _STOP = {
-    "en": "the and for with you your this from are our all will not have ship shipping to of is".split(),
-    "de": "und der die das mit für nicht ist ein eine wir versand sie auf bei von nach".split(),
-    "fr": "le la les et des pour avec vous est une nous pas livraison du en sur".split(),
-    "es": "el la los las y para con usted es una nosotros envío del por que".split(),
-    "nl": "de het een en van voor met niet wij is verzending zijn ook naar uit bij wordt".split(),
-    "ru": "и в не на с по для мы из что это все доставка от как или".split(),
+    "en": "the and for with you your this from are our all will not have ship shipping to of is "
+          "we only per before after".split(),
+    "de": "und der die das mit für nicht ist ein eine wir versand sie auf bei von nach aus ich zu "
+          "oder auch bitte kein keine nur pro qualität lieferung bestellung bestellungen dem im "
+          "ohne rezept werktagen diskrete diskreter versenden verkaufe habe zuerst".split(),
+    "fr": "le la les et des pour avec vous est une nous pas livraison du en sur de au aux par sans "
+          "dans qualité commande envoi expédition uniquement votre vos lot vends depuis vers "
+          "ordonnance jours".split(),
+    "es": "el la los las y para con usted es una nosotros envío del por que de en sin pedido calidad "
+          "entrega enviamos desde solo todo toda al estás vendo tengo receta días".split(),
+    "nl": "de het een en van voor met niet wij verzending zijn ook naar uit bij wordt vanuit geen je "
+          "alleen bestelling bestellingen levering binnen dezelfde graag kwaliteit verzenden "
+          "verzonden te op werkdagen nodig zonder recept kopen verkoop heb dagen".split(),
+    "ru": "и в не на с по для мы из что это все доставка от как или отправка цена за без только "
+          "при вы наличии качество заказ заказы таблеток до дней всей всему продаю продам".split(),
 }
 _SETS = {lang: frozenset(words) for lang, words in _STOP.items()}
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Non-English wins over English when it has at least this many hits and this share of them.
+_FOREIGN_MIN_HITS, _FOREIGN_SHARE = 4, 0.4
 
 
-def detect_language(text: str, min_hits: int = 2) -> str | None:
-    """ISO 639-1 code of the best-scoring language, or None when too little evidence."""
+def language_counts(text: str) -> dict[str, int]:
+    """Stopword hits per language in the first 5000 characters."""
     counts = {lang: 0 for lang in _SETS}
     for word in _WORDS.findall(text.lower()[:5000]):
         for lang, words in _SETS.items():
             if word in words:
                 counts[lang] += 1
+    return counts
+
+
+def detect_language(text: str, min_hits: int = 2) -> str | None:
+    """ISO 639-1 code of the best-scoring language, or None when too little evidence."""
+    counts = language_counts(text)
     best = max(counts, key=lambda lang: counts[lang])
+    if best == "en":
+        other = max((lang for lang in counts if lang != "en"), key=lambda lang: counts[lang])
+        if counts[other] >= _FOREIGN_MIN_HITS and counts[other] >= _FOREIGN_SHARE * counts["en"]:
+            best = other
     return best if counts[best] >= min_hits else None

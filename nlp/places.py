@@ -53,6 +53,8 @@ _SPECIAL: dict[str, str] = {
     "europäische union": EUROPE, "union européenne": EUROPE, "unión europea": EUROPE,
     "eu only": EUROPE, "schengen": EUROPE, "europese unie": EUROPE, "европа": EUROPE,
     "ес": EUROPE, "евросоюз": EUROPE, "all of europe": EUROPE, "ganz europa": EUROPE,
+    "европе": EUROPE, "европу": EUROPE, "европы": EUROPE, "всей европе": EUROPE,
+    "всему миру": WORLDWIDE, "всего мира": WORLDWIDE, "heel europa": EUROPE,
 }
 # Demonyms are only trusted inside a ship-from/to segment, never in free text
 # ("Dutch MDMA" names a style, not a route).
@@ -72,6 +74,28 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .,:;|-")
 
 
+_CYRILLIC = re.compile(r"^[а-яё]+$")
+
+
+def russian_forms(name: str) -> list[str]:
+    """Case forms of a one-word Russian country name ("Германия" -> "Германии", "Польша" ->
+    "Польши", "Нидерланды" -> "Нидерландов"): prose says "из Германии", "по Польше"."""
+    word = name.lower()
+    if not _CYRILLIC.match(word) or len(word) < 4:
+        return []
+    if word.endswith("ия"):
+        return [word[:-1] + "и", word[:-1] + "ю"]
+    if word.endswith("а"):
+        return [word[:-1] + e for e in ("ы", "и", "е", "у")]
+    if word.endswith("ы"):
+        return [word[:-1] + e for e in ("ов", "ам", "ах")]
+    if word.endswith("й"):
+        return [word[:-1] + e for e in ("я", "ю", "е")]
+    if word[-1] not in "аеёиоуыэюяьъ":
+        return [word + e for e in ("а", "у", "е")]
+    return []
+
+
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
     """Folded country name -> code (ISO alpha-2, EU or WW). Two-letter codes excluded."""
@@ -86,6 +110,10 @@ def country_names() -> dict[str, str]:
             # "Korea, Republic of" style names: also index the part before the comma.
             if "," in name:
                 table.setdefault(fold(name.split(",")[0]), c.alpha_2)
+    ru = translators[_LANGS.index("ru")]
+    for c in pycountry.countries:
+        for form in russian_forms(ru.gettext(c.name)):
+            table.setdefault(fold(form), c.alpha_2)
     for name, code in {**_EXTRA_NAMES, **_SPECIAL}.items():
         table[fold(name)] = code
     table.pop("eu", None)  # two-letter: handled like ISO codes below

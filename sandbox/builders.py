@@ -77,7 +77,7 @@ def build_nightbazaar(seed: int, index: int, core: Core, seller: Seller, day: in
 
 def build_pillstore(seed: int, index: int, core: Core, seller: Seller, day: int) -> Listing:
     rng = stream(seed, "pillstore", index, "body")
-    lang = rng.choices(("en", "de", "fr", "es"), weights=(88, 4, 4, 4))[0]
+    lang = rng.choices(("en", "de", "fr", "es", "nl", "ru"), weights=(84, 4, 4, 4, 2, 2))[0]
     origin = rng.choices(("IN", "SG", "GB"), weights=(75, 15, 10))[0]
     if lang != "en":
         origin = "IN"
@@ -96,7 +96,8 @@ def build_pillstore(seed: int, index: int, core: Core, seller: Seller, day: int)
         lang, currency = "en", ("EUR" if currency == "EUR" else "USD")
         title, category, usd = core.nondrug
         name, dose, qty, unit = title, None, None, None
-    src_l = {"de": "aus Indien", "fr": "depuis l'Inde", "es": "desde la India"}.get(lang, "")
+    src_l = {"de": "aus Indien", "fr": "depuis l'Inde", "es": "desde la India", "nl": "vanuit India",
+             "ru": "из Индии"}.get(lang, "")
     paragraphs = [_fill(t, name=name, dose=dose or "", src_name=COUNTRY_EN[origin], src_l=src_l)
                   for t in PHARMACY_DESC[lang]]
     if origin != "IN" and lang == "en":
@@ -117,6 +118,8 @@ def _pharmacy_title(rng: random.Random, lang: str, brand: str, generic: str, dos
         "de": (f"{brand} ({generic}) {dose} kaufen", f"{generic} {dose} ohne Rezept - {q} Tabletten"),
         "fr": (f"Acheter {brand} {dose} sans ordonnance", f"{brand} ({generic}) {dose} - {q} comprimés"),
         "es": (f"Comprar {brand} {dose} sin receta", f"{brand} ({generic}) {dose} - {q} pastillas"),
+        "nl": (f"{brand} ({generic}) {dose} kopen", f"{generic} {dose} zonder recept - {q} pillen"),
+        "ru": (f"Купить {brand} {dose} без рецепта", f"{brand} ({generic}) {dose} - {q} таблеток"),
     }[lang]
     return rng.choice(options)
 
@@ -176,5 +179,7 @@ def _board_title(rng: random.Random, lang: str, name: str, dose: str, qt: str) -
         "de": (f"Verkaufe {name} {dose}", f"{name} {dose} - {qt} zu verkaufen"),
         "fr": (f"Vends {name} {dose}", f"{name} {dose} - {qt} à vendre"),
         "es": (f"Vendo {name} {dose}", f"{name} {dose} - {qt} en venta"),
+        "nl": (f"Verkoop {name} {dose}", f"{name} {dose} - {qt} te koop"),
+        "ru": (f"Продам {name} {dose}", f"{name} {dose} - {qt} в наличии"),
     }[lang]
     return " ".join(rng.choice(options).split())

@@ -19,12 +19,12 @@ class Drug:
     weight: int                   # relative frequency
     pharmacy: bool = False        # sold on the rogue pharmacy too
     misspellings: tuple[str, ...] = ()
-    local: tuple[tuple[str, str, str], ...] = ()   # (de, fr, es) name when it differs
+    local: tuple[tuple[str, ...], ...] = ()   # (de, fr, es, nl, ru) name when it differs ("" = none)
 
 
 DRUGS: tuple[Drug, ...] = (
     Drug("alprazolam", "benzos", "pill", ("Xanax", "Alprazolam", "Xanax bars", "Xanax Pfizer"),
-         ("0.5mg", "1mg", "2mg"), 2.5, 10, True, ("Xanex", "Aprazolam", "Alprazolan")),
+         ("0.5mg", "1mg", "2mg"), 2.5, 10, True, ("Xanex", "Aprazolam", "Alprazolan"), (("", "", "", "", "Ксанакс"),)),
     Drug("diazepam", "benzos", "pill", ("Valium", "Diazepam", "Roche Valium"),
          ("5mg", "10mg"), 1.2, 6, True, ("Valum", "Diazapam")),
     Drug("clonazepam", "benzos", "pill", ("Klonopin", "Rivotril", "Clonazepam"),
@@ -35,24 +35,24 @@ DRUGS: tuple[Drug, ...] = (
     Drug("fentanyl", "opioids", "patch", ("Fentanyl", "Durogesic"), ("25mcg/h", "50mcg/h", "100mcg/h"),
          25.0, 1),
     Drug("tramadol", "opioids", "pill", ("Tramadol", "Ultram", "Tramal", "Tramadol HCL"),
-         ("50mg", "100mg", "200mg", "225mg"), 1.1, 7, True, ("Tramadl", "Tramadole")),
+         ("50mg", "100mg", "200mg", "225mg"), 1.1, 7, True, ("Tramadl", "Tramadole"), (("", "", "", "", "Трамадол"),)),
     Drug("codeine", "opioids", "pill", ("Codeine Phosphate", "Codeine"), ("15mg", "30mg", "60mg"),
          1.3, 3, True, ("Codiene",)),
     Drug("buprenorphine", "opioids", "pill", ("Subutex", "Buprenorphine"), ("2mg", "8mg"), 9.0, 3),
     Drug("morphine", "opioids", "pill", ("Morphine", "MST Continus", "Morphine Sulfate"),
          ("30mg", "60mg", "100mg"), 7.0, 2),
     Drug("heroin", "opioids", "powder", ("Heroin", "#4 Afghan Heroin", "Brown Heroin", "China White Heroin"),
-         ("",), 70.0, 4, False, ("Herion",), (("Heroin", "héroïne", "heroína"),)),
+         ("",), 70.0, 4, False, ("Herion",), (("Heroin", "héroïne", "heroína", "heroïne", "Героин"),)),
     Drug("methylphenidate", "stimulants", "pill", ("Ritalin", "Concerta", "Methylphenidate"),
          ("10mg", "18mg", "36mg", "54mg"), 3.5, 3, True, ("Ritalinn",)),
     Drug("amphetamine", "stimulants", "pill", ("Adderall", "Adderall XR", "Amphetamine sulphate"),
          ("10mg", "20mg", "30mg"), 4.0, 4, False, ("Aderall", "Adderal")),
     Drug("amphetamine", "stimulants", "powder", ("Speed paste", "Amphetamine", "Speed"), ("",), 12.0, 3, False,
-         ("Amfetamine",), (("Speed", "amphétamine", "anfetamina"),)),
+         ("Amfetamine",), (("Speed", "amphétamine", "anfetamina", "speed", "Амфетамин"),)),
     Drug("methamphetamine", "stimulants", "powder", ("Crystal Meth", "Methamphetamine", "Ice"),
-         ("",), 45.0, 3, False, ("Crystal Math",), (("Crystal Meth", "méthamphétamine", "metanfetamina"),)),
+         ("",), 45.0, 3, False, ("Crystal Math",), (("Crystal Meth", "méthamphétamine", "metanfetamina", "crystal meth", "Метамфетамин"),)),
     Drug("cocaine", "stimulants", "powder", ("Cocaine", "Colombian Cocaine", "Peruvian Flake Cocaine", "Coke"),
-         ("",), 80.0, 10, False, ("Cocain", "Cocaïne", "C O C A I N E"), (("Kokain", "cocaïne", "cocaína"),)),
+         ("",), 80.0, 10, False, ("Cocain", "Cocaïne", "C O C A I N E"), (("Kokain", "cocaïne", "cocaína", "cocaïne", "Кокаин"),)),
     Drug("modafinil", "prescription", "pill", ("Modafinil", "Provigil", "Modalert"), ("100mg", "200mg"),
          0.9, 3, True),
     Drug("zolpidem", "prescription", "pill", ("Ambien", "Stilnox", "Zolpidem"), ("10mg",), 1.4, 3, True),
@@ -70,14 +70,14 @@ DRUGS: tuple[Drug, ...] = (
     Drug("testosterone", "steroids", "vial", ("Testosterone Enanthate", "Sustanon 250", "Testosterone Cypionate"),
          ("250mg/ml",), 35.0, 2, False),
     Drug("mdma", "ecstasy", "powder", ("MDMA", "MDMA crystals", "Champagne MDMA", "XTC pills"),
-         ("",), 30.0, 8, False, ("M D M A",)),
+         ("",), 30.0, 8, False, ("M D M A",), (("", "", "", "", "МДМА"),)),
     Drug("cannabis", "cannabis", "weed", ("Cannabis", "Amnesia Haze", "OG Kush", "Gorilla Glue #4", "Moroccan Hash",
                                           "Girl Scout Cookies", "Lemon Haze"),
-         ("",), 9.0, 12, False, ("Cannibus", "Canabis"), (("Gras", "herbe", "marihuana"),)),
+         ("",), 9.0, 12, False, ("Cannibus", "Canabis"), (("Gras", "herbe", "marihuana", "wiet", "Шишки"),)),
     Drug("lsd", "psychedelics", "blotter", ("LSD", "LSD blotters", "Acid tabs"), ("100ug", "150ug", "250ug"),
          6.0, 5),
     Drug("ketamine", "dissociatives", "powder", ("Ketamine", "Ketamine shards", "S-Ketamine"), ("",), 25.0, 5,
-         False, ("Ketamin",), (("Ketamin", "kétamine", "ketamina"),)),
+         False, ("Ketamin",), (("Ketamin", "kétamine", "ketamina", "ketamine", "Кетамин"),)),
 )
 
 # Drugs a rogue pharmacy sells openly.
@@ -140,12 +140,17 @@ COUNTRY_LOCAL: dict[str, dict[str, str]] = {
            "EU": "toute l'Europe", "WW": "le monde entier"},
     "es": {"ES": "España", "NL": "Países Bajos", "FR": "Francia",
            "EU": "toda Europa", "WW": "todo el mundo"},
+    "nl": {"NL": "Nederland", "BE": "België", "DE": "Duitsland", "EU": "heel Europa", "WW": "wereldwijd"},
+    "ru": {"DE": "Германия", "NL": "Нидерланды", "PL": "Польша", "CZ": "Чехия", "EU": "Европа",
+           "WW": "весь мир"},
 }
 ORIGINS_BY_LANG: dict[str, tuple[str, ...]] = {
     "en": ("GB", "GB", "US", "US", "US", "NL", "DE", "CA", "AU", "PL", "CZ", "SE", "CN", "IN"),
     "de": ("DE", "DE", "AT", "CH", "NL"),
     "fr": ("FR", "FR", "BE", "CH", "NL"),
     "es": ("ES", "ES", "NL", "FR"),
+    "nl": ("NL", "NL", "NL", "BE"),
+    "ru": ("DE", "DE", "NL", "PL", "CZ"),   # Russian-speaking vendors shipping inside the EU
 }
 EU_MEMBERS = frozenset({"DE", "NL", "FR", "ES", "IT", "BE", "PL", "CZ", "AT", "SE"})
 MARKETS: tuple[str, ...] = ("nightbazaar", "pillstore", "boardex")

@@ -15,6 +15,7 @@ PREFIX = {"nightbazaar": "NB", "pillstore": "PS", "boardex": "BX"}
 DRUG_SHARE = {"nightbazaar": 0.82, "pillstore": 0.9, "boardex": 0.6}
 BTC_USD = 60000.0
 EUR_PER_USD = 0.92
+LOCAL_LANGS = ("de", "fr", "es", "nl", "ru")   # order of Drug.local entries
 PURE = frozenset({"cocaine", "mdma", "heroin", "methamphetamine", "ketamine", "amphetamine"})
 
 
@@ -138,13 +139,14 @@ def base_usd(rng: random.Random, drug: Drug, dose: str, qty: float) -> float:
 
 def qty_text(qty: float, unit: str, lang: str, form: str) -> str:
     if unit == "g":
-        return f"{fmt_num(qty)}g"
+        return f"{fmt_num(qty)} гр" if lang == "ru" else f"{fmt_num(qty)}g"
     return f"{fmt_num(qty)} {UNIT_WORD[form][lang]}"
 
 
 def drug_name(rng: random.Random, drug: Drug, lang: str, allow_typos: bool) -> str:
-    if lang != "en" and drug.local and rng.random() < 0.6:
-        return drug.local[0][("de", "fr", "es").index(lang)]
+    local = drug.local[0][LOCAL_LANGS.index(lang)] if drug.local and lang in LOCAL_LANGS else ""
+    if local and rng.random() < 0.6:
+        return local
     if allow_typos and drug.misspellings and rng.random() < 0.08:
         return rng.choice(drug.misspellings)
     return rng.choice(drug.names)

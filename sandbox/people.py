@@ -100,9 +100,17 @@ def make_actor(seed: int, key: str, origin: str) -> Actor:
                  phone=phone, pgp_seed=f"{seed}:{key}")
 
 
+# Cumulative seller-language shares; the rest write English (~80% of listings with
+# non-drug goods and the pharmacy, which are mostly English).
+LANGUAGE_SHARES = (("de", 0.06), ("fr", 0.11), ("es", 0.16), ("nl", 0.21), ("ru", 0.26))
+
+
 def pick_language(rng: random.Random) -> str:
     roll = rng.random()
-    return "de" if roll < 0.05 else "fr" if roll < 0.09 else "es" if roll < 0.13 else "en"
+    for lang, upto in LANGUAGE_SHARES:
+        if roll < upto:
+            return lang
+    return "en"
 
 
 def make_handle(rng: random.Random, used: set[str], index: int) -> str:

@@ -1,4 +1,4 @@
-"""Title and description templates in English, German, French and Spanish.
+"""Title and description templates in English, German, French, Spanish, Dutch and Russian.
 
 Wording follows real Empire/Apollon/Hansa/Agora/Dream listings: counts before names
 ("10x Xanax 2mg bars"), purity claims, shouting intro offers, stealth and escrow notes.
@@ -7,12 +7,14 @@ Wording follows real Empire/Apollon/Hansa/Agora/Dream listings: counts before na
 from __future__ import annotations
 
 UNIT_WORD: dict[str, dict[str, str]] = {
-    "pill": {"en": "pills", "de": "Tabletten", "fr": "comprimés", "es": "pastillas"},
-    "blotter": {"en": "tabs", "de": "Trips", "fr": "buvards", "es": "secantes"},
-    "vial": {"en": "vials", "de": "Ampullen", "fr": "flacons", "es": "viales"},
-    "patch": {"en": "patches", "de": "Pflaster", "fr": "patchs", "es": "parches"},
-    "powder": {"en": "g", "de": "g", "fr": "g", "es": "g"},
-    "weed": {"en": "g", "de": "g", "fr": "g", "es": "g"},
+    "pill": {"en": "pills", "de": "Tabletten", "fr": "comprimés", "es": "pastillas", "nl": "pillen",
+             "ru": "таблеток"},
+    "blotter": {"en": "tabs", "de": "Trips", "fr": "buvards", "es": "secantes", "nl": "trips", "ru": "марок"},
+    "vial": {"en": "vials", "de": "Ampullen", "fr": "flacons", "es": "viales", "nl": "ampullen", "ru": "ампул"},
+    "patch": {"en": "patches", "de": "Pflaster", "fr": "patchs", "es": "parches", "nl": "pleisters",
+              "ru": "пластырей"},
+    "powder": {"en": "g", "de": "g", "fr": "g", "es": "g", "nl": "g", "ru": "г"},
+    "weed": {"en": "g", "de": "g", "fr": "g", "es": "g", "nl": "g", "ru": "г"},
 }
 QUANTITIES: dict[str, tuple[float, ...]] = {
     "pill": (10, 20, 28, 30, 50, 60, 100, 200),
@@ -36,6 +38,8 @@ TITLE_UNIT: dict[str, tuple[str, ...]] = {
     "de": ("{q}x {name} {dose} {unit} - Versand {src_l}", "{name} {dose} - {q} {unit} - Top Qualität"),
     "fr": ("{q}x {name} {dose} {unit} - livraison discrète", "{name} {dose} - lot de {q} {unit}"),
     "es": ("{q}x {name} {dose} {unit} - envío {src_l}", "{name} {dose} - {q} {unit} calidad farmacéutica"),
+    "nl": ("{q}x {name} {dose} {unit} - verzending {src_l}", "{name} {dose} - {q} {unit} - topkwaliteit"),
+    "ru": ("{name} {dose} - {q} {unit} - доставка {src_l}", "{q} шт {name} {dose} | лучшее качество | гарант"),
 }
 TITLE_BULK: dict[str, tuple[str, ...]] = {
     "en": (
@@ -48,14 +52,19 @@ TITLE_BULK: dict[str, tuple[str, ...]] = {
     "de": ("{q}g {name} {purity} - Versand {src_l}", "{q} Gramm {name} Top Qualität {purity}"),
     "fr": ("{q}g {name} {purity} - envoi rapide", "{q} grammes de {name} {purity}"),
     "es": ("{q}g {name} {purity} - envío {src_l}", "{q} gramos de {name} {purity}"),
+    "nl": ("{q}g {name} {purity} - verzending {src_l}", "{q} gram {name} topkwaliteit {purity}"),
+    "ru": ("{name} {q}г {purity} - отправка {src_l}", "{q} гр {name} | {purity} | лучшее качество"),
 }
-PURITY_WORD = {"en": "{p}% pure", "de": "{p}% rein", "fr": "pure à {p}%", "es": "{p}% pura"}
+PURITY_WORD = {"en": "{p}% pure", "de": "{p}% rein", "fr": "pure à {p}%", "es": "{p}% pura", "nl": "{p}% puur",
+               "ru": "чистота {p}%"}
 
 FROM_PREP: dict[str, dict[str, str]] = {
     "de": {"DE": "aus Deutschland", "AT": "aus Österreich", "CH": "aus der Schweiz", "NL": "aus den Niederlanden"},
     "fr": {"FR": "depuis la France", "BE": "depuis la Belgique", "CH": "depuis la Suisse",
            "NL": "depuis les Pays-Bas"},
     "es": {"ES": "desde España", "NL": "desde los Países Bajos", "FR": "desde Francia"},
+    "nl": {"NL": "vanuit Nederland", "BE": "vanuit België", "DE": "vanuit Duitsland"},
+    "ru": {"DE": "из Германии", "NL": "из Нидерландов", "PL": "из Польши", "CZ": "из Чехии"},
 }
 TO_PREP: dict[str, dict[str, str]] = {
     "en": {"EU": "to all of Europe", "WW": "worldwide"},
@@ -65,6 +74,10 @@ TO_PREP: dict[str, dict[str, str]] = {
            "BE": "vers la Belgique", "CH": "vers la Suisse", "NL": "vers les Pays-Bas"},
     "es": {"EU": "a toda Europa", "WW": "a todo el mundo", "ES": "a España", "NL": "a los Países Bajos",
            "FR": "a Francia"},
+    "nl": {"EU": "naar heel Europa", "WW": "wereldwijd", "NL": "naar Nederland", "BE": "naar België",
+           "DE": "naar Duitsland"},
+    "ru": {"EU": "по всей Европе", "WW": "по всему миру", "DE": "по Германии", "NL": "по Нидерландам",
+           "PL": "по Польше", "CZ": "по Чехии"},
 }
 
 DESC_DARK: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -108,6 +121,26 @@ DESC_DARK: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Envasado al vacío, envío discreto y sin olor.", "Sigilo profesional, triple envasado al vacío."),
         ("Solo escrow, sin FE.", "No hay reenvío si el paquete es incautado. Contáctanos antes de dejar feedback."),
     ),
+    "nl": (
+        ("Je koopt hier {qty} {name} {dose}. Beste kwaliteit, getest.",
+         "{name} {dose}, {qty} per bestelling. Geen nep, geen troep."),
+        ("Verzending {src_l} {dst_l}. Bestellingen voor 14:00 gaan dezelfde dag de deur uit.",
+         "Wij verzenden {src_l}. Levering {dst_l} binnen 1-3 werkdagen."),
+        ("Vacuüm geseald en geurdicht, discreet verzonden als brievenbuspost.",
+         "Professionele stealth, drie keer vacuüm verpakt."),
+        ("Alleen escrow, geen FE. Bij problemen eerst een bericht sturen.",
+         "Geen reship bij inbeslagname. Graag finaliseren na ontvangst."),
+    ),
+    "ru": (
+        ("Вы покупаете {qty} {name} {dose}. Лучшее качество, проверено.",
+         "{name} {dose}, {qty} в одном заказе. Никаких подделок."),
+        ("Доставка {src_l} {dst_l}. Заказы до 14:00 отправляем в тот же день.",
+         "Отправка {src_l}. Доставка {dst_l} за 2-5 рабочих дней."),
+        ("Вакуумная упаковка, без запаха, отправка письмом.",
+         "Профессиональный стелс, тройной вакуум."),
+        ("Только через гарант (escrow), без FE. При проблемах сначала пишите в ЛС.",
+         "Перезаклад при изъятии не делаем. Пожалуйста, подтверждайте заказ после получения."),
+    ),
 }
 
 PHARMACY_DESC: dict[str, tuple[str, ...]] = {
@@ -123,6 +156,12 @@ PHARMACY_DESC: dict[str, tuple[str, ...]] = {
     "es": ("Compra {name} {dose} en línea sin receta.",
            "Embalaje discreto, entrega rápida.",
            "Enviamos a todo el mundo {src_l}. Entrega en 7-14 días."),
+    "nl": ("{name} {dose} online kopen zonder recept. Geen recept nodig.",
+           "Discrete verpakking, snelle levering.",
+           "Wij verzenden wereldwijd {src_l}. Levertijd 7-14 dagen."),
+    "ru": ("Купить {name} {dose} онлайн без рецепта.",
+           "Анонимная упаковка, быстрая доставка.",
+           "Отправка по всему миру {src_l}. Срок доставки 7-14 дней."),
 }
 
 BOARD_OPEN: dict[str, tuple[str, ...]] = {
@@ -130,21 +169,28 @@ BOARD_OPEN: dict[str, tuple[str, ...]] = {
     "de": ("Verkaufe {name} {dose}, {qty}.", "Habe {name} {dose} da, {qty}."),
     "fr": ("Vends {name} {dose}, {qty}.", "Dispo: {name} {dose}, {qty}."),
     "es": ("Vendo {name} {dose}, {qty}.", "Tengo {name} {dose}, {qty}."),
+    "nl": ("Verkoop {name} {dose}, {qty}.", "Heb {name} {dose} op voorraad, {qty}."),
+    "ru": ("Продаю {name} {dose}, {qty}.", "В наличии {name} {dose}, {qty}."),
 }
 BOARD_SHIP: dict[str, str] = {
     "en": "Shipping from {src_name} {dst_l}.",
     "de": "Versand {src_l} {dst_l}.",
     "fr": "Expédition {src_l} {dst_l}.",
     "es": "Envío {src_l} {dst_l}.",
+    "nl": "Verzending {src_l} {dst_l}.",
+    "ru": "Отправка {src_l} {dst_l}.",
 }
 BOARD_PRICE: dict[str, tuple[str, ...]] = {
     "en": ("{price} {cur} for {qty}.", "Price: {price}{sym} per {qty}."),
     "de": ("{price} {cur} für {qty}.", "Preis: {price}{sym} für {qty}."),
     "fr": ("{price} {cur} les {qty}.", "Prix : {price}{sym} pour {qty}."),
     "es": ("{price} {cur} por {qty}.", "Precio: {price}{sym} por {qty}."),
+    "nl": ("{price} {cur} voor {qty}.", "Prijs: {price}{sym} voor {qty}."),
+    "ru": ("{price} {cur} за {qty}.", "Цена: {price}{sym} за {qty}."),
 }
-BOARD_NOPRICE = {"en": "DM for prices.", "de": "Preise per PN.", "fr": "Prix en MP.", "es": "Precios por privado."}
-BOARD_CONTACT = {"en": "Contact", "de": "Kontakt", "fr": "Contact", "es": "Contacto"}
+BOARD_NOPRICE = {"en": "DM for prices.", "de": "Preise per PN.", "fr": "Prix en MP.", "es": "Precios por privado.",
+                 "nl": "Prijzen via PB.", "ru": "Цены в ЛС."}
+BOARD_CONTACT = {"en": "Contact", "de": "Kontakt", "fr": "Contact", "es": "Contacto", "nl": "Contact", "ru": "Связь"}
 
 HOSTILE = (
     "<script>alert('pwned')</script>",
