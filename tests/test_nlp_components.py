@@ -145,3 +145,9 @@ def test_menu_items_are_not_seller_labels():
     assert _small("pharmwatch_seller")(text)._.seller == "theproffessa"
     assert _small("pharmwatch_seller")("Become a seller\nInbox\nDutchTopBoy (97%) Seller Level 2"
                                        )._.seller == "DutchTopBoy"
+
+
+def test_china_white_is_fentanyl_unless_sold_as_heroin(drug_pipe) -> None:
+    # A fentanyl alert goes out at once: "China White Heroin" must not raise one.
+    assert [d["inn"] for d in drug_pipe("China White Heroin 3.5g")._.drugs] == ["heroin"]
+    assert [d["inn"] for d in drug_pipe("China White, 100 pressed tabs")._.drugs] == ["fentanyl"]
