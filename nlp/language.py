@@ -14,14 +14,19 @@ _STOP = {
 }
 _SETS = {lang: frozenset(words) for lang, words in _STOP.items()}
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+# word -> the languages whose stopword list has it (one dict lookup per word).
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _SETS.items():
+    for _word in _words:
+        _LANGS_OF[_word] = _LANGS_OF.get(_word, ()) + (_lang,)
 
 
 def detect_language(text: str, min_hits: int = 2) -> str | None:
     """ISO 639-1 code of the best-scoring language, or None when too little evidence."""
     counts = {lang: 0 for lang in _SETS}
+    langs_of = _LANGS_OF
     for word in _WORDS.findall(text.lower()[:5000]):
-        for lang, words in _SETS.items():
-            if word in words:
-                counts[lang] += 1
+        for lang in langs_of.get(word, ()):
+            counts[lang] += 1
     best = max(counts, key=lambda lang: counts[lang])
     return best if counts[best] >= min_hits else None
