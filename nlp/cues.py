@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from nlp.fastre import guarded
+
 _F = re.IGNORECASE | re.UNICODE
 
 SHIP_FROM = re.compile(
@@ -27,6 +29,12 @@ SELLER = re.compile(
     r"vendido\s+por|verkoper|продавец)(?!\w)", _F)
 CONTACT = re.compile(
     r"\b(telegram|wickr(?:\s*me)?|whatsapp|signal|threema|session|contact(?:\s+me)?|kontakt)\b", _F)
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
+SHIP_FROM = guarded(SHIP_FROM)
+SHIP_TO = guarded(SHIP_TO)
+PRICE = guarded(PRICE)
+SELLER = guarded(SELLER)
+CONTACT = guarded(CONTACT)
 # A following label ("Payment :") ends a value that shares its line with it.
 _NEXT_LABEL = re.compile(r"\s(?:[A-Z][A-Za-z]+(?:\s[A-Za-z]+)?)\s?:\s.*$", re.DOTALL)
 _SEP = re.compile(r"[ \t:\-–>=|]*")

@@ -62,18 +62,19 @@ class DetailTagger:
         self.max_chars = max_chars
 
     def __call__(self, doc: Doc) -> Doc:
+        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
         text = text_of(doc)[:self.max_chars]
-        title = text[:doc._.title_end or 0]
-        doc._.strength = strength(title) or strength(text)
-        doc._.quantity = quantity(title) or quantity(text)
-        q = doc._.quantity
-        doc._.unit_price = (round(doc._.price / q["value"], 6)
-                            if doc._.price is not None and q and q["value"] else None)
-        day = parse_day(doc._.listing_date)
-        doc._.price_usd = to_usd(doc._.price, doc._.currency, day)
-        doc._.contacts = identity.contacts(text)
-        doc._.pgp_fingerprints = identity.pgp_fingerprints(text)
-        doc._.crypto_addresses = identity.crypto_addresses(text)
+        title = text[:u.title_end or 0]
+        u.strength = strength(title) or strength(text)
+        u.quantity = quantity(title) or quantity(text)
+        q = u.quantity
+        u.unit_price = (round(u.price / q["value"], 6)
+                        if u.price is not None and q and q["value"] else None)
+        day = parse_day(u.listing_date)
+        u.price_usd = to_usd(u.price, u.currency, day)
+        u.contacts = identity.contacts(text)
+        u.pgp_fingerprints = identity.pgp_fingerprints(text)
+        u.crypto_addresses = identity.crypto_addresses(text)
         return doc
 
 

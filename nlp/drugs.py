@@ -8,9 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from spacy.language import Language
+from spacy.attrs import IS_ALPHA, LENGTH, LOWER
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -84,14 +86,18 @@ class DrugMatcher:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
         spans = [Span(doc, s, e, label="DRUG") for _, s, e in self.matcher(doc)]
         fuzzy_terms: dict[int, str] = {}
-        if self.fuzzy is not None:
+        if self.fuzzy is not None and len(doc):
             covered = {i for sp in spans for i in range(sp.start, sp.end)}
-            for tok in doc:
-                if tok.i not in covered and len(tok) >= self.fuzzy_min_length and tok.is_alpha:
-                    term = self.fuzzy.lookup(tok.lower_)
+            # Token attributes as one array: no Python Token object per token.
+            attrs = doc.to_array([LENGTH, IS_ALPHA, LOWER])
+            candidates = np.flatnonzero((attrs[:, 0] >= self.fuzzy_min_length) & (attrs[:, 1] != 0))
+            strings = doc.vocab.strings
+            for i in candidates.tolist():
+                if i not in covered:
+                    term = self.fuzzy.lookup(strings[int(attrs[i, 2])])
                     if term is not None:
-                        fuzzy_terms[tok.i] = term
-                        spans.append(Span(doc, tok.i, tok.i + 1, label="DRUG"))
+                        fuzzy_terms[i] = term
+                        spans.append(Span(doc, i, i + 1, label="DRUG"))
         found: list[Span] = []
         drugs: dict[str, dict[str, Any]] = {}
         for span in filter_spans(spans):

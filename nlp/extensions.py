@@ -35,9 +35,14 @@ def hint(doc: "Doc", key: str) -> str | None:
     return str(value)
 
 
+TEXT_KEY = "pharmwatch_text"
+
+
 def text_of(doc: "Doc") -> str:
-    """doc.text, computed once: spaCy rebuilds it from the tokens on every access."""
-    cached = doc.user_data.get("pharmwatch_text")
+    """doc.text, computed once: spaCy rebuilds it from the tokens on every access.
+    `Extractor` seeds it with the string it tokenized (identical: the tokenizer is
+    non-destructive)."""
+    cached = doc.user_data.get(TEXT_KEY)
     if cached is None:
-        cached = doc.user_data["pharmwatch_text"] = doc.text
+        cached = doc.user_data[TEXT_KEY] = doc.text
     return cached

@@ -6,6 +6,7 @@ record, with an `error` field and empty entities: a batch never stops on one bad
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.exceptions import InputRecordError
+from nlp.extensions import TEXT_KEY, register_extensions, text_of
 from nlp.html import parse_page
 from nlp.pipeline import load_pipeline
 from nlp.version import NLP_VERSION
@@ -21,11 +23,13 @@ from nlp.version import NLP_VERSION
 MAX_CHARS = 100_000  # longer pages are cut: listings never need more, spaCy memory does
 MAX_HTML = 5_000_000  # markup beyond this is cut before parsing
 _CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)] + [0x7F, 0xFFFD], " ")
+# The same characters as a class: a C-speed scan so clean text (nearly all) skips translate().
+_HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL) + "]")
 
 
 def _clean(text: str) -> str:
     """Control characters and decode-error marks become spaces (binary garbage, bad UTF-8)."""
-    return text.translate(_CONTROL)
+    return text.translate(_CONTROL) if _HAS_CONTROL.search(text) else text
 
 
 def _check(record: Any) -> dict[str, Any]:
@@ -62,16 +66,22 @@ class Extractor:
 
     def __init__(self, nlp: Language | None = None, model_path: Path | None = None) -> None:
         self.nlp = nlp if nlp is not None else load_pipeline(model_path)
+        register_extensions()
 
     def _doc(self, record: dict[str, Any]) -> Doc:
         text, title, handles = _inputs(_check(record))
         # The title goes first so title drugs are known; offsets refer to this text.
         full = text if not title or text.startswith(title) else f"{title}\n{text}"
         doc = self.nlp.make_doc(full)
-        doc._.hints = record.get("fields") or {}
-        doc._.title_end = len(title) if title else 0
-        doc._.page = {"profile_handles": handles}
-        doc._.listing_date = record.get("date") or (record.get("fields") or {}).get("date")
+        # spaCy's tokenizer is non-destructive (doc.text == full): seed the text cache that
+        # the components read, so doc.text is never rebuilt from the tokens.
+        doc.user_data[TEXT_KEY] = full
+        fields = record.get("fields") or {}
+        underscore = doc._
+        underscore.hints = fields
+        underscore.title_end = len(title) if title else 0
+        underscore.page = {"profile_handles": handles}
+        underscore.listing_date = record.get("date") or fields.get("date")
         return doc
 
     def extract(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -110,19 +120,20 @@ class Extractor:
 
     @staticmethod
     def _record(record: dict[str, Any], doc: Doc) -> dict[str, Any]:
-        title_end = doc._.title_end or 0
-        return {"id": record["id"], "url": record.get("url"), "drugs": doc._.drugs or [],
-                "seller": doc._.seller, "ship_from": doc._.ship_from,
-                "ship_to": doc._.ship_to or [], "price": doc._.price,
-                "currency": doc._.currency, "is_drug_listing": bool(doc._.is_drug_listing),
-                "language": doc._.language, "nlp_version": NLP_VERSION,
-                "title": doc.text[:title_end] if title_end else None,
-                "drug_class": doc._.drug_class,
-                "ship_to_exclusions": doc._.ship_to_exclusions or [],
-                "strength": doc._.strength, "quantity": doc._.quantity,
-                "unit_price": doc._.unit_price, "price_usd": doc._.price_usd,
-                "contacts": doc._.contacts or [], "pgp_fingerprints": doc._.pgp_fingerprints or [],
-                "crypto_addresses": doc._.crypto_addresses or [], "error": None}
+        u = doc._  # one Underscore proxy: spaCy builds a new one on every `doc._`
+        title_end = u.title_end or 0
+        return {"id": record["id"], "url": record.get("url"), "drugs": u.drugs or [],
+                "seller": u.seller, "ship_from": u.ship_from,
+                "ship_to": u.ship_to or [], "price": u.price,
+                "currency": u.currency, "is_drug_listing": bool(u.is_drug_listing),
+                "language": u.language, "nlp_version": NLP_VERSION,
+                "title": text_of(doc)[:title_end] if title_end else None,
+                "drug_class": u.drug_class,
+                "ship_to_exclusions": u.ship_to_exclusions or [],
+                "strength": u.strength, "quantity": u.quantity,
+                "unit_price": u.unit_price, "price_usd": u.price_usd,
+                "contacts": u.contacts or [], "pgp_fingerprints": u.pgp_fingerprints or [],
+                "crypto_addresses": u.crypto_addresses or [], "error": None}
 
 
 def error_record(record: Any, position: int, reason: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from price_parser import Price
 from spacy.language import Language
@@ -10,6 +11,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from nlp import cues
+from nlp.fastre import guarded
 from nlp.extensions import hint, register_extensions, text_of
 from nlp.places import country_names, exclusions, parse_places
 
@@ -26,21 +28,22 @@ class PlaceTagger:
         self.matcher.add("LOCATION", list(nlp.tokenizer.pipe(names)))
 
     def __call__(self, doc: Doc) -> Doc:
+        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
         doc.spans["places"] = [Span(doc, s, e, label="LOCATION")
                                for _, s, e in self.matcher(doc)]
         from_hint, to_hint = hint(doc, "ships_from"), hint(doc, "ships_to")
         if from_hint is not None:
             found = parse_places(from_hint)
-            doc._.ship_from = found[0] if found else None
+            u.ship_from = found[0] if found else None
         to_places: list[str] = []
         if from_hint is None:
-            doc._.ship_from, to_places = _origin(text_of(doc))
+            u.ship_from, to_places = _origin(text_of(doc))
         if to_hint is not None:
-            doc._.ship_to, doc._.ship_to_exclusions = parse_places(to_hint), exclusions(to_hint)
+            u.ship_to, u.ship_to_exclusions = parse_places(to_hint), exclusions(to_hint)
         else:
             found, excluded = _destinations(text_of(doc))
-            doc._.ship_to = found or to_places
-            doc._.ship_to_exclusions = excluded
+            u.ship_to = found or to_places
+            u.ship_to_exclusions = excluded
         return doc
 
 
@@ -102,6 +105,12 @@ _AT_HANDLE = re.compile(r"(?<![\w.@/])@(?P<h>[A-Za-z0-9_]{3,32})\b")
 # The visitor's own name shown by the market is never the seller.
 _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+als|connect[ée]\s+en\s+tant\s+que)"
                    r"[ \t]*:?[ \t]*\n?[ \t]*" + _H, re.IGNORECASE)
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
+_SOLD_BY = guarded(_SOLD_BY)
+_LABEL = guarded(_LABEL)
+_CONTACT_CUE = guarded(_CONTACT_CUE)
+_AT_HANDLE = guarded(_AT_HANDLE)
+_SELF = guarded(_SELF)
 
 
 def _ok(handle: str) -> bool:
@@ -115,13 +124,14 @@ class SellerTagger:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
+        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
         from_hint = hint(doc, "seller")
         doc.spans["sellers"] = []
         if from_hint is not None:
-            doc._.seller = " ".join(from_hint.split())
+            u.seller = " ".join(from_hint.split())
             return doc
         found = self._find(doc)
-        doc._.seller = found[0] if found else None
+        u.seller = found[0] if found else None
         if found and found[1] is not None:
             span = doc.char_span(found[1], found[1] + len(found[0]), label="SELLER",
                                  alignment_mode="expand")
@@ -166,6 +176,8 @@ _CUR = r"USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|[$€£฿]"
 _MONEY = re.compile(
     rf"(?:(?P<c1>{_CUR})[ \t]?(?P<a1>\d[\d,]*(?:\.\d+)?))|"
     rf"(?:(?P<a2>\d[\d,]*(?:\.\d+)?)[ \t]?(?P<c2>{_CUR}))", re.IGNORECASE)
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
+_MONEY = guarded(_MONEY)
 # A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
 # display the price of the listing, as opposed to amounts inside titles or prose.
 _PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*)?$", re.IGNORECASE)
@@ -177,11 +189,17 @@ def parse_money(text: str | None) -> tuple[float | None, str | None]:
     if not text:
         return None, None
     for m in _MONEY.finditer(text):
-        parsed = Price.fromstring(m.group(0))
+        amount = _amount(m.group(0))
         currency = _SYMBOLS.get((m.group("c1") or m.group("c2") or "").lower())
-        if parsed.amount is not None and currency is not None and parsed.amount > 0:
-            return float(parsed.amount), currency
+        if amount is not None and currency is not None and amount > 0:
+            return float(amount), currency
     return None, None
+
+
+@lru_cache(maxsize=100_000)
+def _amount(money: str):  # noqa: ANN202 - price_parser's Decimal or None
+    """price_parser's amount for one money match (cached: amounts repeat across listings)."""
+    return Price.fromstring(money).amount
 
 
 class PriceTagger:
@@ -192,8 +210,9 @@ class PriceTagger:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
+        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
         amount, currency = parse_money(hint(doc, "price"))
-        body = text_of(doc)[doc._.title_end or 0:]
+        body = text_of(doc)[u.title_end or 0:]
         if amount is None:
             for _, value in cues.values_after(cues.PRICE, body):
                 amount, currency = parse_money(value)
@@ -207,8 +226,8 @@ class PriceTagger:
         if amount is None:
             amount, currency = parse_money(body)
         if amount is None:
-            amount, currency = parse_money(text_of(doc)[:doc._.title_end or 0])
-        doc._.price, doc._.currency = amount, currency
+            amount, currency = parse_money(text_of(doc)[:u.title_end or 0])
+        u.price, u.currency = amount, currency
         return doc
 
 

@@ -6,14 +6,19 @@ import base64
 import binascii
 import hashlib
 import re
+from functools import lru_cache
 from typing import Any
 
 import base58
 import bech32
 import phonenumbers
 
+from nlp.fastre import guarded
+
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,190}\.[A-Za-z]{2,24}\b")
 _PHONE = re.compile(r"(?<![\w+])\+\s?\d[\d \t().\-]{6,20}\d")
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
+_PHONE = guarded(_PHONE)
 _HANDLE_CUES: dict[str, re.Pattern[str]] = {
     "telegram": re.compile(r"(?:\btelegram|\btg)\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|@|[ \t]@)"
                            r"(?P<h>[A-Za-z][\w]{3,31})|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})", re.I),
@@ -22,6 +27,8 @@ _HANDLE_CUES: dict[str, re.Pattern[str]] = {
     "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
     "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
 }
+# Every handle cue needs one of these words: one scan decides whether to run the four.
+_HANDLE_HINT = guarded(re.compile(r"telegram|tg|t\.me/|wickr|session|threema", re.I))
 _PHONE_APPS = re.compile(r"\b(whats\s?app|signal|viber|phone|tel|call|sms)\b", re.I)
 _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
 
@@ -29,14 +36,16 @@ _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please",
 def contacts(text: str) -> list[dict[str, str]]:
     """[{kind, value}] in order of first appearance, deduplicated; phones in E.164."""
     found: list[tuple[int, str, str]] = []
-    for m in _EMAIL.finditer(text):
-        found.append((m.start(), "email", m.group(0).lower()))
-    for kind, pattern in _HANDLE_CUES.items():
-        for m in pattern.finditer(text):
-            handle = m.group("h") or (m.groupdict().get("h2") or "")
-            if handle and handle.lower() not in _WORDS_NOT_HANDLES:
-                found.append((m.start(), kind, handle.lower() if kind != "threema" else handle))
-    for m in _PHONE.finditer(text):
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            found.append((m.start(), "email", m.group(0).lower()))
+    if _HANDLE_HINT.search(text):
+        for kind, pattern in _HANDLE_CUES.items():
+            for m in pattern.finditer(text):
+                handle = m.group("h") or (m.groupdict().get("h2") or "")
+                if handle and handle.lower() not in _WORDS_NOT_HANDLES:
+                    found.append((m.start(), kind, handle.lower() if kind != "threema" else handle))
+    for m in _PHONE.finditer(text) if "+" in text else ():
         e164 = _e164(m.group(0))
         if e164:
             app = _PHONE_APPS.search(text[max(0, m.start() - 25):m.start()])
@@ -55,6 +64,7 @@ def _phone_kind(word: str) -> str:
     return word if word in ("whatsapp", "signal", "viber") else "phone"
 
 
+@lru_cache(maxsize=50_000)
 def _e164(raw: str) -> str | None:
     try:
         number = phonenumbers.parse(raw, None)
@@ -80,6 +90,8 @@ def pgp_fingerprints(text: str) -> list[dict[str, str]]:
     primary key packet parses (`fingerprint_kind` "openpgp_v4"/"openpgp_v6"), else a stable
     SHA-256 of the normalised armour body ("armor_sha256"). Tolerates lost line breaks."""
     out: list[dict[str, str]] = []
+    if "-----BEGIN PGP PUBLIC KEY BLOCK-----" not in text:
+        return out
     for m in _ARMOR.finditer(text):
         body = _CRC.sub("", _HEADER.sub(" ", m.group("body")))
         b64 = "".join(body.split())
@@ -140,6 +152,10 @@ _BTC_LEGACY = re.compile(r"(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-
 _BTC_BECH32 = re.compile(r"(?<![A-Za-z0-9])bc1[ac-hj-np-z02-9]{8,87}(?![A-Za-z0-9])", re.I)
 _XMR = re.compile(r"(?<![A-Za-z0-9])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?"
                   r"(?![A-Za-z0-9])")
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
+_BTC_LEGACY = guarded(_BTC_LEGACY)
+_BTC_BECH32 = guarded(_BTC_BECH32)
+_XMR = guarded(_XMR)
 
 
 def crypto_addresses(text: str) -> list[dict[str, Any]]:

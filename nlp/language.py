@@ -31,15 +31,20 @@ _SETS = {lang: frozenset(words) for lang, words in _STOP.items()}
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Non-English wins over English when it has at least this many hits and this share of them.
 _FOREIGN_MIN_HITS, _FOREIGN_SHARE = 4, 0.4
+# word -> the languages whose stopword list has it (one dict lookup per word).
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _SETS.items():
+    for _word in _words:
+        _LANGS_OF[_word] = _LANGS_OF.get(_word, ()) + (_lang,)
 
 
 def language_counts(text: str) -> dict[str, int]:
     """Stopword hits per language in the first 5000 characters."""
     counts = {lang: 0 for lang in _SETS}
+    langs_of = _LANGS_OF
     for word in _WORDS.findall(text.lower()[:5000]):
-        for lang, words in _SETS.items():
-            if word in words:
-                counts[lang] += 1
+        for lang in langs_of.get(word, ()):
+            counts[lang] += 1
     return counts
 
 

@@ -20,6 +20,7 @@ from spacy.util import filter_spans, minibatch
 from nlp import cues
 from nlp.classifier import ARTEFACT, NONE, ListingClassifier
 from nlp.exceptions import LexiconError
+from nlp.fastre import guarded
 from nlp.extensions import register_extensions, text_of
 from nlp.language import detect_language
 
@@ -40,6 +41,10 @@ _TAGS = re.compile(r"\b(tags?|product\s+tags|keywords?|search\s+terms|schlagw[ö
                    r"mots[- ]cl[ée]s|etiquetas|trefwoorden|теги|ключевые\s+слова)\s*:",
                    re.IGNORECASE)
 _CUSTOM = re.compile(r"\bcustom\s+(?:order|listing)\b", re.IGNORECASE)
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
+_NOT_DRUG = guarded(_NOT_DRUG)
+_TAGS = guarded(_TAGS)
+_CUSTOM = guarded(_CUSTOM)
 _CUE_LINE = re.compile(rf"^\s*(?:{cues.SHIP_FROM.pattern}|{cues.SHIP_TO.pattern})", re.IGNORECASE)
 
 
@@ -96,10 +101,11 @@ class ListingJudge:
                 yield self._judge(doc, *guess)
 
     def _judge(self, doc: Doc, guess: str | None, p: float) -> Doc:
-        title_end = doc._.title_end or 0
+        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
+        title_end = u.title_end or 0
         tags = _TAGS.search(text_of(doc), title_end)
         cut = tags.start() if tags else len(text_of(doc))
-        drugs = [d for d in doc._.drugs or [] if d["end"] <= title_end or d["start"] < cut]
+        drugs = [d for d in u.drugs or [] if d["end"] <= title_end or d["start"] < cut]
         in_title = [d for d in drugs if d["end"] <= title_end]
         dosed_body = [d for d in drugs if d not in in_title and self._dosed(text_of(doc), d)]
         custom = bool(title_end and _CUSTOM.search(text_of(doc)[:title_end]))
@@ -117,10 +123,10 @@ class ListingJudge:
         # A confident "not a drug" from the model vetoes drug names in a book or guide title.
         vetoed = guess == NONE and p >= self.veto and not custom
         is_drug = not blocked and not vetoed and (bool(offered) or model_says)
-        doc._.is_drug_listing = is_drug
-        doc._.drugs = offered if is_drug else []
-        doc._.drug_class = (offered[0]["class"] if offered else guess) if is_drug else None
-        doc._.class_source = ("lexicon" if offered else "classifier") if is_drug else None
+        u.is_drug_listing = is_drug
+        u.drugs = offered if is_drug else []
+        u.drug_class = (offered[0]["class"] if offered else guess) if is_drug else None
+        u.class_source = ("lexicon" if offered else "classifier") if is_drug else None
         groups = [doc.spans[k] for k in ("drugs", "sellers", "places") if k in doc.spans]
         doc.ents = filter_spans([s for g in groups for s in g])
         return doc

@@ -67,8 +67,10 @@ DEMONYMS: dict[str, str] = {
 _LANGS = ("de", "fr", "es", "nl", "it", "pt", "ru")
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced form used as lookup key."""
+    """Lower-case, accent-free, single-spaced form used as lookup key (cached: listings
+    repeat the same few place words)."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", text).strip(" .,:;|-")
@@ -146,8 +148,13 @@ def exclusions(segment: str | None) -> list[str]:
     """Places after "except"/"not to" in a destination segment ("worldwide except US, AU")."""
     if not segment:
         return []
+    return list(_exclusions(segment))
+
+
+@lru_cache(maxsize=100_000)
+def _exclusions(segment: str) -> tuple[str, ...]:
     m = _EXCLUSION.search(segment)
-    return parse_places(m.group(0)[len(m.group(1)):]) if m else []
+    return _parse_places(m.group(0)[len(m.group(1)):], True) if m else ()
 
 
 _WORD = re.compile(r"[^\W\d_][\w.'-]*", re.UNICODE)
@@ -161,6 +168,14 @@ def parse_places(segment: str | None, *, demonyms: bool = True) -> list[str]:
     """
     if not segment:
         return []
+    return list(_parse_places(segment, demonyms))
+
+
+@lru_cache(maxsize=100_000)
+def _parse_places(segment: str, demonyms: bool) -> tuple[str, ...]:
+    """parse_places, cached per segment: ship lines repeat across listings and sellers."""
+    if not segment:
+        return ()
     names = country_names()
     words = _WORD.findall(_EXCLUSION.sub("", segment))
     out: list[str] = []
@@ -170,7 +185,7 @@ def parse_places(segment: str | None, *, demonyms: bool = True) -> list[str]:
         if code and code not in out:
             out.append(code)
         i += used or 1
-    return out
+    return tuple(out)
 
 
 def _match_at(words: list[str], i: int, names: dict[str, str],

@@ -1,0 +1,127 @@
+"""`extract_many` (batched nlp.pipe, cached lookups, guarded regexes) gives exactly what
+`extract` gives record by record: the speed work of issue #4 item 11 changes no output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp import evaluate
+from nlp.exceptions import InputRecordError
+from nlp.extract import Extractor, error_record
+from nlp.fastre import guarded
+
+FIXTURES = Path(__file__).parent / "fixtures" / "nlp"
+
+_PGP = ("-----BEGIN PGP PUBLIC KEY BLOCK-----\nVersion: GnuPG v2\n\n"
+        "mQENBFd7Z0oBCADQ0JcYyQyIbWdbUkAPjA0aLGcA3hSxtyiQc9xw8S7cLhqyRRQ8\n=abcd\n"
+        "-----END PGP PUBLIC KEY BLOCK-----")
+_EDGE = [
+    {"id": "e:1", "text": "Xanax 2mg bars x100. Vendor: xanaxking. Ships from: Germany. "
+                          "Ships to: Worldwide except US, AU. Price: USD 120.00"},
+    {"id": "e:2", "text": "\x00\x01 binary \ufffd garbage, Oxycodone 30mg \x7f", "date": "2019-03-01"},
+    {"id": "e:3", "html": "<html><head><title>MDMA 84% 10g</title></head><body><p>Sold by: "
+                          "dutchdirect</p><p>Versand aus: Niederlande</p><p>Preis: 45,00 €</p>"
+                          "</body></html>", "text": "Lieferung nach: EU"},
+    {"id": "e:4", "text": f"Contact telegram: @pillshop_eu or wickr: pillshop, WhatsApp +44 7911 "
+                          f"123456, mail pills@example.org\nBTC 1BoatSLRHtKNngkdXEeobR76b53LETtpyT\n"
+                          f"{_PGP}", "fields": {"title": "Valium 10mg x 50"}},
+    {"id": "e:5", "text": "Netflix lifetime account, 1 month. Tags: cocaine, mdma, xanax"},
+    {"id": "e:6", "text": "Custom order for jimbo\n5g cocaine 90%\nShips from: Netherlands"},
+    {"id": "e:7", "text": "Кокаин 1г чистый\nОтправка из: Россия\nЦена: 100 USD"},
+    {"id": "e:8", "text": "Envío desde: España\nPrecio: 30 EUR\nmetanfetamina 5 gramos",
+     "fields": {"seller": "  el  vendedor ", "ships_to": ["EU", "GB"], "price": "€30.00"}},
+    {"id": "e:9", "text": "   "},
+    {"id": "", "text": "no id"},
+    ["not", "a", "record"],
+    {"id": "e:10", "text": 42},
+]
+
+
+def _records(limit_each: int = 80) -> list:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is scripts, not installed
+    from bench.nlp import texts
+
+    records: list = texts(11, 300)[:limit_each * 2]
+    records += evaluate.sandbox_gold(5, 120)[0][:limit_each]
+    data = evaluate.DEFAULT_DATA_DIR
+    if (data / "pages_dev_gold.jsonl").is_file():
+        records += evaluate.pages_gold(data)[0]
+        records += evaluate.agora_gold(data, limit=limit_each * 2)[0]
+        records += evaluate.dream_gold(data)[0][:limit_each]
+    for line in (FIXTURES / "listings.jsonl").read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue
+    records += _EDGE
+    # Interleave sources so every batch mixes text, html, hinted and broken records.
+    return records[::2] + records[1::2]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.fixture(scope="module")
+def records() -> list:
+    return _records()
+
+
+@pytest.fixture(scope="module")
+def one_by_one(extractor, records) -> list:
+    out = []
+    for n, record in enumerate(records):
+        try:
+            out.append(extractor.extract(record))
+        except InputRecordError as exc:
+            out.append(error_record(record, n, str(exc)))
+    return out
+
+
+@pytest.mark.parametrize("batch_size", [7, 64, 256])
+def test_extract_many_equals_extract(extractor, records, one_by_one, batch_size):
+    assert len(records) >= 300
+    batched = list(extractor.extract_many(records, batch_size=batch_size))
+    assert len(batched) == len(one_by_one)
+    for record, got, want in zip(records, batched, one_by_one):
+        assert got == want, record if not isinstance(record, dict) else record.get("id")
+    # The set is not trivial: drug listings, places, sellers, prices, errors all occur.
+    assert sum(r["is_drug_listing"] for r in batched) > 50
+    assert sum(r["error"] is not None for r in batched) >= 4
+    assert all(any(r[k] for r in batched) for k in
+               ("ship_from", "ship_to", "seller", "price", "contacts", "strength", "quantity"))
+
+
+def test_edge_records_give_their_values(extractor):
+    out = {r["id"]: r for r in extractor.extract_many(_EDGE)}
+    assert out["e:1"]["ship_to_exclusions"] == ["US", "AU"]
+    assert [c["kind"] for c in out["e:4"]["contacts"]] == ["telegram", "wickr", "whatsapp", "email"]
+    assert out["e:4"]["crypto_addresses"][0]["address"] == "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"
+    assert len(out["e:4"]["pgp_fingerprints"]) == 1
+    assert out["e:8"]["seller"] == "el vendedor" and out["e:8"]["ship_to"] == ["EU", "GB"]
+
+
+def test_guarded_regex_is_equivalent():
+    import re
+
+    from nlp import cues, fields, listing
+
+    text = ("Ships from: Germany. SHIPS TO worldwide. price 20$ / €18, sold by @bob, "
+            "Vendor: ſeller, Tags: xanax. 12 USD. Custom order. e-book pdf, verkäufer: x")
+    for pattern in (cues.SHIP_FROM, cues.SHIP_TO, cues.PRICE, cues.SELLER, fields._MONEY,
+                    fields._SOLD_BY, fields._LABEL, listing._NOT_DRUG, listing._TAGS):
+        plain = re.compile(pattern.pattern.split("])", 1)[1], pattern.flags) \
+            if pattern.pattern.startswith("(?=[") else pattern
+        assert [m.span() for m in pattern.finditer(text)] == \
+            [m.span() for m in plain.finditer(text)]
+    # Patterns that may start anywhere (or match empty) are left alone.
+    for source in (r"a*b", r"(?m)^x", r"[^a]b", r"(?i:a)b", r""):
+        assert guarded(re.compile(source)).pattern == source
+    assert guarded(re.compile(r"\b(?:foo|bar)\d")).pattern == r"(?=[bf])\b(?:foo|bar)\d"
