@@ -40,3 +40,47 @@ def sandbox_server() -> Iterator[object]:
         yield server
     finally:
         server.stop()
+
+
+class SmtpInbox:
+    """A real SMTP server (aiosmtpd) on a loopback port, keeping what it receives."""
+
+    def __init__(self) -> None:
+        import socket
+
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Message
+
+        inbox = self
+
+        class _Handler(Message):
+            def handle_message(self, message) -> None:
+                inbox.messages.append(message)
+
+        with socket.socket() as s:  # aiosmtpd cannot bind port 0: it probes the port it is given
+            s.bind(("127.0.0.1", 0))
+            self.port: int = s.getsockname()[1]
+        self.messages: list = []
+        self._controller = Controller(_Handler(), hostname="127.0.0.1", port=self.port)
+
+    @property
+    def settings(self):
+        from reports.deliver import SmtpSettings
+
+        return SmtpSettings(host="127.0.0.1", port=self.port, sender="pharmwatch@example.invalid")
+
+    def parsed(self, i: int = 0):
+        import email
+        import email.policy
+
+        return email.message_from_bytes(self.messages[i].as_bytes(), policy=email.policy.default)
+
+
+@pytest.fixture()
+def smtp_inbox() -> Iterator[SmtpInbox]:
+    box = SmtpInbox()
+    box._controller.start()
+    try:
+        yield box
+    finally:
+        box._controller.stop()

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from pathlib import Path
 
 import duckdb
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from pharmwatch.paths import Layout
 from reports.deliver import SmtpSettings
@@ -24,27 +21,9 @@ SCENARIO = AlertScenario(listings=120)
 WEEK = SCENARIO.iso_week(SCENARIO.weeks - 1)
 
 
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list = []
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
 @pytest.fixture()
-def smtp():
-    with socket.socket() as s:  # aiosmtpd cannot bind port 0
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield SmtpSettings(host="127.0.0.1", port=port, sender="pharmwatch@example.invalid"), inbox
-    finally:
-        controller.stop()
+def smtp(smtp_inbox):
+    return smtp_inbox.settings, smtp_inbox
 
 
 @pytest.fixture(scope="module")

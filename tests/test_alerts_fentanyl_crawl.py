@@ -12,14 +12,11 @@ import email.policy
 import hashlib
 import json
 import re
-import socket
 import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from crawlers.run import list_markets
 from nlp.extract import Extractor
@@ -39,27 +36,9 @@ from warehouse.load import load_partition
 SEED, LISTINGS, DATE = 2, 30, "2026-11-23"
 
 
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list = []
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
 @pytest.fixture()
-def smtp():
-    with socket.socket() as s:  # aiosmtpd cannot bind port 0: it probes the port it is given
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield SmtpSettings(host="127.0.0.1", port=port, sender="pharmwatch@example.invalid"), inbox
-    finally:
-        controller.stop()
+def smtp(smtp_inbox):
+    return smtp_inbox.settings, smtp_inbox
 
 
 @pytest.fixture(scope="module")

@@ -7,39 +7,22 @@ import email.policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from reports.deliver import SmtpSettings, send_report
 from reports.exceptions import ReportError
 
 
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[email.message.EmailMessage] = []
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
 def _free_port() -> int:
     import socket
 
-    with socket.socket() as s:  # aiosmtpd cannot bind port 0: it probes the port it was given
+    with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 @pytest.fixture()
-def smtp_server():
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
+def smtp_server(smtp_inbox):
+    return smtp_inbox, smtp_inbox
 
 
 def _report_dir(tmp_path: Path) -> Path:
