@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,10 @@ from typing import Any
 from nlp.exceptions import NlpError
 
 FIELDS = ("drugs", "seller", "ship_from", "ship_to", "price", "currency", "is_drug_listing")
-# ../shared/data relative to the repository: where the project keeps its gold files.
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data relative to the repository: where the project keeps its gold files
+# (PHARMWATCH_GOLD_DIR points elsewhere, e.g. when the repository is cloned on its own).
+DEFAULT_DATA_DIR = Path(os.environ.get("PHARMWATCH_GOLD_DIR")
+                        or Path(__file__).resolve().parents[2] / "shared" / "data")
 PRICE_TOLERANCE = 0.01  # relative: displayed prices are rounded differently across tabs
 
 

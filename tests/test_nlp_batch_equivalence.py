@@ -87,7 +87,8 @@ def one_by_one(extractor, records) -> list:
 
 @pytest.mark.parametrize("batch_size", [7, 64, 256])
 def test_extract_many_equals_extract(extractor, records, one_by_one, batch_size):
-    assert len(records) >= 300
+    gold = (evaluate.DEFAULT_DATA_DIR / "pages_dev_gold.jsonl").is_file()
+    assert len(records) >= (300 if gold else 250)
     batched = list(extractor.extract_many(records, batch_size=batch_size))
     assert len(batched) == len(one_by_one)
     for record, got, want in zip(records, batched, one_by_one):
