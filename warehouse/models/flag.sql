@@ -17,11 +17,6 @@ p AS (
     SELECT
         (SELECT from_json(params -> 'us', '["VARCHAR"]') FROM rule WHERE rule_id = 'controlled_schedule_high') AS high_us,
         (SELECT from_json(params -> 'un', '["VARCHAR"]') FROM rule WHERE rule_id = 'controlled_schedule_high') AS high_un,
-        (SELECT params ->> 'prescription_checked' FROM rule WHERE rule_id = 'rx_without_prescription') AS rx_checked,
-        (SELECT params ->> 'pattern' FROM rule WHERE rule_id = 'no_prescription_claim') AS no_rx,
-        (SELECT params ->> 'crypto' FROM rule WHERE rule_id = 'crypto_only_payment') AS crypto,
-        (SELECT params ->> 'other' FROM rule WHERE rule_id = 'crypto_only_payment') AS other_pay,
-        (SELECT params ->> 'pattern' FROM rule WHERE rule_id = 'stealth_shipping') AS stealth,
         (SELECT (params ->> 'units')::DOUBLE FROM rule WHERE rule_id = 'bulk_quantity') AS bulk_units,
         (SELECT (params ->> 'grams')::DOUBLE FROM rule WHERE rule_id = 'bulk_quantity') AS bulk_grams,
         (SELECT (params ->> 'max_ratio')::DOUBLE FROM rule WHERE rule_id = 'counterfeit_price') AS max_ratio,
@@ -64,7 +59,7 @@ drug_hit AS (
                                       OR list_contains(p.high_un, d.schedule_un)) THEN 'controlled_schedule_high'
                WHEN d.controlled THEN 'controlled_other'
                WHEN d.rx_only AND NOT regexp_matches(concat_ws(' ', b.title, b.description, b.text),
-                                                     coalesce(p.rx_checked, '$^')) THEN 'rx_without_prescription'
+                                                     coalesce({{rule:rx_without_prescription.prescription_checked}}, '$^')) THEN 'rx_without_prescription'
            END AS rule_id
     FROM base b
     JOIN listing_drug d USING (listing_key)
@@ -87,13 +82,19 @@ text_field AS (
 text_hit AS (
     SELECT listing_key, rule_id, field, m AS evidence,
            strpos(value, m) - 1 AS span_start, strpos(value, m) - 1 + length(m) AS span_end
+    -- One branch per rule so each pattern is a constant (compiled once, not per row).
     FROM (
-        SELECT t.listing_key, t.field, t.field_order, t.value, x.rule_id, regexp_extract(t.value, x.pattern) AS m
-        FROM text_field t
-        CROSS JOIN (SELECT 'no_prescription_claim' AS rule_id, no_rx AS pattern FROM p
-                    UNION ALL SELECT 'stealth_shipping', stealth FROM p
-                    UNION ALL SELECT 'crypto_only_payment', crypto FROM p) x
-        WHERE t.value IS NOT NULL AND x.pattern IS NOT NULL AND regexp_matches(t.value, x.pattern)
+        SELECT listing_key, field, field_order, value, 'no_prescription_claim' AS rule_id,
+               regexp_extract(value, {{rule:no_prescription_claim.pattern}}) AS m
+        FROM text_field WHERE regexp_matches(value, {{rule:no_prescription_claim.pattern}})
+        UNION ALL
+        SELECT listing_key, field, field_order, value, 'stealth_shipping',
+               regexp_extract(value, {{rule:stealth_shipping.pattern}})
+        FROM text_field WHERE regexp_matches(value, {{rule:stealth_shipping.pattern}})
+        UNION ALL
+        SELECT listing_key, field, field_order, value, 'crypto_only_payment',
+               regexp_extract(value, {{rule:crypto_only_payment.crypto}})
+        FROM text_field WHERE regexp_matches(value, {{rule:crypto_only_payment.crypto}})
     )
     QUALIFY row_number() OVER (PARTITION BY listing_key, rule_id ORDER BY field_order) = 1
 ),
@@ -116,7 +117,7 @@ hit AS (
            t.field, t.evidence, t.span_start, t.span_end, NULL, t.field
     FROM text_hit t JOIN b USING (listing_key) CROSS JOIN p
     WHERE t.rule_id <> 'crypto_only_payment'
-       OR NOT regexp_matches(concat_ws(' ', b.title, b.description, b.text), coalesce(p.other_pay, '$^'))
+       OR NOT regexp_matches(concat_ws(' ', b.title, b.description, b.text), coalesce({{rule:crypto_only_payment.other}}, '$^'))
     UNION ALL
     SELECT listing_key, 'crypto_only_payment', 'priced only in cryptocurrency', 'currency', currency,
            NULL, NULL, NULL, 'currency'
