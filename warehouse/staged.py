@@ -92,12 +92,26 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _typed_select(spec: StagedFile, source: str) -> str:
-    """One set-based statement: parse each line once, type every field, name the reject reason.
+def _parse_lines(spec: StagedFile, source: str) -> str:
+    """(_line_no, _line, _kind, _v) from (_line_no, _line): json_valid + json_type decide JSON /
+    object; for objects json_transform splits the line into its fields (as JSON) in one parse."""
+    return f"""
+        SELECT _line_no, _line, _kind,
+               CASE WHEN _kind = 'OBJECT' THEN json_transform(_line, {_shape(spec)}) END AS _v
+        FROM (SELECT _line_no, _line,
+                     CASE WHEN NOT json_valid(_line) THEN NULL
+                          WHEN starts_with(_line, '{{') THEN 'OBJECT'
+                          ELSE json_type(_line) END AS _kind
+              FROM {source})
+        -- blank and whitespace-only lines are not records: skipped, not quarantined
+        WHERE _kind IS NOT NULL OR trim(_line) <> ''"""
 
-    `source` yields (_line_no, _line). json_valid + json_type decide JSON / object; for objects
-    json_transform splits the line into its fields (as JSON) in one parse; the typed values
-    and the type checks then look only at those small field values, each computed once.
+
+def _typed_select(spec: StagedFile, parsed: str) -> str:
+    """One set-based statement: type every field, name the reject reason.
+
+    `parsed` yields (_line_no, _line, _kind, _v) with _v a struct of the fields as JSON; the
+    typed values and the type checks look only at those small field values, each computed once.
     """
     values = ", ".join(f"{_value_sql(n, t)} AS \"{n}\"" for n, t in spec.columns.items())
     kinds = ", ".join(f"{_kind_sql(n)} AS {_kind(n)}" for n, t in spec.columns.items() if t != "JSON")
@@ -118,19 +132,22 @@ def _typed_select(spec: StagedFile, source: str) -> str:
                concat_ws(', ', {bad_names}) AS _bad, concat_ws(', ', {missing}) AS _missing
         FROM (
             SELECT _line_no, _line, _kind, {values}, {kinds}
-            FROM (
-                SELECT _line_no, _line, _kind,
-                       CASE WHEN _kind = 'OBJECT' THEN json_transform(_line, {_shape(spec)}) END AS _v
-                FROM (SELECT _line_no, _line,
-                             CASE WHEN NOT json_valid(_line) THEN NULL
-                                  WHEN starts_with(_line, '{{') THEN 'OBJECT'
-                                  ELSE json_type(_line) END AS _kind
-                      FROM {source})
-                -- blank and whitespace-only lines are not records: skipped, not quarantined
-                WHERE _kind IS NOT NULL OR trim(_line) <> ''
-            )
+            FROM ({parsed})
         )
     )"""
+
+
+# Fast path: DuckDB's parallel JSON reader splits every line into the fields as JSON in one
+# pass (~20x the line-by-line path). It refuses a whole file for one bad line and skips blank
+# lines (so its row numbers would not be line numbers): such files take the exact path below.
+# Hive partitioning off: the path's market=... would replace the file's own market field.
+def _fast_json(spec: StagedFile) -> str:
+    columns = ", ".join(f"{_sql_literal(n)}: 'JSON'" for n in spec.columns)
+    fields = ", ".join(f"{_sql_literal(n)}: \"{n}\"" for n in spec.columns)
+    return f"""
+    SELECT ordinality::INTEGER AS _line_no, NULL::VARCHAR AS _line, 'OBJECT' AS _kind, {{{fields}}} AS _v
+    FROM read_json($path, format = 'newline_delimited', columns = {{{columns}}},
+                   maximum_object_size = 16777216, hive_partitioning = false) WITH ORDINALITY"""
 
 
 # Fast line reader: the CSV scanner (parallel) with a delimiter, quote and escape that cannot
@@ -192,14 +209,8 @@ def load_file(
         # read_text() expands globs; refuse rather than read some other file.
         raise LoadError(f"{path}: path contains a glob character (*, ? or [)")
     try:
-        lines = _read_lines(con, path, spec.whole_file)
-    except duckdb.Error as exc:
-        raise LoadError(f"{path}: cannot load: {exc}") from exc
-    try:
-        con.register("_lines", lines)
-        typed = f"CREATE OR REPLACE TEMP TABLE _staged AS {_typed_select(spec, '_lines')}"
-        con.execute(typed, _params(typed, partition))
-        con.unregister("_lines")
+        if not (not spec.whole_file and _stage_fast(con, spec, path, partition)):
+            _stage_exact(con, spec, path, partition)
         loaded = _insert_good(con, spec, partition)
         quarantined = _insert_bad(con, partition, source_name)
         con.execute("DROP TABLE _staged")
@@ -207,6 +218,55 @@ def load_file(
         # No cleanup here: the transaction is aborted and the caller rolls it back.
         raise LoadError(f"{path}: cannot load: {exc}") from exc
     return loaded, quarantined
+
+
+def _physical_lines(path: Path) -> int:
+    """Lines in the file as a reader of lines counts them (a last line may lack its newline)."""
+    count, last = 0, b"\n"
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 24):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _stage_fast(con: duckdb.DuckDBPyConnection, spec: StagedFile, path: Path, partition: dict) -> bool:
+    """Stage the file through the parallel JSON reader into _staged; False (nothing staged) when
+    the file needs the exact path: unreadable by it, blank lines, or any line to quarantine
+    (the quarantine keeps each bad line's exact text, which only the exact path has)."""
+    cur = con.cursor()  # own transaction: a reader error must not abort the load's
+    try:
+        parsed = cur.sql(_fast_json(spec), params={"path": str(path)}).to_arrow_table()
+    except duckdb.Error:
+        return False
+    finally:
+        cur.close()
+    if parsed.num_rows != _physical_lines(path):
+        return False
+    con.register("_parsed", parsed)
+    try:
+        typed = f"CREATE OR REPLACE TEMP TABLE _staged AS {_typed_select(spec, 'SELECT * FROM _parsed')}"
+        con.execute(typed, _params(typed, partition))
+    finally:
+        con.unregister("_parsed")
+    if con.execute("SELECT count(*) FROM _staged WHERE _reject IS NOT NULL").fetchall()[0][0]:
+        return False
+    return True
+
+
+def _stage_exact(con: duckdb.DuckDBPyConnection, spec: StagedFile, path: Path, partition: dict) -> None:
+    """Stage the file line by line (in SQL): every line kept with its number and exact text."""
+    try:
+        lines = _read_lines(con, path, spec.whole_file)
+    except duckdb.Error as exc:
+        raise LoadError(f"{path}: cannot load: {exc}") from exc
+    con.register("_lines", lines)
+    try:
+        parsed = _parse_lines(spec, "_lines")
+        typed = f"CREATE OR REPLACE TEMP TABLE _staged AS {_typed_select(spec, parsed)}"
+        con.execute(typed, _params(typed, partition))
+    finally:
+        con.unregister("_lines")
 
 
 def _insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: dict) -> int:

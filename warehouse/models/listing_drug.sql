@@ -1,9 +1,9 @@
 -- Drugs the latest extraction found in each crawled listing, one row per (listing, inn), with
 -- strength and quantity (per drug when the NLP stage gives them per drug, else per listing).
 CREATE OR REPLACE TABLE listing_drug AS
-WITH ext AS (
-    SELECT * FROM stg_extracted
-    QUALIFY row_number() OVER (PARTITION BY listing_key ORDER BY crawl_date DESC) = 1
+WITH ext AS (  -- the latest extraction, on the date `listing` found (cheaper than a window)
+    SELECT e.* FROM stg_extracted e
+    JOIN listing l ON l.listing_key = e.listing_key AND l.extracted_crawl_date = e.crawl_date
 ),
 found AS (
     SELECT listing_key, market, listing_id, strength_text, quantity AS listing_quantity,
@@ -23,7 +23,6 @@ SELECT f.listing_key, f.market, f.listing_id,
        coalesce(min(f.strength), min(f.strength_text)) AS strength,
        coalesce(min(f.quantity), min(f.listing_quantity)) AS quantity
 FROM found f
-JOIN listing l USING (listing_key)
 WHERE coalesce(f.inn, f.name) IS NOT NULL
 GROUP BY ALL
 ORDER BY f.market, f.listing_id, inn;
