@@ -122,7 +122,7 @@ class Phases:
         self.phase: dict[str, float] = {}
         self.model: dict[str, float] = {}
         self._saved = []
-        self._wrap(wl, "load_file", lambda a: "staged files -> raw tables (validate + quarantine)", self.phase)
+        self._wrap(wl, "load_files", lambda a: "staged files -> raw tables (validate + quarantine)", self.phase)
         self._wrap(wl, "rebuild", lambda a: "model rebuild", self.phase)
         self._wrap(wl, "publish", lambda a: "publish snapshot", self.phase)
         self._wrap(wm, "_run", lambda a: a[1], self.model)

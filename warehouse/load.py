@@ -13,7 +13,8 @@ from warehouse.db import connect, migrate_connection
 from warehouse.exceptions import LoadError
 from warehouse.models import rebuild
 from warehouse.publish import publish
-from warehouse.staged import StagedFile, load_file
+from warehouse.staged import StagedFile
+from warehouse.staged_batch import StagedInput, load_files
 
 # The file's own market / crawl_date must agree with the partition directory it sits in.
 _PARTITION_CHECKS = (
@@ -93,22 +94,33 @@ def _stats_run_id(layout: Layout, market: str, date: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _load_into(con: duckdb.DuckDBPyConnection, layout: Layout, market: str, date: str) -> dict:
-    countries = con.execute("SELECT coalesce(list(code ORDER BY code), []) FROM country").fetchall()[0][0]
-    partition = {"market": market, "crawl_date": date, "run_id": _stats_run_id(layout, market, date),
-                 "countries": countries}
+def _source_name(layout: Layout, path: Path) -> str:
+    return str(path.relative_to(layout.root)) if path.is_relative_to(layout.root) else str(path)
+
+
+def _delete_partitions(con: duckdb.DuckDBPyConnection, partitions: list[tuple[str, str]]) -> None:
+    keys = [f"{m}/{d}" for m, d in partitions]
     for table in RAW_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE market = ? AND crawl_date = ?::DATE", [market, date])
-    counts: dict[str, int] = {"quarantined": 0}
-    sources = [(s, layout.staging(market, date)) for s in STAGING_FILES]
-    sources.append((ENTITIES, layout.extracted(market, date)))
-    for spec, directory in sources:
-        path = directory / spec.filename
-        source = str(path.relative_to(layout.root)) if path.is_relative_to(layout.root) else str(path)
-        loaded, bad = load_file(con, spec, path, partition, source)
-        counts[spec.table] = loaded
-        counts["quarantined"] += bad
-    return counts
+        con.execute(f"DELETE FROM {table} WHERE list_contains($keys, market || '/' || crawl_date::VARCHAR)",
+                    {"keys": keys})
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]]) -> dict:
+    """Replace the partitions' raw rows: each kind of staged file loaded for all at once."""
+    countries = con.execute("SELECT coalesce(list(code ORDER BY code), []) FROM country").fetchall()[0][0]
+    _delete_partitions(con, partitions)
+    result = {f"{m}/{d}": {"quarantined": 0} for m, d in partitions}
+    run_ids = {(m, d): _stats_run_id(layout, m, d) for m, d in partitions}
+    sources = [(spec, layout.staging) for spec in STAGING_FILES] + [(ENTITIES, layout.extracted)]
+    for spec, where in sources:
+        paths = [where(m, d) / spec.filename for m, d in partitions]
+        inputs = [StagedInput(path, m, d, run_ids[(m, d)], _source_name(layout, path))
+                  for (m, d), path in zip(partitions, paths)]
+        for (m, d), (loaded, bad) in zip(partitions, load_files(con, spec, inputs, countries)):
+            counts = result[f"{m}/{d}"]
+            counts[spec.table] = loaded
+            counts["quarantined"] += bad
+    return result
 
 
 def _validate_partition(market: str, date: str) -> None:
@@ -123,6 +135,7 @@ def _validate_partition(market: str, date: str) -> None:
 def load_partitions(db_path: Path, layout: Layout, partitions: list[tuple[str, str]],
                     publish_snapshot: bool = True) -> dict:
     """Load several partitions in one transaction, rebuild the models once, publish a snapshot."""
+    partitions = list(dict.fromkeys(partitions))
     for market, date in partitions:
         _validate_partition(market, date)
     con = connect(db_path)
@@ -130,7 +143,7 @@ def load_partitions(db_path: Path, layout: Layout, partitions: list[tuple[str, s
         migrate_connection(con)
         con.execute("BEGIN TRANSACTION")
         try:
-            result = {f"{m}/{d}": _load_into(con, layout, m, d) for m, d in partitions}
+            result = _load_batch(con, layout, partitions)
             rebuild(con)
             con.execute("COMMIT")
         except BaseException:

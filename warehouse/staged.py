@@ -8,6 +8,7 @@ another partition goes to `quarantine` with the reason and its text: nothing is 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,11 +108,12 @@ def _parse_lines(spec: StagedFile, source: str) -> str:
         WHERE _kind IS NOT NULL OR trim(_line) <> ''"""
 
 
-def _typed_select(spec: StagedFile, parsed: str) -> str:
+def _typed_select(spec: StagedFile, parsed: str, carry: tuple[str, ...] = ()) -> str:
     """One set-based statement: type every field, name the reject reason.
 
     `parsed` yields (_line_no, _line, _kind, _v) with _v a struct of the fields as JSON; the
     typed values and the type checks look only at those small field values, each computed once.
+    `carry`: more columns of `parsed` passed through as they are.
     """
     values = ", ".join(f"{_value_sql(n, t)} AS \"{n}\"" for n, t in spec.columns.items())
     kinds = ", ".join(f"{_kind_sql(n)} AS {_kind(n)}" for n, t in spec.columns.items() if t != "JSON")
@@ -119,6 +121,7 @@ def _typed_select(spec: StagedFile, parsed: str) -> str:
     missing = ", ".join(["NULL::VARCHAR"] + [f"CASE WHEN \"{n}\" IS NULL THEN '{n}' END" for n in spec.required])
     checks = " ".join(f"WHEN {cond} THEN {reason}" for cond, reason in spec.checks)
     kind_cols = ", ".join(_kind(n) for n, t in spec.columns.items() if t != "JSON")
+    carried = "".join(f", {c}" for c in carry)
     return f"""
     SELECT * EXCLUDE (_kind, _bad, _missing),
         CASE WHEN _kind IS NULL THEN 'invalid JSON'
@@ -131,23 +134,10 @@ def _typed_select(spec: StagedFile, parsed: str) -> str:
         SELECT * EXCLUDE ({kind_cols}),
                concat_ws(', ', {bad_names}) AS _bad, concat_ws(', ', {missing}) AS _missing
         FROM (
-            SELECT _line_no, _line, _kind, {values}, {kinds}
+            SELECT _line_no, _line, _kind{carried}, {values}, {kinds}
             FROM ({parsed})
         )
     )"""
-
-
-# Fast path: DuckDB's parallel JSON reader splits every line into the fields as JSON in one
-# pass (~20x the line-by-line path). It refuses a whole file for one bad line and skips blank
-# lines (so its row numbers would not be line numbers): such files take the exact path below.
-# Hive partitioning off: the path's market=... would replace the file's own market field.
-def _fast_json(spec: StagedFile) -> str:
-    columns = ", ".join(f"{_sql_literal(n)}: 'JSON'" for n in spec.columns)
-    fields = ", ".join(f"{_sql_literal(n)}: \"{n}\"" for n in spec.columns)
-    return f"""
-    SELECT ordinality::INTEGER AS _line_no, NULL::VARCHAR AS _line, 'OBJECT' AS _kind, {{{fields}}} AS _v
-    FROM read_json($path, format = 'newline_delimited', columns = {{{columns}}},
-                   maximum_object_size = 16777216, hive_partitioning = false) WITH ORDINALITY"""
 
 
 # Fast line reader: the CSV scanner (parallel) with a delimiter, quote and escape that cannot
@@ -209,8 +199,7 @@ def load_file(
         # read_text() expands globs; refuse rather than read some other file.
         raise LoadError(f"{path}: path contains a glob character (*, ? or [)")
     try:
-        if not (not spec.whole_file and _stage_fast(con, spec, path, partition)):
-            _stage_exact(con, spec, path, partition)
+        _stage_exact(con, spec, path, partition)
         loaded = _insert_good(con, spec, partition)
         quarantined = _insert_bad(con, partition, source_name)
         con.execute("DROP TABLE _staged")
@@ -218,40 +207,6 @@ def load_file(
         # No cleanup here: the transaction is aborted and the caller rolls it back.
         raise LoadError(f"{path}: cannot load: {exc}") from exc
     return loaded, quarantined
-
-
-def _physical_lines(path: Path) -> int:
-    """Lines in the file as a reader of lines counts them (a last line may lack its newline)."""
-    count, last = 0, b"\n"
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 24):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (last != b"\n")
-
-
-def _stage_fast(con: duckdb.DuckDBPyConnection, spec: StagedFile, path: Path, partition: dict) -> bool:
-    """Stage the file through the parallel JSON reader into _staged; False (nothing staged) when
-    the file needs the exact path: unreadable by it, blank lines, or any line to quarantine
-    (the quarantine keeps each bad line's exact text, which only the exact path has)."""
-    cur = con.cursor()  # own transaction: a reader error must not abort the load's
-    try:
-        parsed = cur.sql(_fast_json(spec), params={"path": str(path)}).to_arrow_table()
-    except duckdb.Error:
-        return False
-    finally:
-        cur.close()
-    if parsed.num_rows != _physical_lines(path):
-        return False
-    con.register("_parsed", parsed)
-    try:
-        typed = f"CREATE OR REPLACE TEMP TABLE _staged AS {_typed_select(spec, 'SELECT * FROM _parsed')}"
-        con.execute(typed, _params(typed, partition))
-    finally:
-        con.unregister("_parsed")
-    if con.execute("SELECT count(*) FROM _staged WHERE _reject IS NOT NULL").fetchall()[0][0]:
-        return False
-    return True
 
 
 def _stage_exact(con: duckdb.DuckDBPyConnection, spec: StagedFile, path: Path, partition: dict) -> None:
@@ -269,7 +224,10 @@ def _stage_exact(con: duckdb.DuckDBPyConnection, spec: StagedFile, path: Path, p
         con.unregister("_lines")
 
 
-def _insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: dict) -> int:
+def _insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: dict,
+                 per_row: Callable[[str], str] = lambda sql: sql, order: str = "_line_no") -> int:
+    """Insert _staged's good rows; `per_row` rewrites partition parameters into column names
+    when _staged holds many files (staged_batch)."""
     cols = [c for c in spec.columns if c not in ("market", "crawl_date", "run_id")]
     run_id = "run_id" if "run_id" in spec.columns else "$run_id"
     line_col = [] if spec.whole_file else ["line_no"]
@@ -280,7 +238,8 @@ def _insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: di
              *spec.derived.values()]
     quoted = ", ".join(f'"{n}"' for n in names)
     sql = (f"INSERT INTO {spec.table} ({quoted}) "
-           f"SELECT {', '.join(exprs)} FROM _staged WHERE _reject IS NULL ORDER BY _line_no")
+           f"SELECT {', '.join(exprs)} FROM _staged WHERE _reject IS NULL ORDER BY {order}")
+    sql = per_row(sql)
     con.execute(sql, _params(sql, partition))
     return int(con.execute("SELECT count(*) FROM _staged WHERE _reject IS NULL").fetchall()[0][0])
 
