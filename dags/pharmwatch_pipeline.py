@@ -45,9 +45,11 @@ def pharmwatch_pipeline():
 
     @task(pool=WAREHOUSE_POOL)
     def load(crawled: list[str]) -> dict:
-        from pharmwatch.pipeline import load_markets
+        from pharmwatch.pipeline import load_partition_list
 
-        return load_markets(list(crawled), **_params())
+        params = _params()
+        return load_partition_list([{"market": m, "date": params["date"],
+                                     "data_dir": params.get("data_dir")} for m in crawled])
 
     @task(pool=WAREHOUSE_POOL)
     def report(_loaded: dict) -> str:
