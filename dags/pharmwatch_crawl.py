@@ -10,29 +10,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
 from airflow.sdk import DAG, Param, task
 
-from pharmwatch.ops.dagspec import (WAREHOUSE_POOL, crawl_dag_id, default_args, market_schedules,
+from pharmwatch.ops.dagspec import (WAREHOUSE_POOL, crawl_dag_id, dag_args, market_schedules,
                                     sandbox_params, staging_asset, task_params)
 
 
 def build_crawl_dag(market: str, sched) -> DAG:
     asset = staging_asset(market)
-    with DAG(
-        dag_id=crawl_dag_id(market),
+    with DAG(**dag_args(
+        crawl_dag_id(market),
         schedule=sched.cron,
-        start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-        catchup=False,
-        max_active_runs=1,
-        default_args=default_args(sched.owner, sched.retries),
         tags=sorted({"pharmwatch", "crawl", market, *sched.tags}),
+        owner=sched.owner,
+        retries=sched.retries,
         # YAML `paused: true` (or a market not enabled by default, e.g. one needing a login)
         # keeps the DAG off until an operator unpauses it.
         is_paused_upon_creation=True if sched.paused or not sched.enabled else None,
         params={"market": Param(market, type="string", const=market), **sandbox_params()},
         doc_md=__doc__,
-    ) as dag:
+    )) as dag:
 
         @task(pool=sched.pool, outlets=[asset],
               execution_timeout=timedelta(minutes=sched.timeout_minutes))

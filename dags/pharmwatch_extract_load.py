@@ -8,27 +8,21 @@ pool. Loads replace their partitions, so clearing and rerunning any task changes
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import AssetAny, Param, dag, task
 
-from pharmwatch.ops.dagspec import (WAREHOUSE_ASSET, WAREHOUSE_POOL, default_args,
-                                    market_schedules, staging_asset)
+from pharmwatch.ops.dagspec import (WAREHOUSE_ASSET, WAREHOUSE_POOL, dag_args, market_schedules,
+                                    staging_asset)
 
 
-@dag(
-    dag_id="pharmwatch_extract_load",
+@dag(**dag_args(
+    "pharmwatch_extract_load",
     schedule=AssetAny(*(staging_asset(m) for m in market_schedules())),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
     tags=["pharmwatch", "extract", "warehouse"],
-    is_paused_upon_creation=False,
     params={"partitions": Param([], type="array",
                                 description='extra partitions: [{"market": M, "date": D, '
                                             '"data_dir": null}]')},
     doc_md=__doc__,
-)
+))
 def pharmwatch_extract_load():
     @task
     def partitions(**context) -> list[dict]:

@@ -13,25 +13,15 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import dag, get_current_context, task
 
-from pharmwatch.ops.dagspec import WAREHOUSE_POOL, default_args, sandbox_params, task_params
+from pharmwatch.ops.dagspec import WAREHOUSE_POOL, dag_args, sandbox_params, task_params
 
 
 def _params() -> dict:
     return task_params(get_current_context())
 
 
-@dag(
-    dag_id="pharmwatch_pipeline",
-    schedule=None,
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
-    tags=["pharmwatch", "pipeline"],
-    is_paused_upon_creation=False,
-    params=sandbox_params(),
-    doc_md=__doc__,
-)
+@dag(**dag_args("pharmwatch_pipeline", schedule=None, tags=["pharmwatch", "pipeline"],
+                 params=sandbox_params(), doc_md=__doc__))
 def pharmwatch_pipeline():
     @task
     def markets() -> list[str]:
@@ -55,9 +45,11 @@ def pharmwatch_pipeline():
 
     @task(pool=WAREHOUSE_POOL)
     def load(crawled: list[str]) -> dict:
-        from pharmwatch.pipeline import load_markets
+        from pharmwatch.pipeline import load_partition_list
 
-        return load_markets(list(crawled), **_params())
+        params = _params()
+        return load_partition_list([{"market": m, "date": params["date"],
+                                     "data_dir": params.get("data_dir")} for m in crawled])
 
     @task(pool=WAREHOUSE_POOL)
     def report(_loaded: dict) -> str:

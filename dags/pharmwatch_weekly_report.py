@@ -7,23 +7,14 @@ previous ISO week and e-mails it to PHARMWATCH_REPORT_TO through the SMTP connec
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import CronTriggerTimetable, dag, task
 
-from pharmwatch.ops.dagspec import WAREHOUSE_POOL, default_args, task_params
+from pharmwatch.ops.dagspec import WAREHOUSE_POOL, dag_args, task_params
 
 
-@dag(
-    dag_id="pharmwatch_weekly_report",
-    schedule=CronTriggerTimetable("0 6 * * 1", timezone="UTC"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
-    tags=["pharmwatch", "report"],
-    is_paused_upon_creation=False,
-    doc_md=__doc__,
-)
+@dag(**dag_args("pharmwatch_weekly_report",
+                 schedule=CronTriggerTimetable("0 6 * * 1", timezone="UTC"),
+                 tags=["pharmwatch", "report"], doc_md=__doc__))
 def pharmwatch_weekly_report():
     @task(pool=WAREHOUSE_POOL)
     def report(**context) -> dict:

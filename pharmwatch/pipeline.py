@@ -227,16 +227,6 @@ def extract_market(market: str, *, date: str, data_dir: str | None = None, **_: 
     return extract_partition(_layout(data_dir), market, date)
 
 
-def load_markets(markets: list[str], *, date: str, data_dir: str | None = None,
-                 **_: object) -> dict:
-    from warehouse.db import migrate
-    from warehouse.load import load_partition
-
-    layout = _layout(data_dir)
-    migrate(layout.warehouse())
-    return {m: load_partition(layout.warehouse(), layout, m, date) for m in markets}
-
-
 def report_for(*, date: str, data_dir: str | None = None, **_: object) -> Path:
     from reports.weekly import render_report
 
@@ -244,7 +234,7 @@ def report_for(*, date: str, data_dir: str | None = None, **_: object) -> Path:
     return render_report(layout.warehouse(), layout.reports() / date)
 
 
-# --- Airflow-only helpers: crawl statistics, volume check, asset-driven loads --------------
+# --- Airflow-only helpers: crawl statistics, volume check, partition loads ------------------
 
 # Market logins are the crawler's business (crawlers/session.py: env vars or the Airflow
 # connection pharmwatch_<market>, handed to the Scrapy child through its environment).

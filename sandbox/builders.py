@@ -9,8 +9,8 @@ from sandbox.keys import fmt_num, stream
 from sandbox.listings import Core, Listing, base_usd, display_price, drug_name, emoji, from_phrase, \
     listing_id, pick_quantity, price_multiplier, purity_text, qty_text, ship_to_for, short_place, to_phrase
 from sandbox.people import Seller
-from sandbox.phrases import BOARD_CONTACT, BOARD_NOPRICE, BOARD_OPEN, BOARD_PRICE, BOARD_SHIP, DESC_DARK, \
-    HOSTILE, PHARMACY_DESC, TAG_SPAM, TITLE_BULK, TITLE_UNIT, UNIT_WORD
+from sandbox.phrases import BOARD_CONTACT, BOARD_NOPRICE, BOARD_OPEN, BOARD_PRICE, BOARD_SHIP, BOARD_TITLE, \
+    DESC_DARK, HOSTILE, PHARMACY_DESC, PHARMACY_TITLE, TAG_SPAM, TITLE_BULK, TITLE_UNIT, UNIT_WORD
 
 STORE_NAME = "RxPillStore24"
 PHARMACY_CATEGORY = {"benzos": "Anxiety & Sleep", "opioids": "Pain Relief", "stimulants": "ADHD & Focus",
@@ -89,7 +89,8 @@ def build_pillstore(seed: int, index: int, core: Core, seller: Seller, day: int)
         dose, qty, unit = pick_quantity(rng, drug)
         brand, generic = drug.names[0], drug.inn.capitalize()
         name = brand if brand.lower() == drug.inn else f"{brand} ({generic})"
-        title = _pharmacy_title(rng, lang, brand, generic, dose, fmt_num(qty)).replace(f"{brand} ({generic})", name)
+        title = _title(rng, PHARMACY_TITLE, lang, brand=brand, generic=generic, dose=dose,
+                       q=fmt_num(qty)).replace(f"{brand} ({generic})", name)
         usd = base_usd(rng, drug, dose, qty) * 1.6
         category = MEN.get(drug.inn) or PHARMACY_CATEGORY.get(drug.category, "General Health")
     else:
@@ -111,17 +112,9 @@ def build_pillstore(seed: int, index: int, core: Core, seller: Seller, day: int)
                    tuple(paragraphs), core, brand=brand, hostile=hostile)
 
 
-def _pharmacy_title(rng: random.Random, lang: str, brand: str, generic: str, dose: str, q: str) -> str:
-    options = {
-        "en": (f"{brand} ({generic}) {dose}", f"Buy {brand} {dose} online", f"Generic {brand} ({generic}) {dose} - {q} pills",
-               f"{generic} {dose} x {q} tablets"),
-        "de": (f"{brand} ({generic}) {dose} kaufen", f"{generic} {dose} ohne Rezept - {q} Tabletten"),
-        "fr": (f"Acheter {brand} {dose} sans ordonnance", f"{brand} ({generic}) {dose} - {q} comprimés"),
-        "es": (f"Comprar {brand} {dose} sin receta", f"{brand} ({generic}) {dose} - {q} pastillas"),
-        "nl": (f"{brand} ({generic}) {dose} kopen", f"{generic} {dose} zonder recept - {q} pillen"),
-        "ru": (f"Купить {brand} {dose} без рецепта", f"{brand} ({generic}) {dose} - {q} таблеток"),
-    }[lang]
-    return rng.choice(options)
+def _title(rng: random.Random, templates: dict[str, tuple[str, ...]], lang: str, **values: str) -> str:
+    """One of the language's title templates (the market's table in sandbox.phrases), filled in."""
+    return rng.choice(templates[lang]).format(**values)
 
 
 def _contacts(rng: random.Random, seller: Seller) -> list[str]:
@@ -146,7 +139,7 @@ def build_boardex(seed: int, index: int, core: Core, seller: Seller, day: int) -
         dose, qty, unit = pick_quantity(rng, drug)
         name = drug_name(rng, drug, lang, allow_typos=lang == "en")
         qt = qty_text(qty, unit, lang, drug.form)
-        title = _board_title(rng, lang, name, dose, qt)
+        title = " ".join(_title(rng, BOARD_TITLE, lang, name=name, dose=dose, qt=qt).split())
         lines.append(_fill(rng.choice(BOARD_OPEN[lang]), name=name, dose=dose, qty=qt))
         usd = base_usd(rng, drug, dose, qty)
         section = "Health & Beauty"
@@ -171,15 +164,3 @@ def build_boardex(seed: int, index: int, core: Core, seller: Seller, day: int) -
     return Listing("boardex", index, listing_id("boardex", index), title, lang, drug, seller, origin, ship_to,
                    price, cur, price_text, section.capitalize() if drug is None else section, dose or None, qty, unit,
                    tuple(lines), core, hostile=hostile)
-
-
-def _board_title(rng: random.Random, lang: str, name: str, dose: str, qt: str) -> str:
-    options = {
-        "en": (f"{name} {dose} for sale", f"{qt} {name} {dose} available", f"Selling {name} {dose} - fast shipping"),
-        "de": (f"Verkaufe {name} {dose}", f"{name} {dose} - {qt} zu verkaufen"),
-        "fr": (f"Vends {name} {dose}", f"{name} {dose} - {qt} à vendre"),
-        "es": (f"Vendo {name} {dose}", f"{name} {dose} - {qt} en venta"),
-        "nl": (f"Verkoop {name} {dose}", f"{name} {dose} - {qt} te koop"),
-        "ru": (f"Продам {name} {dose}", f"{name} {dose} - {qt} в наличии"),
-    }[lang]
-    return " ".join(rng.choice(options).split())

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from html import escape
+from typing import TypeVar
 
 PAGE_SIZE = 20
+T = TypeVar("T")
 
 
 def esc(text: object) -> str:
@@ -35,6 +38,16 @@ def pager(base: str, page: int, pages: int) -> str:
         parts.append(f'<a class="next" href="{esc(base)}{sep}page={page + 1}">Next &raquo;</a>')
     parts.append("</div>")
     return " ".join(parts)
+
+
+def index_main(cards: Iterable[T], total: list, page: int, base: str, *, main_class: str, heading: str,
+               box: str, box_class: str, row: Callable[[T], str], size: int = PAGE_SIZE) -> str:
+    """The <main> of a paginated index page: heading, one `row(card)` per card inside
+    <box class=box_class>, then the pager. Raises LookupError past the last page of `total`."""
+    _, pages = paginate(total, page, size)
+    rows = "\n".join(row(item) for item in cards)
+    return (f'<main class="{main_class}"><h1>{esc(heading)}</h1>\n<{box} class="{box_class}">\n{rows}\n'
+            f'</{box}>\n{pager(base, page, pages)}</main>')
 
 
 def paragraphs(lines: tuple[str, ...] | list[str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.html_common import esc, pager, paginate, paragraphs, shell
+from sandbox.html_common import esc, index_main, paragraphs, shell
 from sandbox.keys import day_date
 from sandbox.listings import Listing
 
@@ -18,14 +18,14 @@ def _frame(title: str, main: str, lang: str = "en") -> str:
 
 
 def index(cards: list[Listing], total: list[int], page: int) -> str:
-    _, pages = paginate(total, page, PAGE_SIZE)
-    rows = "\n".join(
-        f'<tr><td class="section">{esc(item.category)}</td><td><a class="post-link" href="{esc(item.url_path)}">'
-        f'{esc(item.title)}</a></td><td class="posted">{day_date(item.core.first_day).isoformat()}</td></tr>'
-        for item in cards)
-    main = (f'<main class="board"><h1>Latest ads</h1>\n<table class="posts">\n{rows}\n</table>\n'
-            f'{pager("/boardex/", page, pages)}</main>')
+    main = index_main(cards, total, page, "/boardex/", main_class="board", heading="Latest ads",
+                      box="table", box_class="posts", row=_post_row, size=PAGE_SIZE)
     return _frame("Latest ads", main)
+
+
+def _post_row(item: Listing) -> str:
+    return (f'<tr><td class="section">{esc(item.category)}</td><td><a class="post-link" href="{esc(item.url_path)}">'
+            f'{esc(item.title)}</a></td><td class="posted">{day_date(item.core.first_day).isoformat()}</td></tr>')
 
 
 def post(item: Listing) -> str:

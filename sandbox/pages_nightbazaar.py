@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sandbox.catalog import COUNTRY_EN, NB_CATEGORIES, NB_PARENT
-from sandbox.html_common import esc, pager, paginate, paragraphs, shell
+from sandbox.html_common import esc, index_main, paragraphs, shell
 from sandbox.keys import day_date, stream
 from sandbox.listings import Listing, display_price
 from sandbox.people import Seller
@@ -39,15 +39,16 @@ def home(counts: dict[str, int], day: int) -> str:
 
 def category(slug: str, cards: list[Listing], total: list[int], page: int, counts: dict[str, int],
              day: int) -> str:
-    shown, pages = paginate(total, page)
-    rows = "\n".join(
-        f'<div class="listing-card"><a class="title" href="{esc(item.url_path)}">{esc(item.title)}</a> '
-        f'<span class="price">{esc(item.price_text)}</span> by '
-        f'<a class="vendor-link" href="/nightbazaar/vendor/{esc(item.seller.handle)}">{esc(item.seller.handle)}</a>'
-        f"</div>" for item in cards)
-    main = (f'<main class="category"><h1>{esc(NB_CATEGORIES[slug])}</h1>\n<div class="listings">\n{rows}\n'
-            f'</div>\n{pager(f"/nightbazaar/category/{slug}", page, pages)}</main>')
+    main = index_main(cards, total, page, f"/nightbazaar/category/{slug}", main_class="category",
+                      heading=NB_CATEGORIES[slug], box="div", box_class="listings", row=_listing_card)
     return _frame(NB_CATEGORIES[slug], main, counts, day)
+
+
+def _listing_card(item: Listing) -> str:
+    return (f'<div class="listing-card"><a class="title" href="{esc(item.url_path)}">{esc(item.title)}</a> '
+            f'<span class="price">{esc(item.price_text)}</span> by '
+            f'<a class="vendor-link" href="/nightbazaar/vendor/{esc(item.seller.handle)}">{esc(item.seller.handle)}</a>'
+            f"</div>")
 
 
 def _ship_rows(item: Listing) -> str:

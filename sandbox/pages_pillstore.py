@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sandbox.builders import STORE_NAME
-from sandbox.html_common import esc, json_ld, pager, paginate, paragraphs, shell
+from sandbox.html_common import esc, index_main, json_ld, paragraphs, shell
 from sandbox.listings import Listing
 
 PAGE_SIZE = 24
@@ -29,14 +29,14 @@ def home(total: int) -> str:
 
 
 def catalog(cards: list[Listing], total: list[int], page: int) -> str:
-    _, pages = paginate(total, page, PAGE_SIZE)
-    grid = "\n".join(
-        f'<div class="product-card"><a class="product-link" href="{esc(item.url_path)}">'
-        f'<h2 class="name">{esc(item.title)}</h2></a> <span class="price">{esc(item.price_text)}</span></div>'
-        for item in cards)
-    main = (f'<main class="catalog"><h1>Catalogue</h1>\n<div class="product-grid">\n{grid}\n</div>\n'
-            f'{pager("/pillstore/catalog", page, pages)}</main>')
+    main = index_main(cards, total, page, "/pillstore/catalog", main_class="catalog", heading="Catalogue",
+                      box="div", box_class="product-grid", row=_product_card, size=PAGE_SIZE)
     return _frame("Catalogue", main)
+
+
+def _product_card(item: Listing) -> str:
+    return (f'<div class="product-card"><a class="product-link" href="{esc(item.url_path)}">'
+            f'<h2 class="name">{esc(item.title)}</h2></a> <span class="price">{esc(item.price_text)}</span></div>')
 
 
 def product(item: Listing) -> str:

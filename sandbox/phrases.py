@@ -164,6 +164,24 @@ PHARMACY_DESC: dict[str, tuple[str, ...]] = {
            "Отправка по всему миру {src_l}. Срок доставки 7-14 дней."),
 }
 
+PHARMACY_TITLE: dict[str, tuple[str, ...]] = {
+    "en": ("{brand} ({generic}) {dose}", "Buy {brand} {dose} online", "Generic {brand} ({generic}) {dose} - {q} pills",
+           "{generic} {dose} x {q} tablets"),
+    "de": ("{brand} ({generic}) {dose} kaufen", "{generic} {dose} ohne Rezept - {q} Tabletten"),
+    "fr": ("Acheter {brand} {dose} sans ordonnance", "{brand} ({generic}) {dose} - {q} comprimés"),
+    "es": ("Comprar {brand} {dose} sin receta", "{brand} ({generic}) {dose} - {q} pastillas"),
+    "nl": ("{brand} ({generic}) {dose} kopen", "{generic} {dose} zonder recept - {q} pillen"),
+    "ru": ("Купить {brand} {dose} без рецепта", "{brand} ({generic}) {dose} - {q} таблеток"),
+}
+
+BOARD_TITLE: dict[str, tuple[str, ...]] = {
+    "en": ("{name} {dose} for sale", "{qt} {name} {dose} available", "Selling {name} {dose} - fast shipping"),
+    "de": ("Verkaufe {name} {dose}", "{name} {dose} - {qt} zu verkaufen"),
+    "fr": ("Vends {name} {dose}", "{name} {dose} - {qt} à vendre"),
+    "es": ("Vendo {name} {dose}", "{name} {dose} - {qt} en venta"),
+    "nl": ("Verkoop {name} {dose}", "{name} {dose} - {qt} te koop"),
+    "ru": ("Продам {name} {dose}", "{name} {dose} - {qt} в наличии"),
+}
 BOARD_OPEN: dict[str, tuple[str, ...]] = {
     "en": ("Selling {name} {dose}, {qty}.", "Got {name} {dose} available, {qty}.", "Have {qty} of {name} {dose}."),
     "de": ("Verkaufe {name} {dose}, {qty}.", "Habe {name} {dose} da, {qty}."),

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,25 @@ def airflow_db() -> Path:
     subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True,
                    env=os.environ.copy(), timeout=300)
     return _AIRFLOW_HOME
+
+
+@pytest.fixture(scope="session")
+def staged_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., tuple[Path, Path]]:
+    """Build a warehouse from staged files: `build(name, write)` makes a fresh directory `name`,
+    lets `write(root)` put a staged (and extracted) world in it, loads every partition with the
+    real loader (warehouse.load.load_all) into root/w.duckdb and returns (root, db). Each call
+    builds its own warehouse; module-scoped fixtures call it once per test file."""
+    from pharmwatch.paths import Layout
+    from warehouse.load import load_all
+
+    def build(name: str, write: Callable[[Path], object]) -> tuple[Path, Path]:
+        root = tmp_path_factory.mktemp(name)
+        write(root)
+        db = root / "w.duckdb"
+        load_all(db, Layout(root))
+        return root, db
+
+    return build
 
 
 @pytest.fixture()

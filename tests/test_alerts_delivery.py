@@ -9,13 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pharmwatch.paths import Layout
 from reports.deliver import SmtpSettings
 from reports.exceptions import ReportError
 from reports.weekly import previous_week, weekly_job
 from sandbox.scenarios import HOSTILE_TITLE, AlertScenario
 from warehouse.alerts import immediate_alerts
-from warehouse.load import load_all
 
 SCENARIO = AlertScenario(listings=120)
 WEEK = SCENARIO.iso_week(SCENARIO.weeks - 1)
@@ -27,11 +25,8 @@ def smtp(smtp_inbox):
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("deliver")
-    SCENARIO.write_staged(root)
-    load_all(root / "w.duckdb", Layout(root))
-    return root / "w.duckdb"
+def db(staged_warehouse) -> Path:
+    return staged_warehouse("deliver", SCENARIO.write_staged)[1]
 
 
 def _parse(raw) -> email.message.EmailMessage:

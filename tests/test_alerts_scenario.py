@@ -16,21 +16,16 @@ import lxml.html
 import pytest
 from scipy.stats import poisson
 
-from pharmwatch.paths import Layout
 from reports.weekly import render_report
 from sandbox.scenarios import HOSTILE_DESCRIPTION, HOSTILE_TITLE, AlertScenario
-from warehouse.load import load_all
 
 SCENARIO = AlertScenario()
 WEEK = SCENARIO.iso_week(SCENARIO.weeks - 1)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("scenario")
-    SCENARIO.write_staged(root)
-    db = root / "w.duckdb"
-    load_all(db, Layout(root))
+def world(staged_warehouse):
+    root, db = staged_warehouse("scenario", SCENARIO.write_staged)
     html = render_report(db, root / "out", WEEK)
     con = duckdb.connect(str(db), read_only=True)
     alerts = {r[0]: dict(zip(("key", "kind", "subject", "drug_class", "ship_from", "ship_to", "reasons", "evidence"),

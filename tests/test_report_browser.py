@@ -7,21 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from pharmwatch.paths import Layout
 from reports.screenshot import check_report
 from reports.weekly import render_report
 from sandbox.scenarios import HOSTILE_TITLE, AlertScenario
-from warehouse.load import load_all
 
 SCENARIO = AlertScenario(listings=120)
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("browser")
-    SCENARIO.write_staged(root)
-    db = root / "w.duckdb"
-    load_all(db, Layout(root))
+def rendered(staged_warehouse):
+    root, db = staged_warehouse("browser", SCENARIO.write_staged)
     html = render_report(db, root / "out", SCENARIO.iso_week(SCENARIO.weeks - 1), pdf=False)
     return html, check_report(html, root / "out" / "report.png")
 

@@ -13,11 +13,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from staged_world import HOSTILE_DESCRIPTION, HOSTILE_TITLE, write_world  # noqa: E402
 
-from pharmwatch.paths import Layout  # noqa: E402
 from reports.cli import report_command  # noqa: E402
 from reports.exceptions import ReportError  # noqa: E402
 from reports.weekly import render_report  # noqa: E402
-from warehouse.load import load_all  # noqa: E402
 
 DATES = ("2026-11-16", "2026-11-17")  # ISO week 2026-W47
 
@@ -37,11 +35,8 @@ WHERE is_drug_listing AND len(list_filter(drugs, lambda d: d.controlled OR d.rx_
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("report")
-    write_world(root, dates=DATES, n=20, hostile=True)
-    db = root / "w.duckdb"
-    load_all(db, Layout(root))
+def report(staged_warehouse):
+    root, db = staged_warehouse("report", lambda r: write_world(r, dates=DATES, n=20, hostile=True))
     path = render_report(db, root / "out")
     con = duckdb.connect()
     flagged = con.execute(FLAGGED_SQL, {"glob": str(root / "extracted" / "*" / "*" / "entities.jsonl")}).fetchall()

@@ -1,7 +1,7 @@
 """What every pharmwatch DAG shares: pools, assets, default arguments, market schedules.
 
-Imported by the files in dags/ at parse time, so it stays cheap: stdlib, the Airflow SDK and
-the market YAMLs only (the scheduler re-parses DAG files every few seconds).
+Imported by the files in dags/ at parse time, so it stays cheap: stdlib, pendulum, the Airflow
+SDK and the market YAMLs only (the scheduler re-parses DAG files every few seconds).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pendulum  # Airflow's own date library, loaded with airflow.sdk anyway
 from airflow.sdk import Asset
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ CRAWL_POOL_SLOTS = 2
 SMTP_CONN_ID = "smtp_pharmwatch"
 OWNER = "pharmwatch-ops"
 DEFAULT_RETRY_DELAY_S = 120
+START_DATE = pendulum.datetime(2026, 1, 1, tz="UTC")
 
 
 def crawl_dag_id(market: str) -> str:
@@ -53,6 +55,26 @@ def default_args(owner: str = OWNER, retries: int = 2) -> dict[str, Any]:
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(hours=1),
         "on_failure_callback": task_failed,
+    }
+
+
+def dag_args(dag_id: str, *, schedule: Any, tags: list[str], doc_md: str | None,
+             owner: str = OWNER, retries: int = 2, is_paused_upon_creation: bool | None = False,
+             **extra: Any) -> dict[str, Any]:
+    """Keyword arguments for `@dag(...)` / `DAG(...)` that every pharmwatch DAG shares: one start
+    date, no catch-up, one run at a time, default_args (owner, retries, backoff, failure mail),
+    unpaused on creation unless told otherwise. `extra` (params, ...) is passed through."""
+    return {
+        "dag_id": dag_id,
+        "schedule": schedule,
+        "start_date": START_DATE,
+        "catchup": False,
+        "max_active_runs": 1,
+        "default_args": default_args(owner, retries),
+        "tags": tags,
+        "is_paused_upon_creation": is_paused_upon_creation,
+        "doc_md": doc_md,
+        **extra,
     }
 
 
