@@ -24,12 +24,16 @@ week_routes AS (
     WHERE w.ship_to <> w.ship_from
     GROUP BY ALL
 ),
-last_week AS (
-    SELECT DISTINCT o.ship_from, o.ship_to, c.drug_class
-    FROM (SELECT listing_key, ship_from, unnest(coalesce(ship_to, [])) AS ship_to
+before AS NOT MATERIALIZED (   -- routes observed before the week, defined once and read twice
+                               -- below, each time with its own date range (pushed to the scan)
+    SELECT o.crawl_date, o.ship_from, o.ship_to, c.drug_class
+    FROM (SELECT listing_key, crawl_date, ship_from, unnest(coalesce(ship_to, [])) AS ship_to
           FROM listing_observation
-          WHERE crawl_date >= $start::DATE - 7 AND crawl_date < $start::DATE AND ship_from IS NOT NULL) o
+          WHERE crawl_date < $start::DATE AND ship_from IS NOT NULL) o
     JOIN cls c USING (listing_key)
+),
+last_week AS (
+    SELECT DISTINCT ship_from, ship_to, drug_class FROM before WHERE crawl_date >= $start::DATE - 7
 ),
 unexplained AS (
     SELECT * FROM week_routes r
@@ -37,12 +41,8 @@ unexplained AS (
                                                   AND p.drug_class = r.drug_class)
 ),
 older AS (
-    SELECT DISTINCT o.ship_from, o.ship_to, c.drug_class
-    FROM (SELECT listing_key, ship_from, unnest(coalesce(ship_to, [])) AS ship_to
-          FROM listing_observation
-          WHERE crawl_date < $start::DATE - 7
-            AND ship_from IN (SELECT DISTINCT ship_from FROM unexplained)) o
-    JOIN cls c USING (listing_key)
+    SELECT DISTINCT ship_from, ship_to, drug_class FROM before
+    WHERE crawl_date < $start::DATE - 7 AND ship_from IN (SELECT DISTINCT ship_from FROM unexplained)
 ),
 routes AS (
     SELECT * FROM unexplained r

@@ -1,15 +1,11 @@
--- Flagged listings observed in [$start, $end) per (ship-from, ship-to) pair, as observed that
+-- Flagged listings observed in the report week per (ship-from, ship-to) pair, as observed that
 -- week; a listing shipping to several places counts once in each destination column.
--- NULL ship_to = no destination stated.
-WITH seen AS (
-    SELECT listing_key, ship_from, ship_to FROM listing_observation
-    WHERE crawl_date >= $start::DATE AND crawl_date < $end::DATE
-    QUALIFY row_number() OVER (PARTITION BY listing_key ORDER BY crawl_date DESC) = 1
-),
-pairs AS (
-    SELECT s.listing_key, s.ship_from,
-           unnest(CASE WHEN len(coalesce(s.ship_to, [])) = 0 THEN [NULL::VARCHAR] ELSE s.ship_to END) AS ship_to
-    FROM seen s JOIN flag USING (listing_key)
+-- NULL ship_to = no destination stated. Reads the report session's temp table
+-- report_week_flagged (report_week_flagged.sql).
+WITH pairs AS (
+    SELECT listing_key, ship_from,
+           unnest(CASE WHEN len(coalesce(ship_to, [])) = 0 THEN [NULL::VARCHAR] ELSE ship_to END) AS ship_to
+    FROM report_week_flagged
 )
 SELECT ship_from, ship_to, count(DISTINCT listing_key) AS flagged
 FROM pairs

@@ -1,13 +1,10 @@
--- Top real-world sellers by flagged listings observed in [$start, $end) (the $top_n first, plus
+-- Top real-world sellers by flagged listings observed in the report week (the $top_n first, plus
 -- every seller active on several markets), with all their accounts and what links them.
-WITH seen AS (
-    SELECT DISTINCT listing_key FROM listing_observation
-    WHERE crawl_date >= $start::DATE AND crawl_date < $end::DATE
-),
-per_identity AS (
-    SELECT m.identity_id, count(*) AS flagged_listings, max(f.score) AS max_score,
+-- Reads the report session's temp table report_week_flagged (report_week_flagged.sql).
+WITH per_identity AS (
+    SELECT m.identity_id, count(*) AS flagged_listings, max(w.score) AS max_score,
            list(DISTINCT l.seller_key ORDER BY l.seller_key) AS active_accounts
-    FROM seen JOIN flag f USING (listing_key) JOIN listing l USING (listing_key)
+    FROM report_week_flagged w JOIN listing l USING (listing_key)
     JOIN seller_identity_member m ON m.seller_key = l.seller_key
     GROUP BY m.identity_id
 )
