@@ -13,8 +13,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from staged_world import HOSTILE_DESCRIPTION, HOSTILE_TITLE, write_world  # noqa: E402
 
-from warehouse.cli import load_command, query_command  # noqa: E402
+from warehouse.cli import _statement, load_command, query_command  # noqa: E402
 from warehouse.exceptions import QueryError  # noqa: E402
+from warehouse.query import analyst_query_names, report_internal, saved_query_names  # noqa: E402
 from warehouse.query import format_table, run_query, write_csv  # noqa: E402
 
 
@@ -79,3 +80,14 @@ def test_load_command_rejects_half_a_partition(tmp_path: Path, capsys: pytest.Ca
     missing = argparse.Namespace(db=tmp_path / "absent.duckdb", sql="SELECT 1", csv=False)
     assert query_command(missing) == 1
     assert not (tmp_path / "absent.duckdb").exists()
+
+
+def test_report_sections_reading_the_report_temp_tables_are_not_offered_to_analysts() -> None:
+    names = analyst_query_names()
+    assert "cross-country" in names and "report-alerts" in names
+    assert "report-flag-matrix" in saved_query_names() and "report-flag-matrix" not in names
+    assert report_internal("report-week-flagged") and not report_internal("flagged")
+    # ... and asking for one on the command line says why instead of a binder error.
+    args = argparse.Namespace(db=Path("unused.duckdb"), sql=None, saved="report-flag-matrix", csv=False)
+    with pytest.raises(QueryError, match="weekly report"):
+        _statement(args)

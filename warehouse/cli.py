@@ -11,8 +11,8 @@ from pharmwatch.paths import Layout
 from warehouse.exceptions import QueryError, WarehouseError
 from warehouse.load import load_all, load_partition
 from warehouse.publish import readable
-from warehouse.query import (bind_saved, format_table, run_query, run_query_arrow, saved_query_names,
-                             write_csv, write_json)
+from warehouse.query import (analyst_query_names, bind_saved, format_table, report_internal, run_query,
+                             run_query_arrow, write_csv, write_json)
 
 FORMATS = ("table", "csv", "json", "parquet")
 _WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
@@ -28,7 +28,7 @@ def configure_load_parser(parser: argparse.ArgumentParser) -> None:
 def configure_query_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None, help="warehouse file (default DATA/warehouse.duckdb)")
     parser.add_argument("sql", nargs="?", help="free SQL (read-only); or use --saved NAME")
-    parser.add_argument("--saved", help="saved query: " + ", ".join(saved_query_names()))
+    parser.add_argument("--saved", help="saved query: " + ", ".join(analyst_query_names()))
     parser.add_argument("--week", help="ISO week for saved queries, e.g. 2026-W47")
     parser.add_argument("--handle", help="seller handle for --saved seller")
     parser.add_argument("--listing", help="listing key market:listing_id for --saved price-history")
@@ -89,6 +89,9 @@ def _statement(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
     if getattr(args, "saved", None):
         if args.sql:
             raise QueryError("give either SQL or --saved NAME, not both")
+        if report_internal(args.saved):
+            raise QueryError(f"saved query {args.saved!r} is a section of the weekly report (it reads the "
+                             "report's temp tables): run `pharmwatch report` instead")
         return bind_saved(args.saved, params)
     if not args.sql:
         raise QueryError("give SQL or --saved NAME")

@@ -49,6 +49,20 @@ def saved_query_names() -> list[str]:
     return sorted(p.stem.replace("_", "-") for p in QUERIES_DIR.glob("*.sql"))
 
 
+# Report sections that read the weekly report's temp tables (report_week, report_week_flagged)
+# only run inside `reports.weekly`; on the analyst's command line they would fail to bind.
+_REPORT_TEMP = re.compile(r"\b(FROM|JOIN)\s+report_week(_flagged)?\b", re.IGNORECASE)
+
+
+def report_internal(name: str) -> bool:
+    return bool(_REPORT_TEMP.search(saved_query(name)))
+
+
+def analyst_query_names() -> list[str]:
+    """Saved queries an analyst can run with `pharmwatch query --saved NAME`."""
+    return [n for n in saved_query_names() if not report_internal(n)]
+
+
 def bind_saved(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The saved query's SQL and the parameters it uses; a parameter it needs but lacks is an error."""
     sql = saved_query(name)
