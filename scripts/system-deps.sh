@@ -8,6 +8,8 @@ SUDO=""
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)          # report screenshots, JS crawling
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)     # PDF report checks
+# emoji in scraped titles render as boxes in the PDF and screenshots without a colour emoji font
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing system packages: ${missing[*]}"
     $SUDO apt-get update -qq
