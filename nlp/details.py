@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import identity
-from nlp.extensions import register_extensions, text_of
+from nlp.extensions import DocAttrs, register_extensions, text_of
 from nlp.rates import parse_day, to_usd
 
 _NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
@@ -62,7 +62,7 @@ class DetailTagger:
         self.max_chars = max_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
+        u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         text = text_of(doc)[:self.max_chars]
         title = text[:u.title_end or 0]
         u.strength = strength(title) or strength(text)

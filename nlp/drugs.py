@@ -19,7 +19,7 @@ from spacy.util import filter_spans
 
 from nlp import lexicon
 from nlp.exceptions import LexiconError
-from nlp.extensions import register_extensions, text_of
+from nlp.extensions import DocAttrs, register_extensions, text_of
 from nlp.places import fold
 
 _SIMPLE = re.compile(r"^[a-z]+( [a-z]+)*$")
@@ -107,7 +107,7 @@ class DrugMatcher:
             found.append(span)
             drugs.setdefault(inn, self.describe(span, inn))
         doc.spans["drugs"] = found
-        doc._.drugs = list(drugs.values())
+        DocAttrs(doc).drugs = list(drugs.values())
         return doc
 
     def resolve(self, span: Span, term: str | None = None) -> str | None:

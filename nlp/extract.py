@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.exceptions import InputRecordError
-from nlp.extensions import TEXT_KEY, register_extensions, text_of
+from nlp.extensions import TEXT_KEY, DocAttrs, register_extensions, text_of
 from nlp.html import parse_page
 from nlp.pipeline import load_pipeline
 from nlp.version import NLP_VERSION
@@ -77,7 +77,7 @@ class Extractor:
         # the components read, so doc.text is never rebuilt from the tokens.
         doc.user_data[TEXT_KEY] = full
         fields = record.get("fields") or {}
-        underscore = doc._
+        underscore = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         underscore.hints = fields
         underscore.title_end = len(title) if title else 0
         underscore.page = {"profile_handles": handles}
@@ -120,7 +120,7 @@ class Extractor:
 
     @staticmethod
     def _record(record: dict[str, Any], doc: Doc) -> dict[str, Any]:
-        u = doc._  # one Underscore proxy: spaCy builds a new one on every `doc._`
+        u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         title_end = u.title_end or 0
         return {"id": record["id"], "url": record.get("url"), "drugs": u.drugs or [],
                 "seller": u.seller, "ship_from": u.ship_from,

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 
 from nlp import cues
 from nlp.fastre import guarded
-from nlp.extensions import hint, register_extensions, text_of
+from nlp.extensions import DocAttrs, hint, register_extensions, text_of
 from nlp.places import country_names, exclusions, parse_places
 
 # ---------------------------------------------------------------- places
@@ -28,7 +28,7 @@ class PlaceTagger:
         self.matcher.add("LOCATION", list(nlp.tokenizer.pipe(names)))
 
     def __call__(self, doc: Doc) -> Doc:
-        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
+        u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         doc.spans["places"] = [Span(doc, s, e, label="LOCATION")
                                for _, s, e in self.matcher(doc)]
         from_hint, to_hint = hint(doc, "ships_from"), hint(doc, "ships_to")
@@ -124,7 +124,7 @@ class SellerTagger:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
+        u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         from_hint = hint(doc, "seller")
         doc.spans["sellers"] = []
         if from_hint is not None:
@@ -149,7 +149,7 @@ class SellerTagger:
                 handle = m.group("h").rstrip(".-")
                 if _ok(handle) and handle.lower() not in me:
                     return handle, m.start("h")
-        for handle in (doc._.page or {}).get("profile_handles", []):
+        for handle in (DocAttrs(doc).page or {}).get("profile_handles", []):
             if _ok(handle) and handle.lower() not in me:
                 at = text.find(handle)
                 return handle, at if at >= 0 else None
@@ -210,7 +210,7 @@ class PriceTagger:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
+        u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         amount, currency = parse_money(hint(doc, "price"))
         body = text_of(doc)[u.title_end or 0:]
         if amount is None:

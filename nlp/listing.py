@@ -21,7 +21,7 @@ from nlp import cues
 from nlp.classifier import ARTEFACT, NONE, ListingClassifier
 from nlp.exceptions import LexiconError
 from nlp.fastre import guarded
-from nlp.extensions import register_extensions, text_of
+from nlp.extensions import DocAttrs, register_extensions, text_of
 from nlp.language import detect_language
 
 # Words that mark a listing as something other than a drug offer (fraud, digital goods,
@@ -45,6 +45,7 @@ _CUSTOM = re.compile(r"\bcustom\s+(?:order|listing)\b", re.IGNORECASE)
 _NOT_DRUG = guarded(_NOT_DRUG)
 _TAGS = guarded(_TAGS)
 _CUSTOM = guarded(_CUSTOM)
+_GUESS_CACHE = 200_000  # classifier texts remembered (a title is ~60 characters)
 _CUE_LINE = re.compile(rf"^\s*(?:{cues.SHIP_FROM.pattern}|{cues.SHIP_TO.pattern})", re.IGNORECASE)
 
 
@@ -54,7 +55,7 @@ class LanguageGuesser:
         self.default = default or None
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.language = detect_language(text_of(doc)) or self.default
+        DocAttrs(doc).language = detect_language(text_of(doc)) or self.default
         return doc
 
 
@@ -65,7 +66,7 @@ def make_language_guesser(nlp: Language, name: str, default: str) -> LanguageGue
 
 def classifier_text(doc: Doc) -> str:
     """What the classifier reads: the title, else the text without ship-cue lines."""
-    title_end = doc._.title_end or 0
+    title_end = DocAttrs(doc).title_end or 0
     if title_end and not _CUSTOM.search(text_of(doc)[:title_end]):
         return text_of(doc)[:title_end]
     lines = [l for l in text_of(doc)[:2000].splitlines() if not _CUE_LINE.match(l)]
@@ -82,11 +83,13 @@ class ListingJudge:
         self.use_classifier, self.path = use_classifier, classifier_path
         self.threshold, self.veto = threshold, veto
         self.model: ListingClassifier | None = None
+        self._guesses: dict[str, tuple[str, float]] = {}
 
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None) -> None:
         if self.use_classifier:
             self.model = ListingClassifier.load(Path(self.path) if self.path else ARTEFACT)
+            self._guesses = {}  # guesses of the previous model
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -95,13 +98,23 @@ class ListingJudge:
         if self.use_classifier and self.model is None:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
         for batch in minibatch(docs, batch_size):
-            guesses = (self.model.predict([classifier_text(d) for d in batch])
+            guesses = (self._predict([classifier_text(d) for d in batch])
                        if self.model is not None else [(None, 0.0)] * len(batch))
             for doc, guess in zip(batch, guesses):
                 yield self._judge(doc, *guess)
 
+    def _predict(self, texts: list[str]) -> list[tuple[str, float]]:
+        """The model's guesses, cached per text: titles repeat across a market's listings (one
+        seller's variants, mirrors). A text's guess does not depend on the rest of its batch."""
+        if len(self._guesses) > _GUESS_CACHE:
+            self._guesses.clear()
+        todo = list(dict.fromkeys(t for t in texts if t not in self._guesses))
+        if todo:
+            self._guesses.update(zip(todo, self.model.predict(todo)))
+        return [self._guesses[t] for t in texts]
+
     def _judge(self, doc: Doc, guess: str | None, p: float) -> Doc:
-        u = doc._  # one Underscore proxy: spaCy builds a new one per `doc._`
+        u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         title_end = u.title_end or 0
         tags = _TAGS.search(text_of(doc), title_end)
         cut = tags.start() if tags else len(text_of(doc))
@@ -128,7 +141,8 @@ class ListingJudge:
         u.drug_class = (offered[0]["class"] if offered else guess) if is_drug else None
         u.class_source = ("lexicon" if offered else "classifier") if is_drug else None
         groups = [doc.spans[k] for k in ("drugs", "sellers", "places") if k in doc.spans]
-        doc.ents = filter_spans([s for g in groups for s in g])
+        # set_ents, not `doc.ents =`: the setter rebuilds every Span it is given.
+        doc.set_ents(filter_spans([s for g in groups for s in g]), default="outside")
         return doc
 
     def _dosed(self, text: str, drug: dict) -> bool:
@@ -146,6 +160,7 @@ class ListingJudge:
         saved = Path(path) / "listing_classifier.npz"
         if self.use_classifier:
             self.model = ListingClassifier.load(saved)
+            self._guesses = {}
         return self
 
 

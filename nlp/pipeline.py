@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 
 # Importing registers the @Language.factory components.
@@ -20,13 +21,45 @@ _EXTRA_INFIXES = (r'(?<=[^\W\d_])[-–/"*+|~](?=\w)', r'(?<=\d)[-–/"*+|~](?=[^
                   r'(?<=\d[gG])(?=[A-Z][a-z])')
 
 
+# spaCy's base exceptions make single whitespace chunks special cases that tokenize exactly as
+# without them (one token, same text). A special-case hit disables the tokenizer's chunk cache
+# for the REST OF THE DOC (spacy/tokenizer.pyx `_save_cached`, "#1250"), so the "\n" after every
+# title meant description chunks were re-split by the affix regexes every time. "\xa0" stays:
+# its special case sets a NORM.
+_NOOP_SPECIALS = ("\n", "\t", " ")
+
+
+def _add_infixes(nlp: Language) -> None:
+    infixes = list(nlp.Defaults.infixes or []) + list(_EXTRA_INFIXES)
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
+def _drop_noop_specials(nlp: Language) -> None:
+    rules = nlp.tokenizer.rules
+    nlp.tokenizer.rules = {k: v for k, v in rules.items()
+                           if not (k in _NOOP_SPECIALS and v == [{ORTH: k}])}
+
+
 @spacy.registry.callbacks("pharmwatch_tokenizer.v1")
 def make_tokenizer_callback() -> Callable[[Language], Language]:
+    """Kept so that pipelines saved with the v1 config still load."""
     def add_infixes(nlp: Language) -> Language:
-        infixes = list(nlp.Defaults.infixes or []) + list(_EXTRA_INFIXES)
-        nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+        _add_infixes(nlp)
         return nlp
     return add_infixes
+
+
+@spacy.registry.callbacks("pharmwatch_tokenizer.v2")
+def make_tokenizer_callback_v2(max_cache_size: int = 500_000) -> Callable[[Language], Language]:
+    """v1 plus a chunk cache that works: no-op whitespace special cases dropped, and a cache
+    large enough for a partition's vocabulary (spaCy's 10,000 fills early and never evicts).
+    The size lives in the config, so nlp.to_disk keeps it; the rules are saved by the tokenizer."""
+    def setup(nlp: Language) -> Language:
+        _add_infixes(nlp)
+        _drop_noop_specials(nlp)
+        nlp.tokenizer.max_cache_size = max_cache_size
+        return nlp
+    return setup
 
 
 def build_pipeline(config_path: Path = CONFIG_PATH,

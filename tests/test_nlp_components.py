@@ -140,6 +140,41 @@ def test_save_and_reload_pipeline(tmp_path):
     assert {e.label_ for e in b.ents} == {"DRUG", "SELLER", "LOCATION"}
 
 
+def test_tokenizer_cache_setup_survives_save_and_changes_no_token(tmp_path):
+    """pharmwatch_tokenizer.v2 drops the whitespace special cases (they stopped spaCy caching
+    chunks for the rest of a doc) and enlarges the cache: same tokens as the stock rules."""
+    from spacy.attrs import NORM, ORTH, SPACY
+    from nlp.pipeline import build_pipeline
+    pipe = build_pipeline(overrides={"components.pharmwatch_drugs.use_package_lexicon": False})
+    assert pipe.tokenizer.max_cache_size == 500_000
+    assert not {"\n", "\t", " "} & set(pipe.tokenizer.rules) and "\xa0" in pipe.tokenizer.rules
+    pipe.to_disk(tmp_path / "model")
+    again = spacy.load(tmp_path / "model")
+    assert again.tokenizer.max_cache_size == 500_000
+    assert set(again.tokenizer.rules) == set(pipe.tokenizer.rules)
+    stock = spacy.blank("en").tokenizer
+    stock.infix_finditer = pipe.tokenizer.infix_finditer
+    texts = ["Xanax 2mg\nVendor: x\n\nShips  to:\tEU \n", "\n", " a\t\tb\xa0c  ", "e.g. 2pm don't\n"]
+    for text in texts * 2:  # twice: the second pass reads the chunk cache
+        for tok in (pipe.tokenizer, again.tokenizer):
+            assert (tok(text).to_array([ORTH, NORM, SPACY]).tolist()
+                    == stock(text).to_array([ORTH, NORM, SPACY]).tolist()), text
+
+
+def test_doc_attrs_share_storage_with_underscore():
+    """DocAttrs reads and writes where spaCy keeps doc._ values (its key format is internal)."""
+    from nlp.extensions import DocAttrs, register_extensions
+    register_extensions()
+    doc = spacy.blank("en")("Valium 10mg")
+    doc._.seller = "benzoboss"
+    attrs = DocAttrs(doc)
+    assert attrs.seller == "benzoboss" and attrs.drugs is None and attrs.title_end == 0
+    attrs.price = 30.0
+    assert doc._.price == 30.0
+    with pytest.raises(AttributeError):
+        attrs.not_an_attribute = 1
+
+
 def test_menu_items_are_not_seller_labels():
     text = "BECOME A VENDOR\nBALANCE\nContact Seller Add\nSold by theproffessa"
     assert _small("pharmwatch_seller")(text)._.seller == "theproffessa"
