@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from sandbox_staged import crawl_date, write_day  # noqa: E402
 
+from nlp.rates import to_usd  # noqa: E402
 from pharmwatch.paths import Layout  # noqa: E402
 from warehouse.load import load_all  # noqa: E402
 
@@ -63,8 +65,8 @@ def test_every_observation_carries_that_days_price(history) -> None:
     for (key, day), (price, currency, usd) in obs.items():
         if currency == "USD" and price is not None:
             assert usd == pytest.approx(price)
-        if currency == "EUR" and price is not None:
-            assert usd == pytest.approx(price / 0.92, rel=1e-6)
+        if currency == "EUR" and price is not None:  # at the rate in force on that crawl date
+            assert usd == pytest.approx(to_usd(price, "EUR", dt.date.fromisoformat(str(day))), abs=0.005)
     # listing carries the latest observation's price
     for key, (first, last, _, _, price) in listing.items():
         assert price == obs[(key, last)][0]

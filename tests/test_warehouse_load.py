@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -12,9 +13,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from staged_world import MARKETS, write_partition, write_world, World  # noqa: E402
 
+from nlp.rates import to_usd  # noqa: E402
 from pharmwatch.paths import Layout  # noqa: E402
+from warehouse.db import migrate  # noqa: E402
 from warehouse.exceptions import LoadError  # noqa: E402
 from warehouse.load import load_all, load_partition  # noqa: E402
+from warehouse.models import rebuild_in_transaction  # noqa: E402
 
 DAY1, DAY2 = "2026-11-16", "2026-11-17"
 
@@ -181,3 +185,22 @@ def test_malformed_stats_file_is_quarantined_whole(tmp_path: Path) -> None:
     con.close()
     assert row == [(f"staging/market=boardex/date={DAY1}/stats.json", None, "invalid JSON",
                     '{"market": "boardex", "pages": ')]
+
+
+def test_prices_the_nlp_stage_left_unconverted_use_its_rate_on_the_crawl_date(tmp_path: Path) -> None:
+    """One dated rates table for both stages: the warehouse's fallback equals nlp.rates.to_usd."""
+    db = tmp_path / "fx.duckdb"
+    migrate(db)
+    con = duckdb.connect(str(db))
+    rows = [("2015-03-02", "EUR", 100.0), ("2024-06-03", "EUR", 100.0), ("2024-06-03", "btc", 0.01),
+            ("2024-06-03", "ZZZ", 5.0)]
+    for n, (day, cur, price) in enumerate(rows):
+        con.execute("INSERT INTO raw_extracted (market, crawl_date, line_no, id, listing_id, price, currency) "
+                    "VALUES ('m', ?, ?, ?, ?, ?, ?)", [day, n + 1, f"m:L{n}", f"L{n}", price, cur])
+    rebuild_in_transaction(con)
+    got = dict(con.execute("SELECT listing_id, price_usd FROM stg_extracted").fetchall())
+    con.close()
+    for n, (day, cur, price) in enumerate(rows):
+        want = to_usd(price, cur, dt.date.fromisoformat(day))
+        assert got[f"L{n}"] == pytest.approx(want, abs=0.005) if want is not None else got[f"L{n}"] is None
+    assert got["L0"] != got["L1"]  # the rate moved between the two crawl dates

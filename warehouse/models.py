@@ -17,6 +17,9 @@ from warehouse.exceptions import WarehouseError
 MODELS_DIR = Path(__file__).parent / "models"
 VIEWS_DIR = Path(__file__).parent / "views"
 SEEDS_DIR = Path(__file__).parent / "seeds"
+# One dated table of exchange rates serves both stages: the NLP stage converts prices with it
+# (nlp/rates.py) and the warehouse converts what the NLP stage could not, at the crawl date.
+RATES_CSV = Path(__file__).parents[1] / "nlp" / "data" / "rates.csv"
 # Dependency order: seeds, staging views, then marts in the order they read each other.
 MODEL_ORDER = (
     "country", "fx_rate",
@@ -41,7 +44,8 @@ def model_sql(name: str, directory: Path = MODELS_DIR) -> str:
     if not path.is_file():
         raise WarehouseError(f"model {name} has no SQL file {path}")
     # Seeds are read from the package; the path is ours, never user input.
-    return path.read_text(encoding="utf-8").replace("{{seeds}}", _sql_literal(str(SEEDS_DIR)))
+    return (path.read_text(encoding="utf-8").replace("{{seeds}}", _sql_literal(str(SEEDS_DIR)))
+            .replace("{{rates}}", _sql_literal(str(RATES_CSV))))
 
 
 # {{rule:RULE_ID.PARAM}}: a parameter of a rule in effect, inlined as a constant. DuckDB

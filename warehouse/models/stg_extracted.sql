@@ -1,4 +1,4 @@
--- Staging: one extraction per (listing, crawl); prices converted to USD with the fx seed.
+-- Staging: one extraction per (listing, crawl); prices converted to USD at the crawl date's rate.
 -- quantity / strength may be a number, a string or {value, unit}: read all three shapes.
 CREATE OR REPLACE VIEW stg_extracted AS
 WITH e AS (
@@ -25,4 +25,5 @@ SELECT e.market || ':' || e.listing_id AS listing_key,
        coalesce(e.crypto_addresses, []::VARCHAR[]) AS crypto_addresses,
        e.line_no
 FROM e
-LEFT JOIN fx_rate fx ON fx.currency = upper(e.currency);
+-- the rate in force on the crawl date
+ASOF LEFT JOIN fx_rate fx ON fx.currency = upper(e.currency) AND e.crawl_date >= fx.valid_from;
