@@ -183,6 +183,18 @@ def _params(sql: str, values: dict) -> dict:
     return {k: v for k, v in values.items() if f"${k}" in sql}
 
 
+def check_path(path: Path) -> bool:
+    """True when the file is there to load; a path that is not a plain file is an error."""
+    if not path.exists():
+        return False
+    if not path.is_file():
+        raise LoadError(f"{path}: expected a file")
+    if any(c in str(path) for c in "*?["):
+        # DuckDB's readers expand globs; refuse rather than read some other file.
+        raise LoadError(f"{path}: path contains a glob character (*, ? or [)")
+    return True
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     spec: StagedFile,
@@ -191,13 +203,8 @@ def load_file(
     source_name: str,
 ) -> tuple[int, int]:
     """Insert the good lines of `path` into spec.table; return (loaded, quarantined)."""
-    if not path.exists():
+    if not check_path(path):
         return 0, 0
-    if not path.is_file():
-        raise LoadError(f"{path}: expected a file")
-    if any(c in str(path) for c in "*?["):
-        # read_text() expands globs; refuse rather than read some other file.
-        raise LoadError(f"{path}: path contains a glob character (*, ? or [)")
     try:
         _stage_exact(con, spec, path, partition)
         loaded = _insert_good(con, spec, partition)

@@ -20,7 +20,8 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.exceptions import LoadError
-from warehouse.staged import StagedFile, _insert_good, _params, _sql_literal, _typed_select, load_file
+from warehouse.staged import (StagedFile, _insert_good, _params, _sql_literal, _typed_select, check_path,
+                              load_file)
 
 # Partition values as columns instead of statement parameters: one statement serves all files.
 _PARTITION_COLUMNS = {"$market": "_market", "$crawl_date": "_crawl_date", "$run_id": "_run_id"}
@@ -64,18 +65,6 @@ def _physical_lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _check_path(path: Path) -> bool:
-    """True when the file is there to load; a path that is not a plain file is an error."""
-    if not path.exists():
-        return False
-    if not path.is_file():
-        raise LoadError(f"{path}: expected a file")
-    if any(c in str(path) for c in "*?["):
-        # DuckDB's readers expand globs; refuse rather than read some other file.
-        raise LoadError(f"{path}: path contains a glob character (*, ? or [)")
-    return True
-
-
 def _parse(con: duckdb.DuckDBPyConnection, spec: StagedFile, path: Path, index: int) -> pa.Table | None:
     """The file's records as (_line_no, _line, _kind, _v, _file), or None for the exact path."""
     cur = con.cursor()  # own transaction: a reader error must not abort the load's
@@ -115,7 +104,7 @@ def _stage_all(con: duckdb.DuckDBPyConnection, spec: StagedFile, parsed: list[pa
 def load_files(con: duckdb.DuckDBPyConnection, spec: StagedFile, inputs: list[StagedInput],
                countries: list[str]) -> list[tuple[int, int]]:
     """Insert the good lines of every input into spec.table; (loaded, quarantined) per input."""
-    present = [_check_path(i.path) for i in inputs]
+    present = [check_path(i.path) for i in inputs]
     counts = [(0, 0)] * len(inputs)
     exact = [n for n, ok in enumerate(present) if ok and spec.whole_file]
     parsed: list[pa.Table] = []
