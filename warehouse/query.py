@@ -77,7 +77,7 @@ def run_query_arrow(db_path: Path, sql: str, params: dict[str, Any] | None = Non
     """Like run_query, as a pyarrow Table (for Parquet output)."""
     con = connect(db_path, read_only=True)
     try:
-        return con.execute(sql, params or {}).to_arrow_table()  # one copy; fine for analyst-sized results
+        return con.sql(sql, params=params or None).to_arrow_table()
     except duckdb.Error as exc:
         raise QueryError(f"query failed: {exc}") from exc
     finally:
