@@ -101,7 +101,7 @@ def as_selector(source: Selector | str | bytes, base_url: str | None = None) -> 
     return Selector(text=source or "<html></html>", base_url=base_url or "")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)  # a market has a few dozen expressions, run on every page
 def _compiled(source: str, expr: str) -> etree.XPath:
     query = _css.css_to_xpath(expr) if source == "css" else expr
     try:
@@ -114,10 +114,10 @@ def _compiled(source: str, expr: str) -> etree.XPath:
 def select(sel: Selector, source: str, expr: str) -> list[Any]:
     """Raw lxml results (elements, strings) of a css/xpath expression, in document order.
 
-    The same query parsel runs, without a Selector object around every match: those were
-    most of the per-page cost of links and fields (bench/crawl.py profile)."""
+    The same query parsel runs, without a Selector object around every match: building those
+    was about half of the per-page cost of links and fields (bench/crawl.py profile)."""
     root = sel.root
-    if sel.type != "html" or not isinstance(root, etree._Element):
+    if sel.type != "html" or not isinstance(root, etree._Element):  # unusual: parsel's path
         return [n.root for n in (sel.css(expr) if source == "css" else sel.xpath(expr))]
     try:
         result = _compiled(source, expr)(root)
