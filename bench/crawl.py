@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,11 @@ class Plain(scrapy.Spider):
 # Same load on the server as the plain spider: 8 concurrent, no delay, no AutoThrottle.
 FULL = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 8,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}
+
+
+def cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 class Window:
@@ -91,16 +97,23 @@ def main() -> None:
     ap.add_argument("--listings", type=int, default=4000)
     args = ap.parse_args()
     world = World(seed=1, listings=args.listings)
+    # Build every listing (and its seller) before timing: the World is lazy, so otherwise the
+    # first spider (plain) pays the sandbox's generation and the second one does not.
+    for _ in world.live_listings("nightbazaar"):
+        pass
     with tempfile.TemporaryDirectory() as tmp, serve_in_thread(world) as server:
         t = Path(tmp)
         window = Window(server)
+        before = cpu(resource.RUSAGE_CHILDREN), cpu(resource.RUSAGE_SELF)
         _, plain_wall = plain(server.base_url, t)
         plain_pages, plain_s = window.hits, window.seconds
+        middle = cpu(resource.RUSAGE_CHILDREN), cpu(resource.RUSAGE_SELF)
         window.reset()
         start = time.perf_counter()
         stats = run_crawl("nightbazaar", server.base_url, "2025-01-01", t / "data", extra_settings=FULL)
         full_wall = time.perf_counter() - start
         full_pages, full_s = window.hits, window.seconds
+        after = cpu(resource.RUSAGE_CHILDREN), cpu(resource.RUSAGE_SELF)
     plain_rate, full_rate = plain_pages / plain_s, full_pages / full_s
     print(json.dumps({"plain_pages": plain_pages, "plain_s": round(plain_s, 2),
                       "plain_pages_per_s": round(plain_rate, 1),
@@ -108,7 +121,17 @@ def main() -> None:
                       "full_pages": full_pages, "full_staged_pages": stats["pages"],
                       "full_s": round(full_s, 2), "full_pages_per_s": round(full_rate, 1),
                       "full_overhead_s": round(full_wall - full_s, 2),
-                      "ratio": round(full_rate / plain_rate, 3)}))
+                      "ratio": round(full_rate / plain_rate, 3),
+                      # CPU per page, start-up included: on a shared machine these move less
+                      # than pages/s. "server" is this process (the sandbox's threads).
+                      "plain_cpu_ms_per_page": _ms(middle[0] - before[0], plain_pages),
+                      "full_cpu_ms_per_page": _ms(after[0] - middle[0], full_pages),
+                      "server_cpu_ms_per_page": [_ms(middle[1] - before[1], plain_pages),
+                                                 _ms(after[1] - middle[1], full_pages)]}))
+
+
+def _ms(seconds: float, pages: int) -> float:
+    return round(1000 * seconds / max(pages, 1), 2)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -115,10 +116,13 @@ class MarketConfig:
     def allows(self, url: str) -> bool:
         return any(url.startswith(p) for p in self.allowed_prefixes)
 
+    @cached_property  # page_type runs several times per page and per discovered link
+    def _pages_in_order(self) -> tuple[PageType, ...]:
+        return tuple(sorted(self.pages.values(), key=lambda p: p.name not in ("listing", "seller")))
+
     def page_type(self, url: str) -> tuple[PageType, re.Match[str]] | None:
         """First page type whose url_regex matches; listing/seller are tried first."""
-        ordered = sorted(self.pages.values(), key=lambda p: p.name not in ("listing", "seller"))
-        for page in ordered:
+        for page in self._pages_in_order:
             m = page.match(url)
             if m:
                 return page, m

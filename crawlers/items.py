@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 
@@ -62,3 +63,16 @@ class ErrorItem:
     reason: str
     attempts: int
     at: str
+
+
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def as_record(item: Any) -> dict[str, Any]:
+    """An item as a dict for JSON, fields in declaration order.
+
+    Shallow: `json.dumps` walks the nested dicts and lists itself, so the line is the same as
+    from a deep copy (dataclasses.asdict, ItemAdapter.asdict), which cost ~0.3 ms a page."""
+    return {name: getattr(item, name) for name in _names(type(item))}

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urljoin
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
 from crawlers.config import FollowRule, PageType
 from crawlers.items import ErrorItem, ListingItem, SellerItem
-from crawlers.parsing import canonicalize_url, extract_fields, visible_text
+from crawlers.parsing import canonicalize_url, extract_fields, select, serialize, visible_text_of
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,10 @@ def utc_now() -> str:
 
 def main_text(sel: Selector, text_css: str | None) -> str:
     """Visible text of the first `text_css` element, or of <body> when unset/missing."""
-    nodes = sel.css(text_css) if text_css else []
+    nodes = select(sel, "css", text_css) if text_css else []
     if not nodes:
-        nodes = sel.css("body") or [sel]
-    return visible_text(nodes[0])
+        nodes = select(sel, "css", "body") or [sel.root]
+    return visible_text_of(nodes[0])
 
 
 def parse_listing(sel: Selector, url: str, status: int, page: PageType, match: re.Match[str],
@@ -81,11 +82,26 @@ def missing_required(fields: dict[str, object], page: PageType) -> list[str]:
 def follow_links(sel: Selector, rules: tuple[FollowRule, ...], page_url: str) -> list[str]:
     """Absolute, canonical link targets from every follow rule, in page order, de-duplicated."""
     seen: dict[str, None] = {}
+    site = _site_root(page_url)
     for rule in rules:
-        hrefs = sel.css(rule.expr) if rule.source == "css" else sel.xpath(rule.expr)
-        for href in hrefs.getall():
-            href = href.strip()
+        for found in select(sel, rule.source, rule.expr):
+            href = serialize(found).strip()
             if not href or href.startswith(("javascript:", "mailto:", "data:")):
                 continue
-            seen.setdefault(canonicalize_url(urljoin(page_url, href)), None)
+            if site and href.startswith("/") and not href.startswith("//"):
+                seen.setdefault(_site_link(site, href), None)
+            else:
+                seen.setdefault(canonicalize_url(urljoin(page_url, href)), None)
     return list(seen)
+
+
+def _site_root(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+@lru_cache(maxsize=65536)
+def _site_link(site: str, href: str) -> str:
+    # A path starting with "/" resolves against scheme://host alone (RFC 3986 5.2.2), so the
+    # same href on every page of a site joins and canonicalises once (urljoin cost: bench/).
+    return canonicalize_url(urljoin(site, href))

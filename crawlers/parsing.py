@@ -33,6 +33,7 @@ _BLOCK_TAGS = frozenset(
 )
 _WS = re.compile(r"\s+")
 _css = HTMLTranslator()
+_NAMESPACES = dict(Selector._default_namespaces)  # re:, set: as parsel registers them
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,51 @@ def as_selector(source: Selector | str | bytes, base_url: str | None = None) -> 
     return Selector(text=source or "<html></html>", base_url=base_url or "")
 
 
+@lru_cache(maxsize=1024)  # a market has a few dozen expressions, run on every page
+def _compiled(source: str, expr: str) -> etree.XPath:
+    query = _css.css_to_xpath(expr) if source == "css" else expr
+    try:
+        return etree.XPath(query, smart_strings=False,
+                           namespaces={p: u for p, u in _NAMESPACES.items() if f"{p}:" in query})
+    except etree.XPathError as exc:
+        raise ValueError(f"XPath error: {exc} in {query}") from exc
+
+
+def select(sel: Selector, source: str, expr: str) -> list[Any]:
+    """Raw lxml results (elements, strings) of a css/xpath expression, in document order.
+
+    The same query parsel runs, without a Selector object around every match: building those
+    was about half of the per-page cost of links and fields (bench/crawl.py profile)."""
+    root = sel.root
+    if sel.type != "html" or not isinstance(root, etree._Element):  # unusual: parsel's path
+        return [n.root for n in (sel.css(expr) if source == "css" else sel.xpath(expr))]
+    try:
+        result = _compiled(source, expr)(root)
+    except etree.XPathError as exc:
+        raise ValueError(f"XPath error: {exc} in {expr}") from exc
+    return result if isinstance(result, list) else [result]
+
+
+def serialize(result: Any) -> str:
+    """A result of `select` as parsel's `.get()` serialises it (HTML for elements)."""
+    if isinstance(result, str):
+        return result
+    if isinstance(result, etree._Element):
+        return etree.tostring(result, method="html", encoding="unicode", with_tail=False)
+    if result is True or result is False:
+        return "1" if result else "0"
+    return str(result)
+
+
 def visible_text(node: Selector | str | bytes | None) -> str:
     """Whitespace-normalised text a reader would see: no script/style/comments."""
     if node is None:
         return ""
-    sel = as_selector(node)
-    root = sel.root
+    return visible_text_of(as_selector(node).root)
+
+
+def visible_text_of(root: Any) -> str:
+    """`visible_text` of a parsed node (an lxml element, or a string result of a query)."""
     if not isinstance(root, etree._Element):
         return normalise_ws(str(root))
     parts: list[str] = []
@@ -175,10 +215,10 @@ def _raw_values(sel: Selector, spec: FieldSpec) -> list[str]:
             return []
         values = value if isinstance(value, list) else [value]
         return [str(v) for v in values if v is not None and not isinstance(v, Mapping)]
-    nodes = sel.css(spec.expr) if spec.source == "css" else sel.xpath(spec.expr)
+    nodes = select(sel, spec.source, spec.expr)
     if spec.text:
-        return [visible_text(n) for n in nodes]
-    return [normalise_ws(v) for v in nodes.getall()]
+        return [visible_text_of(n) for n in nodes]
+    return [normalise_ws(serialize(n)) for n in nodes]
 
 
 def _apply_re(values: list[str], pattern: str) -> list[str]:

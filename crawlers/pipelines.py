@@ -15,13 +15,12 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawlers.evidence import count_pages
-from crawlers.items import DelistedItem, ErrorItem, ListingItem, SellerItem
+from crawlers.items import DelistedItem, ErrorItem, ListingItem, SellerItem, as_record
 from crawlers.pages import utc_now
 from crawlers.runinfo import RunInfo
 from crawlers.staging import commit_parts, count_lines, part_path, repair_tail, write_json_atomic
@@ -39,7 +38,7 @@ COMMIT_REASONS = ("finished", "closespider_pagecount", "closespider_itemcount",
 
 def dump_line(item: Any) -> str:
     # ensure_ascii=False keeps non-English listings readable; json escapes control chars.
-    return json.dumps(ItemAdapter(item).asdict(), ensure_ascii=False, sort_keys=False) + "\n"
+    return json.dumps(as_record(item), ensure_ascii=False, sort_keys=False) + "\n"
 
 
 class StagingPipeline:

@@ -59,6 +59,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
+        if length > 65536:  # the unread rest would be parsed as the next keep-alive request
+            self.close_connection = True
         self._respond(send_body=True, body=self.rfile.read(min(length, 65536)))
 
     def _respond(self, send_body: bool, body: bytes = b"") -> None:
@@ -95,6 +97,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(response.body)
+
+    def end_headers(self) -> None:
+        # HTTP/1.1 keeps connections open: when this one ends here (an unread request body,
+        # an HTTP/1.0 client), the client must be told, or it sends its next request into it.
+        if self.close_connection and not any(
+                h.lower().startswith(b"connection:") for h in getattr(self, "_headers_buffer", [])):
+            self.send_header("Connection", "close")
+        super().end_headers()
 
     def _silkgate(self, body: bytes, extra: list[tuple[str, str]]) -> Response:
         srv: _Server = self.server   # type: ignore[assignment]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -38,6 +39,9 @@ class World:
         self._sellers: dict[str, list[Seller]] = {m: [] for m in MARKETS}
         self._used: dict[str, set[str]] = {m: set() for m in MARKETS}
         self._live: dict[str, list[int]] = {}
+        # Sellers are made in index order (each draws a handle not yet `_used`); the server's
+        # threads must not interleave that, or a page's seller depends on request timing.
+        self._seller_lock = threading.RLock()
         self._forced = {m: self._forced_faults(m) for m in MARKETS}
         self.core = lru_cache(maxsize=200_000)(self._core)
         self.listing = lru_cache(maxsize=8192)(self._listing)
@@ -86,8 +90,11 @@ class World:
 
     def seller(self, market: str, index: int) -> Seller:
         table = self._sellers[self._check_market(market)]
-        while len(table) <= index:
-            table.append(self._new_seller(market, len(table)))
+        if index < len(table):
+            return table[index]
+        with self._seller_lock:
+            while len(table) <= index:
+                table.append(self._new_seller(market, len(table)))
         return table[index]
 
     def _new_seller(self, market: str, k: int) -> Seller:

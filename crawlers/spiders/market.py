@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 
 import scrapy
@@ -22,7 +22,7 @@ from crawlers import gate
 from crawlers.config import MarketConfig, load_market
 from crawlers.evidence import META_KEY
 from crawlers.exceptions import CrawlerError
-from crawlers.items import DelistedItem, ListingItem, SellerItem
+from crawlers.items import DelistedItem, ListingItem, SellerItem, as_record
 from crawlers.login import LoginMixin
 from crawlers.middlewares import FAILURES_KEY
 from crawlers.pages import (
@@ -331,7 +331,7 @@ class MarketSpider(LoginMixin, scrapy.Spider):
             item = parse_seller(sel, response.url, page, match, self.ctx, ev)
         key = item.listing_id if isinstance(item, ListingItem) else item.handle
         self.state.remember(response.url, page.name, key,
-                            asdict(item), _header(response, b"ETag"),
+                            as_record(item), _header(response, b"ETag"),
                             _header(response, b"Last-Modified"))
         yield item
         defects = html_defects(response.body)
