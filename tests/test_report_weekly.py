@@ -13,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from staged_world import HOSTILE_DESCRIPTION, HOSTILE_TITLE, write_world  # noqa: E402
 
+import reports.pdf  # noqa: E402
 from reports.cli import report_command  # noqa: E402
 from reports.exceptions import ReportError  # noqa: E402
 from reports.weekly import render_report  # noqa: E402
@@ -139,3 +140,17 @@ def test_long_listing_tables_are_capped(report, tmp_path: Path, monkeypatch: pyt
     scores = [int(td.text_content()) for td in tree.xpath('//table[@id="flagged"]//td[@class="score"]')]
     assert len(scores) == 5 and scores == sorted(scores, reverse=True)
     assert f"of {len(flagged)} flagged" in tree.xpath('//p[@id="truncated"]')[0].text_content()
+
+
+def test_a_pdf_failure_fails_the_report_after_the_csvs(report, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF is laid out in the background while the CSVs are written: its error still
+    reaches the caller (no report silently without its PDF)."""
+    def broken(target, html):
+        raise ReportError("PDF layout failed: out of fonts")
+
+    monkeypatch.setattr(reports.pdf, "render_pdf", broken)
+    _, db, *_ = report
+    with pytest.raises(ReportError, match="out of fonts"):
+        render_report(db, tmp_path / "r", refresh_alerts=False)
+    assert (tmp_path / "r" / "flagged.csv").is_file() and not (tmp_path / "r" / "report.pdf").exists()
