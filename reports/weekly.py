@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -241,7 +242,7 @@ def render_report(db_path: Path, out_dir: Path, week: str | None = None, *,
             raise ReportError(f"refreshing flags and alerts failed: {exc}") from exc
         clock.lap("rules_and_alerts")
     out_dir = Path(out_dir)
-    with _session(Path(db_path)) as con:
+    with _session(Path(db_path)) as con, ThreadPoolExecutor(max_workers=1) as background:
         week = week or latest_week(con) or iso_week(dt.date.today())
         data = _fetch(con, week)
         clock.lap("queries")
@@ -250,46 +251,24 @@ def render_report(db_path: Path, out_dir: Path, week: str | None = None, *,
         target = out_dir / "report.html"
         _write_atomic(target, lambda fh: fh.write(render_html(data, week, now)))
         clock.lap("html")
-        pdf_job = _start_pdf(target, render_html(data, week, now, for_pdf=True)) if pdf else None
         # While WeasyPrint (pure Python, one core) lays out the PDF, DuckDB writes the CSVs on
         # the other core only: with all cores the two fought and both slowed down.
-        if pdf_job:
+        layout = None
+        if pdf:
+            layout = background.submit(_render_pdf, target, render_html(data, week, now, for_pdf=True))
             con.execute("SET threads = 1")
         write_csvs(con, out_dir)
         clock.lap("csv")
-    if pdf_job:
-        pdf_job.join()
-        clock.lap("pdf (after the csv)")
+        if layout:
+            layout.result()  # re-raises a layout error: no report silently without its PDF
+            clock.lap("pdf (after the csv)")
     return target
 
 
-class _PdfJob(threading.Thread):
-    """Lays out the PDF in the background; join() re-raises its error in the caller."""
+def _render_pdf(target: Path, html: str) -> None:
+    from reports.pdf import render_pdf  # WeasyPrint is heavy: imported only when a PDF is wanted
 
-    def __init__(self, target: Path, html: str) -> None:
-        super().__init__(daemon=True)
-        self.target, self.html = target, html
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            from reports.pdf import render_pdf
-
-            # The same report with shorter tables (flagged.csv has every row).
-            render_pdf(self.target, html=self.html)
-        except BaseException as exc:  # handed to join(): the report must not end silently without it
-            self.error = exc
-
-    def join(self, timeout: float | None = None) -> None:
-        super().join(timeout)
-        if self.error is not None:
-            raise self.error
-
-
-def _start_pdf(target: Path, html: str) -> _PdfJob:
-    job = _PdfJob(target, html)
-    job.start()
-    return job
+    render_pdf(target, html=html)  # the same report with shorter tables (flagged.csv has every row)
 
 
 class _Phases:

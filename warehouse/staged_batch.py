@@ -104,17 +104,17 @@ def _stage_all(con: duckdb.DuckDBPyConnection, spec: StagedFile, parsed: list[pa
 def load_files(con: duckdb.DuckDBPyConnection, spec: StagedFile, inputs: list[StagedInput],
                countries: list[str]) -> list[tuple[int, int]]:
     """Insert the good lines of every input into spec.table; (loaded, quarantined) per input."""
-    present = [check_path(i.path) for i in inputs]
     counts = [(0, 0)] * len(inputs)
-    exact = [n for n, ok in enumerate(present) if ok and spec.whole_file]
     parsed: list[pa.Table] = []
-    if not spec.whole_file:
-        for n, item in enumerate(inputs):
-            table = _parse(con, spec, item.path, n) if present[n] else None
-            if table is None:
-                exact += [n] if present[n] else []
-            else:
-                parsed.append(table)
+    exact: list[int] = []
+    for n, item in enumerate(inputs):
+        if not check_path(item.path):
+            continue  # an absent file loads nothing
+        table = None if spec.whole_file else _parse(con, spec, item.path, n)
+        if table is None:
+            exact.append(n)
+        else:
+            parsed.append(table)
     try:
         if parsed:
             exact += _insert_fast(con, spec, parsed, inputs, countries, counts)

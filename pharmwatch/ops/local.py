@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -232,14 +233,30 @@ def _write_state(home: Path, state: dict) -> None:
     os.replace(tmp, home / STATE_FILE)
 
 
-def _alive(pid: int) -> bool:
+def _probe(kill: Callable[[int, int], None], ident: int) -> bool:
+    """True while the process (os.kill) or process group (os.killpg) exists: signal 0 only checks."""
     try:
-        os.kill(pid, 0)
+        kill(ident, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
     return True
+
+
+def _alive(pid: int) -> bool:
+    return _probe(os.kill, pid)
+
+
+def _group_alive(pgid: int) -> bool:
+    return _probe(os.killpg, pgid)
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:
+        pass  # already gone
 
 
 def down(home: Path, grace_s: float = 30) -> list[str]:
@@ -249,31 +266,15 @@ def down(home: Path, grace_s: float = 30) -> list[str]:
         return []
     groups = dict(state["pids"])
     for pid in groups.values():
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+        _signal_group(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline and any(_group_alive(p) for p in groups.values()):
         time.sleep(0.5)
     for pid in groups.values():
         if _group_alive(pid):
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _signal_group(pid, signal.SIGKILL)
     (home / STATE_FILE).unlink(missing_ok=True)
     return sorted(groups)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def status(home: Path) -> dict:
