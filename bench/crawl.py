@@ -86,7 +86,7 @@ def plain(base: str, tmp: Path) -> tuple[int, float]:
     out = tmp / "plain.json"
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "scrapy", "runspider", str(script), "-a", f"base={base}",
-                    "-s", f"STATS_DUMP=True", "-O", str(out) + ":jsonlines"],
+                    "-s", "STATS_DUMP=True", "-O", str(out) + ":jsonlines"],
                    cwd=REPO_ROOT, env={**_env(), "SCRAPY_SETTINGS_MODULE": ""}, check=True,
                    capture_output=True, text=True)
     return 0, time.perf_counter() - start

@@ -8,7 +8,6 @@ from typing import Any
 
 import scrapy
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
-from scrapy.exceptions import CloseSpider
 from scrapy.http import FormRequest, Response
 
 from crawlers import gate

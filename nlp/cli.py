@@ -6,8 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 from nlp.exceptions import InputLineError, InputRecordError
 from nlp.extract import Extractor

@@ -8,7 +8,6 @@ names, pill press names and non-drug goods that no lexicon lists.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any

@@ -87,7 +87,7 @@ class AlertScenario:
                          "Stealth shipping to the UK, vacuum sealed. BTC only.",
                          "NL", (self.spike_to,), 90.0 + i, 50.0 + i) for i in range(self.spike_n)]
         src, dst, inn = self.new_route
-        out.append(Injection("boardex", "BX900001", "mexirx", inn, f"Tramadol 225mg x500 shipped from Mexico to Ireland",
+        out.append(Injection("boardex", "BX900001", "mexirx", inn, "Tramadol 225mg x500 shipped from Mexico to Ireland",
                              "No prescription needed. Discreet packaging.", src, (dst,), 150.0, 500.0))
         out.append(Injection("boardex", "BX900002", "patchman", "fentanyl", "Fentanyl patches 100mcg/h x10",
                              "Durogesic patches, no prescription. Ships from Germany.", "DE", ("EU",), 400.0, 10.0))

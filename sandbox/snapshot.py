@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from sandbox.site import Site
-from sandbox.world import World, truth_record
+from sandbox.world import World
 
 FIXTURE_SEED, FIXTURE_LISTINGS = 7, 400
 

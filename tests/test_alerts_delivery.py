@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reports.deliver import SmtpSettings
 from reports.exceptions import ReportError
 from reports.weekly import previous_week, weekly_job
 from sandbox.scenarios import HOSTILE_TITLE, AlertScenario

@@ -23,7 +23,6 @@ from nlp.extract import Extractor
 from nlp.stage import extract_partition
 from pharmwatch.paths import Layout
 from pharmwatch.pipeline import RunResult, crawl_all
-from reports.deliver import SmtpSettings
 from sandbox.server import serve_in_thread
 from sandbox.world import World
 from warehouse.alerts import immediate_alerts

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from sandbox_staged import write_day  # noqa: E402

@@ -3,7 +3,6 @@ binds parameters and writes every format, and `pharmwatch export` reads back as 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
