@@ -114,8 +114,10 @@ def test_analyst_reads_old_then_new_state_while_a_load_runs(tmp_path: Path) -> N
     old = state(pointer(db))
     write_day(data, 5, 3000, 2)
     stop = tmp_path / "stop"
-    analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(pointer(db)), str(stop), STATE_SQL],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    errors = tmp_path / "analyst.err"   # a file, not a pipe: an unread stderr pipe could block the analyst
+    with errors.open("w") as err_file:
+        analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(pointer(db)), str(stop), STATE_SQL],
+                                   stdout=subprocess.PIPE, stderr=err_file, text=True, env=_env())
     assert analyst.stdout is not None
     first = json.loads(analyst.stdout.readline())  # the analyst is connected and querying
     loader = subprocess.run([str(Path(sys.executable).parent / "pharmwatch"), "load", "--data", str(data),
@@ -130,9 +132,11 @@ def test_analyst_reads_old_then_new_state_while_a_load_runs(tmp_path: Path) -> N
             break
         rows.append(json.loads(line))
     stop.touch()
-    out, err = analyst.communicate(timeout=60)
+    # Read the rest through the same buffered stream: communicate() reads the raw pipe and
+    # would miss, or split, lines readline() has already buffered.
+    out = analyst.stdout.read()
+    assert analyst.wait(timeout=60) == 0, errors.read_text()
     assert loader.returncode == 0, loader.stderr
-    assert analyst.returncode == 0, err
     rows += [json.loads(line) for line in out.splitlines()]
     new = state(pointer(db))
     assert old != new and new[-1] > old[-1]
