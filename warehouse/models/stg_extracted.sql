@@ -1,11 +1,19 @@
 -- Staging: one extraction per (listing, crawl); prices converted to USD at the crawl date's rate.
 -- quantity / strength may be a number, a string or {value, unit}: read all three shapes.
+-- Several marts read it: a rebuild computes it once (models.MATERIALISED).
 CREATE OR REPLACE VIEW stg_extracted AS
 WITH e AS (
     SELECT *,
            coalesce(TRY_CAST(quantity ->> '$.value' AS DOUBLE), TRY_CAST(quantity ->> '$' AS DOUBLE)) AS qty
     FROM raw_extracted
     QUALIFY row_number() OVER (PARTITION BY market, listing_id, crawl_date ORDER BY line_no DESC) = 1
+),
+-- The rate in force on each (currency, crawl date) the batch holds: an ASOF join over these few
+-- pairs, then an equi-join, costs a fraction of an ASOF join sorting every observation.
+rate AS (
+    SELECT k.currency, k.crawl_date, fx.usd_per_unit
+    FROM (SELECT DISTINCT upper(currency) AS currency, crawl_date FROM e) k
+    ASOF LEFT JOIN fx_rate fx ON fx.currency = k.currency AND k.crawl_date >= fx.valid_from
 )
 SELECT e.market || ':' || e.listing_id AS listing_key,
        e.market, e.listing_id, e.crawl_date, e.run_id, e.url, e.drugs, e.seller, e.ship_from,
@@ -25,5 +33,4 @@ SELECT e.market || ':' || e.listing_id AS listing_key,
        coalesce(e.crypto_addresses, []::VARCHAR[]) AS crypto_addresses,
        e.line_no
 FROM e
--- the rate in force on the crawl date
-ASOF LEFT JOIN fx_rate fx ON fx.currency = upper(e.currency) AND e.crawl_date >= fx.valid_from;
+LEFT JOIN rate fx ON fx.currency = upper(e.currency) AND fx.crawl_date = e.crawl_date;
