@@ -204,3 +204,24 @@ def test_prices_the_nlp_stage_left_unconverted_use_its_rate_on_the_crawl_date(tm
         want = to_usd(price, cur, dt.date.fromisoformat(day))
         assert got[f"L{n}"] == pytest.approx(want, abs=0.005) if want is not None else got[f"L{n}"] is None
     assert got["L0"] != got["L1"]  # the rate moved between the two crawl dates
+
+
+def test_staging_computed_once_gives_the_marts_the_views_give(tmp_path: Path, monkeypatch) -> None:
+    """models.MATERIALISED: the temp tables shadow the staging views for the marts only."""
+    import warehouse.models as models
+
+    write_world(tmp_path, dates=(DAY1, DAY2), n=15)
+    db = tmp_path / "w.duckdb"
+    load_all(db, Layout(tmp_path))
+    materialised = snapshot(db)
+    con = duckdb.connect(str(db))
+    rebuild_in_transaction(con)  # as a load rebuilds: nothing of the temp tables is left behind
+    temp = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()[0][0]
+    kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                             "WHERE table_name IN ('stg_listing', 'stg_extracted')").fetchall())
+    monkeypatch.setattr(models, "MATERIALISED", ())
+    rebuild_in_transaction(con)  # every mart reading the views themselves
+    con.close()
+    assert temp == 0 and kinds == {"stg_listing": "VIEW", "stg_extracted": "VIEW"}
+    assert snapshot(db) == materialised
+    assert len(materialised["flag"]) > 0 and len(materialised["listing_observation"]) == 3 * 2 * 15
