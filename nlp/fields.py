@@ -11,8 +11,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from nlp import cues
-from nlp.fastre import guarded
-from nlp.extensions import DocAttrs, hint, register_extensions, text_of
+from nlp.fastre import Prechecked, guarded
+from nlp.extensions import DocAttrs, folded_of, hint, register_extensions, text_of
 from nlp.places import country_names, exclusions, parse_places
 
 # ---------------------------------------------------------------- places
@@ -105,12 +105,14 @@ _AT_HANDLE = re.compile(r"(?<![\w.@/])@(?P<h>[A-Za-z0-9_]{3,32})\b")
 # The visitor's own name shown by the market is never the seller.
 _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+als|connect[ée]\s+en\s+tant\s+que)"
                    r"[ \t]*:?[ \t]*\n?[ \t]*" + _H, re.IGNORECASE)
-# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
-_SOLD_BY = guarded(_SOLD_BY)
-_LABEL = guarded(_LABEL)
-_CONTACT_CUE = guarded(_CONTACT_CUE)
-_AT_HANDLE = guarded(_AT_HANDLE)
-_SELF = guarded(_SELF)
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing,
+# and only on listings that contain a string every match needs ("sold", "(", "@"...).
+_SOLD_BY = Prechecked(guarded(_SOLD_BY))
+_RATING = Prechecked(_RATING)
+_LABEL = Prechecked(guarded(_LABEL))
+_CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
+_AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
+_SELF = Prechecked(guarded(_SELF))
 
 
 def _ok(handle: str) -> bool:
@@ -140,10 +142,10 @@ class SellerTagger:
 
     @staticmethod
     def _find(doc: Doc) -> tuple[str, int | None] | None:
-        text = text_of(doc)
-        me = {m.group("h").lower() for m in _SELF.finditer(text)}
+        text, low = text_of(doc), folded_of(doc)
+        me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
         for pattern in (_SOLD_BY, _RATING, _LABEL):
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
                     continue
                 handle = m.group("h").rstrip(".-")
@@ -154,7 +156,7 @@ class SellerTagger:
                 at = text.find(handle)
                 return handle, at if at >= 0 else None
         for pattern in (_CONTACT_CUE, _AT_HANDLE):
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(text, low):
                 handle = m.group("h").rstrip(".-")
                 if _ok(handle) and handle.lower() not in me and "@" not in text[m.end():m.end() + 1]:
                     return handle, m.start("h")
@@ -178,6 +180,8 @@ _MONEY = re.compile(
     rf"(?:(?P<a2>\d[\d,]*(?:\.\d+)?)[ \t]?(?P<c2>{_CUR}))", re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _MONEY = guarded(_MONEY)
+# Two listings in three name no price cue ("price", "prix", "цена"...): skip their scan.
+_PRICE_CUE = Prechecked(cues.PRICE)
 # A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
 # display the price of the listing, as opposed to amounts inside titles or prose.
 _PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*)?$", re.IGNORECASE)
@@ -213,7 +217,7 @@ class PriceTagger:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         amount, currency = parse_money(hint(doc, "price"))
         body = text_of(doc)[u.title_end or 0:]
-        if amount is None:
+        if amount is None and _PRICE_CUE.possible(folded_of(doc), u.title_end or 0):
             for _, value in cues.values_after(cues.PRICE, body):
                 amount, currency = parse_money(value)
                 if amount is not None:
