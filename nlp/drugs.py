@@ -134,15 +134,16 @@ class DrugMatcher:
         """Token index -> lexicon term for misspelt words outside the exact matches (appended
         to `candidates` as one-token pairs, in token order)."""
         covered = {i for s, e in candidates for i in range(s, e)}
-        terms: dict[int, str] = {}
         min_length, lookup = self.fuzzy_min_length, self.fuzzy.lookup
-        for i, (n, is_alpha) in enumerate(zip(length, alpha)):
-            if n >= min_length and is_alpha and i not in covered:
-                # A token's LOWER is its text lower-cased, and its text sits at IDX in doc.text.
-                term = lookup(text[idx[i]:idx[i] + n].lower())
-                if term is not None:
-                    terms[i] = term
-                    candidates.append((i, i + 1))
+        words = [i for i, n in enumerate(length)
+                 if n >= min_length and alpha[i] and i not in covered]
+        terms: dict[int, str] = {}
+        for i in words:
+            # A token's LOWER is its text lower-cased, and its text sits at IDX in doc.text.
+            term = lookup(text[idx[i]:idx[i] + length[i]].lower())
+            if term is not None:
+                terms[i] = term
+                candidates.append((i, i + 1))
         return terms
 
     def resolve(self, key: str, text: str, start_char: int, end_char: int) -> str | None:

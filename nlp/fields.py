@@ -36,12 +36,13 @@ class PlaceTagger:
             found = parse_places(from_hint)
             u.ship_from = found[0] if found else None
         to_places: list[str] = []
+        text = text_of(doc)
         if from_hint is None:
-            u.ship_from, to_places = _origin(text_of(doc))
+            u.ship_from, to_places = _origin(text)
         if to_hint is not None:
             u.ship_to, u.ship_to_exclusions = parse_places(to_hint), exclusions(to_hint)
         else:
-            found, excluded = _destinations(text_of(doc))
+            found, excluded = _destinations(text)
             u.ship_to = found or to_places
             u.ship_to_exclusions = excluded
         return doc
@@ -216,8 +217,9 @@ class PriceTagger:
     def __call__(self, doc: Doc) -> Doc:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         amount, currency = parse_money(hint(doc, "price"))
-        body = text_of(doc)[u.title_end or 0:]
-        if amount is None and _PRICE_CUE.possible(folded_of(doc), u.title_end or 0):
+        text, title_end = text_of(doc), u.title_end or 0
+        body = text[title_end:]
+        if amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
             for _, value in cues.values_after(cues.PRICE, body):
                 amount, currency = parse_money(value)
                 if amount is not None:
@@ -230,7 +232,7 @@ class PriceTagger:
         if amount is None:
             amount, currency = parse_money(body)
         if amount is None:
-            amount, currency = parse_money(text_of(doc)[:u.title_end or 0])
+            amount, currency = parse_money(text[:title_end])
         u.price, u.currency = amount, currency
         return doc
 
