@@ -8,7 +8,7 @@ from functools import lru_cache
 from price_parser import Price
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from nlp import cues
 from nlp.fastre import Prechecked, guarded
@@ -29,8 +29,7 @@ class PlaceTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
-        doc.spans["places"] = [Span(doc, s, e, label="LOCATION")
-                               for _, s, e in self.matcher(doc)]
+        doc.spans["places"] = self.matcher(doc, as_spans=True)  # labelled LOCATION
         from_hint, to_hint = hint(doc, "ships_from"), hint(doc, "ships_to")
         if from_hint is not None:
             found = parse_places(from_hint)
@@ -129,16 +128,17 @@ class SellerTagger:
     def __call__(self, doc: Doc) -> Doc:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         from_hint = hint(doc, "seller")
-        doc.spans["sellers"] = []
         if from_hint is not None:
+            doc.spans["sellers"] = []
             u.seller = " ".join(from_hint.split())
             return doc
         found = self._find(doc)
         u.seller = found[0] if found else None
+        span = None
         if found and found[1] is not None:
             span = doc.char_span(found[1], found[1] + len(found[0]), label="SELLER",
                                  alignment_mode="expand")
-            doc.spans["sellers"] = [span] if span is not None else []
+        doc.spans["sellers"] = [span] if span is not None else []
         return doc
 
     @staticmethod

@@ -65,9 +65,9 @@ def _stopwords(text: str) -> list[str]:
 def detect_language(text: str, min_hits: int = 2) -> str | None:
     """ISO 639-1 code of the best-scoring language, or None when too little evidence."""
     counts = language_counts(text)
-    best = max(counts, key=lambda lang: counts[lang])
+    best = max(counts, key=counts.get)
     if best == "en":
-        other = max((lang for lang in counts if lang != "en"), key=lambda lang: counts[lang])
+        other = max((lang for lang in counts if lang != "en"), key=counts.get)
         if counts[other] >= _FOREIGN_MIN_HITS and counts[other] >= _FOREIGN_SHARE * counts["en"]:
             best = other
     return best if counts[best] >= min_hits else None
