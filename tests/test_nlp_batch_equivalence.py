@@ -187,3 +187,25 @@ def test_prechecks_never_skip_a_match():
         for text in texts_:
             if p.regex.search(text):
                 assert p.possible(folded(text)), (p.regex.pattern, text)
+
+
+def test_char_wb_analyzer_is_sklearns():
+    """The classifier's cached char n-grams give sklearn's char_wb matrix, bit for bit (the
+    model was trained on sklearn's)."""
+    import random
+
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from nlp.classifier import N_FEATURES, vectorizers
+
+    rng = random.Random(3)
+    alphabet = "ab AZ\u00c9\u0130\u03a3\u1e9e\t\n\u00a0\u2028x1-."
+    texts_ = [r["text"] for r in _records()
+              if isinstance(r, dict) and isinstance(r.get("text"), str)]
+    texts_ += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+               for _ in range(3000)] + ["", " ", "a", "ab", "abc", "abcd", "ab  cd\t\tef"]
+    sklearn_s = HashingVectorizer(n_features=N_FEATURES, alternate_sign=False,
+                                  analyzer="char_wb", ngram_range=(3, 5)).transform(texts_)
+    ours = vectorizers()[1].transform(texts_)
+    for attr in ("indptr", "indices", "data"):
+        assert (getattr(sklearn_s, attr) == getattr(ours, attr)).all(), attr
