@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +27,26 @@ def vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
     """Stateless feature maps shared by training and prediction (must never diverge)."""
     words = HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, ngram_range=(1, 2),
                               token_pattern=r"(?u)\b\w+\b")
-    chars = HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, analyzer="char_wb",
-                              ngram_range=(3, 5))
+    chars = HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, analyzer=char_wb)
     return words, chars
+
+
+def char_wb(text: str) -> list[str]:
+    """scikit-learn's analyzer="char_wb", ngram_range=(3, 5): the same n-grams (lower-cased,
+    within whitespace-separated words padded with one space), from a cache per word: words
+    repeat across titles, and sklearn slices every word again."""
+    return [gram for word in text.lower().split() for gram in _word_grams(word)]
+
+
+@lru_cache(maxsize=200_000)
+def _word_grams(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    grams: list[str] = []
+    for n in range(3, 6):
+        grams += [padded[i:i + n] for i in range(max(1, len(padded) - n + 1))]
+        if len(padded) <= n:  # as sklearn: a word this short gave its one n-gram, stop
+            break
+    return tuple(grams)
 
 
 def features(texts: list[str]) -> csr_matrix:

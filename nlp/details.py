@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import identity
-from nlp.extensions import DocAttrs, register_extensions, text_of
+from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
 from nlp.rates import parse_day, to_usd
 
 _NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
@@ -72,9 +72,10 @@ class DetailTagger:
                         if u.price is not None and q and q["value"] else None)
         day = parse_day(u.listing_date)
         u.price_usd = to_usd(u.price, u.currency, day)
-        u.contacts = identity.contacts(text)
+        low = folded_of(doc)[:self.max_chars]
+        u.contacts = identity.contacts(text, low)
         u.pgp_fingerprints = identity.pgp_fingerprints(text)
-        u.crypto_addresses = identity.crypto_addresses(text)
+        u.crypto_addresses = identity.crypto_addresses(text, low)
         return doc
 
 

@@ -8,14 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from spacy.language import Language
-from spacy.attrs import IS_ALPHA, LENGTH, LOWER
+from spacy.attrs import IDX, IS_ALPHA, LENGTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from nlp import lexicon
 from nlp.exceptions import LexiconError
@@ -24,10 +22,32 @@ from nlp.places import fold
 
 _SIMPLE = re.compile(r"^[a-z]+( [a-z]+)*$")
 _WINDOW = 60  # characters either side searched for an ambiguous alias's context
+_ATTRS = [IDX, LENGTH, IS_ALPHA]
 
 
 def _key(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def _has_context(text: str, start_char: int, end_char: int, context: re.Pattern[str]) -> bool:
+    around = (text[max(0, start_char - _WINDOW):start_char] + " \u2022 "
+              + text[end_char:end_char + _WINDOW])
+    return context.search(around) is not None
+
+
+def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """spacy.util.filter_spans on (start, end) pairs: same order, same ties (the first of
+    equal spans wins), without a Span object per candidate."""
+    if len(spans) < 2:
+        return spans
+    kept: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for start, end in sorted(spans, key=lambda s: (s[1] - s[0], -s[0]), reverse=True):
+        # filter_spans checks only the boundaries (end - 1: inclusive)
+        if start not in seen and end - 1 not in seen:
+            kept.append((start, end))
+            seen.update(range(start, end))
+    return sorted(kept)
 
 
 class DrugMatcher:
@@ -84,39 +104,55 @@ class DrugMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
-        spans = [Span(doc, s, e, label="DRUG") for _, s, e in self.matcher(doc)]
-        fuzzy_terms: dict[int, str] = {}
-        if self.fuzzy is not None and len(doc):
-            covered = {i for sp in spans for i in range(sp.start, sp.end)}
-            # Token attributes as one array: no Python Token object per token.
-            attrs = doc.to_array([LENGTH, IS_ALPHA, LOWER])
-            candidates = np.flatnonzero((attrs[:, 0] >= self.fuzzy_min_length) & (attrs[:, 1] != 0))
-            strings = doc.vocab.strings
-            for i in candidates.tolist():
-                if i not in covered:
-                    term = self.fuzzy.lookup(strings[int(attrs[i, 2])])
-                    if term is not None:
-                        fuzzy_terms[i] = term
-                        spans.append(Span(doc, i, i + 1, label="DRUG"))
+        # Candidates as (start, end) token pairs, not Spans: a Span builds Token objects for
+        # its character offsets, and most candidates are overlaps or unresolved variants.
+        candidates = [(s, e) for _, s, e in self.matcher(doc)]
+        # Token offsets and attributes as one array (columns as lists: numpy element access
+        # costs more than the list): no Python Token object per token.
+        idx, length, alpha = doc.to_array(_ATTRS).T.tolist()
+        text = text_of(doc)
+        fuzzy_terms = (self._fuzzy(idx, length, alpha, text, candidates)
+                       if self.fuzzy is not None else {})
         found: list[Span] = []
         drugs: dict[str, dict[str, Any]] = {}
-        for span in filter_spans(spans):
-            inn = self.resolve(span, fuzzy_terms.get(span.start) if len(span) == 1 else None)
+        for start, end in _longest_first(candidates):
+            start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
+            name = text[start_char:end_char]
+            term = fuzzy_terms.get(start) if end - start == 1 else None
+            inn = self.resolve(term or _key(name), text, start_char, end_char)
             if inn is None:
                 continue
-            found.append(span)
-            drugs.setdefault(inn, self.describe(span, inn))
+            found.append(Span(doc, start, end, label="DRUG"))
+            if inn not in drugs:
+                drugs[inn] = self.describe(name, inn, start_char, end_char)
         doc.spans["drugs"] = found
         DocAttrs(doc).drugs = list(drugs.values())
         return doc
 
-    def resolve(self, span: Span, term: str | None = None) -> str | None:
-        """INN for a matched span (or its fuzzy-matched lexicon `term`), or None when an
-        ambiguous alias lacks its context."""
-        key = term or _key(span.text)
+    def _fuzzy(self, idx: list[int], length: list[int], alpha: list[int], text: str,
+               candidates: list[tuple[int, int]]) -> dict[int, str]:
+        """Token index -> lexicon term for misspelt words outside the exact matches (appended
+        to `candidates` as one-token pairs, in token order)."""
+        covered = {i for s, e in candidates for i in range(s, e)}
+        min_length, lookup = self.fuzzy_min_length, self.fuzzy.lookup
+        words = [i for i, n in enumerate(length)
+                 if n >= min_length and alpha[i] and i not in covered]
+        terms: dict[int, str] = {}
+        for i in words:
+            # A token's LOWER is its text lower-cased, and its text sits at IDX in doc.text.
+            term = lookup(text[idx[i]:idx[i] + length[i]].lower())
+            if term is not None:
+                terms[i] = term
+                candidates.append((i, i + 1))
+        return terms
+
+    def resolve(self, key: str, text: str, start_char: int, end_char: int) -> str | None:
+        """INN for a matched name's `key` (or its fuzzy-matched lexicon term) at
+        text[start_char:end_char], or None when an ambiguous alias lacks its context."""
         alias = self.aliases.get(key)
         if alias is not None:
-            if alias.context is not None and not self._has_context(span, alias.context):
+            if alias.context is not None and not _has_context(text, start_char, end_char,
+                                                               alias.context):
                 return None
             return alias.inn
         if key in self.substances:
@@ -129,22 +165,15 @@ class DrugMatcher:
         remap = self.aliases.get(canonical)
         return remap.inn if remap is not None and remap.context is None else canonical
 
-    @staticmethod
-    def _has_context(span: Span, context: re.Pattern[str]) -> bool:
-        text = text_of(span.doc)
-        around = (text[max(0, span.start_char - _WINDOW):span.start_char] + " \u2022 "
-                  + text[span.end_char:span.end_char + _WINDOW])
-        return context.search(around) is not None
-
-    def describe(self, span: Span, inn: str) -> dict[str, Any]:
+    def describe(self, name: str, inn: str, start_char: int, end_char: int) -> dict[str, Any]:
         sub = self.substances.get(inn)
-        return {"name": span.text, "inn": inn,
+        return {"name": name, "inn": inn,
                 "class": sub.drug_class if sub else None,
                 "schedule_un": sub.schedule_un if sub else None,
                 "schedule_us": sub.schedule_us if sub else None,
                 "controlled": sub.controlled if sub else False,
                 "rx_only": sub.rx_only if sub else False,
-                "start": span.start_char, "end": span.end_char}
+                "start": start_char, "end": end_char}
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)

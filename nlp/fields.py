@@ -8,11 +8,11 @@ from functools import lru_cache
 from price_parser import Price
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from nlp import cues
-from nlp.fastre import guarded
-from nlp.extensions import DocAttrs, hint, register_extensions, text_of
+from nlp.fastre import Prechecked, guarded
+from nlp.extensions import DocAttrs, folded_of, hint, register_extensions, text_of
 from nlp.places import country_names, exclusions, parse_places
 
 # ---------------------------------------------------------------- places
@@ -29,19 +29,19 @@ class PlaceTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
-        doc.spans["places"] = [Span(doc, s, e, label="LOCATION")
-                               for _, s, e in self.matcher(doc)]
+        doc.spans["places"] = self.matcher(doc, as_spans=True)  # labelled LOCATION
         from_hint, to_hint = hint(doc, "ships_from"), hint(doc, "ships_to")
         if from_hint is not None:
             found = parse_places(from_hint)
             u.ship_from = found[0] if found else None
         to_places: list[str] = []
+        text = text_of(doc)
         if from_hint is None:
-            u.ship_from, to_places = _origin(text_of(doc))
+            u.ship_from, to_places = _origin(text)
         if to_hint is not None:
             u.ship_to, u.ship_to_exclusions = parse_places(to_hint), exclusions(to_hint)
         else:
-            found, excluded = _destinations(text_of(doc))
+            found, excluded = _destinations(text)
             u.ship_to = found or to_places
             u.ship_to_exclusions = excluded
         return doc
@@ -105,12 +105,14 @@ _AT_HANDLE = re.compile(r"(?<![\w.@/])@(?P<h>[A-Za-z0-9_]{3,32})\b")
 # The visitor's own name shown by the market is never the seller.
 _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+als|connect[ée]\s+en\s+tant\s+que)"
                    r"[ \t]*:?[ \t]*\n?[ \t]*" + _H, re.IGNORECASE)
-# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
-_SOLD_BY = guarded(_SOLD_BY)
-_LABEL = guarded(_LABEL)
-_CONTACT_CUE = guarded(_CONTACT_CUE)
-_AT_HANDLE = guarded(_AT_HANDLE)
-_SELF = guarded(_SELF)
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing,
+# and only on listings that contain a string every match needs ("sold", "(", "@"...).
+_SOLD_BY = Prechecked(guarded(_SOLD_BY))
+_RATING = Prechecked(_RATING)
+_LABEL = Prechecked(guarded(_LABEL))
+_CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
+_AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
+_SELF = Prechecked(guarded(_SELF))
 
 
 def _ok(handle: str) -> bool:
@@ -126,24 +128,25 @@ class SellerTagger:
     def __call__(self, doc: Doc) -> Doc:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         from_hint = hint(doc, "seller")
-        doc.spans["sellers"] = []
         if from_hint is not None:
+            doc.spans["sellers"] = []
             u.seller = " ".join(from_hint.split())
             return doc
         found = self._find(doc)
         u.seller = found[0] if found else None
+        span = None
         if found and found[1] is not None:
             span = doc.char_span(found[1], found[1] + len(found[0]), label="SELLER",
                                  alignment_mode="expand")
-            doc.spans["sellers"] = [span] if span is not None else []
+        doc.spans["sellers"] = [span] if span is not None else []
         return doc
 
     @staticmethod
     def _find(doc: Doc) -> tuple[str, int | None] | None:
-        text = text_of(doc)
-        me = {m.group("h").lower() for m in _SELF.finditer(text)}
+        text, low = text_of(doc), folded_of(doc)
+        me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
         for pattern in (_SOLD_BY, _RATING, _LABEL):
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
                     continue
                 handle = m.group("h").rstrip(".-")
@@ -154,7 +157,7 @@ class SellerTagger:
                 at = text.find(handle)
                 return handle, at if at >= 0 else None
         for pattern in (_CONTACT_CUE, _AT_HANDLE):
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(text, low):
                 handle = m.group("h").rstrip(".-")
                 if _ok(handle) and handle.lower() not in me and "@" not in text[m.end():m.end() + 1]:
                     return handle, m.start("h")
@@ -178,6 +181,8 @@ _MONEY = re.compile(
     rf"(?:(?P<a2>\d[\d,]*(?:\.\d+)?)[ \t]?(?P<c2>{_CUR}))", re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _MONEY = guarded(_MONEY)
+# Two listings in three name no price cue ("price", "prix", "цена"...): skip their scan.
+_PRICE_CUE = Prechecked(cues.PRICE)
 # A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
 # display the price of the listing, as opposed to amounts inside titles or prose.
 _PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*)?$", re.IGNORECASE)
@@ -212,8 +217,9 @@ class PriceTagger:
     def __call__(self, doc: Doc) -> Doc:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         amount, currency = parse_money(hint(doc, "price"))
-        body = text_of(doc)[u.title_end or 0:]
-        if amount is None:
+        text, title_end = text_of(doc), u.title_end or 0
+        body = text[title_end:]
+        if amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
             for _, value in cues.values_after(cues.PRICE, body):
                 amount, currency = parse_money(value)
                 if amount is not None:
@@ -226,7 +232,7 @@ class PriceTagger:
         if amount is None:
             amount, currency = parse_money(body)
         if amount is None:
-            amount, currency = parse_money(text_of(doc)[:u.title_end or 0])
+            amount, currency = parse_money(text[:title_end])
         u.price, u.currency = amount, currency
         return doc
 

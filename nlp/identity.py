@@ -13,38 +13,38 @@ import base58
 import bech32
 import phonenumbers
 
-from nlp.fastre import guarded
+from nlp.fastre import Prechecked, folded, guarded
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,190}\.[A-Za-z]{2,24}\b")
 _PHONE = re.compile(r"(?<![\w+])\+\s?\d[\d \t().\-]{6,20}\d")
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _PHONE = guarded(_PHONE)
-_HANDLE_CUES: dict[str, re.Pattern[str]] = {
+# Each cue runs only on texts containing a word its matches need ("telegram", "wickr"...).
+_HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for kind, pattern in {
     "telegram": re.compile(r"(?:\btelegram|\btg)\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|@|[ \t]@)"
                            r"(?P<h>[A-Za-z][\w]{3,31})|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})", re.I),
     "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|[ \t]?@|[ \t]+is[ \t]+)"
                         r"(?P<h>[A-Za-z][\w.\-]{2,31})", re.I),
     "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
     "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
-}
-# Every handle cue needs one of these words: one scan decides whether to run the four.
-_HANDLE_HINT = guarded(re.compile(r"telegram|tg|t\.me/|wickr|session|threema", re.I))
+}.items()}
 _PHONE_APPS = re.compile(r"\b(whats\s?app|signal|viber|phone|tel|call|sms)\b", re.I)
 _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
 
 
-def contacts(text: str) -> list[dict[str, str]]:
-    """[{kind, value}] in order of first appearance, deduplicated; phones in E.164."""
+def contacts(text: str, low: str | None = None) -> list[dict[str, str]]:
+    """[{kind, value}] in order of first appearance, deduplicated; phones in E.164.
+    `low`: fastre.folded(text), when the caller already has it."""
+    low = folded(text) if low is None else low
     found: list[tuple[int, str, str]] = []
     if "@" in text:
         for m in _EMAIL.finditer(text):
             found.append((m.start(), "email", m.group(0).lower()))
-    if _HANDLE_HINT.search(text):
-        for kind, pattern in _HANDLE_CUES.items():
-            for m in pattern.finditer(text):
-                handle = m.group("h") or (m.groupdict().get("h2") or "")
-                if handle and handle.lower() not in _WORDS_NOT_HANDLES:
-                    found.append((m.start(), kind, handle.lower() if kind != "threema" else handle))
+    for kind, cue in _HANDLE_CUES.items():
+        for m in cue.finditer(text, low):
+            handle = m.group("h") or (m.groupdict().get("h2") or "")
+            if handle and handle.lower() not in _WORDS_NOT_HANDLES:
+                found.append((m.start(), kind, handle.lower() if kind != "threema" else handle))
     for m in _PHONE.finditer(text) if "+" in text else ():
         e164 = _e164(m.group(0))
         if e164:
@@ -154,15 +154,20 @@ _XMR = re.compile(r"(?<![A-Za-z0-9])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Z
                   r"(?![A-Za-z0-9])")
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _BTC_LEGACY = guarded(_BTC_LEGACY)
-_BTC_BECH32 = guarded(_BTC_BECH32)
+_BTC_BECH32 = Prechecked(guarded(_BTC_BECH32))  # only on texts containing "bc1"
 _XMR = guarded(_XMR)
+# Shortest match of each: an address is one whitespace-free chunk of at least this length.
+_LEGACY_MIN, _XMR_MIN = 26, 95
 
 
-def crypto_addresses(text: str) -> list[dict[str, Any]]:
+def crypto_addresses(text: str, low: str | None = None) -> list[dict[str, Any]]:
     """BTC (base58check or bech32/bech32m, checksum verified) and XMR (format only: its
-    Keccak checksum is not in the standard library) addresses."""
+    Keccak checksum is not in the standard library) addresses.
+    `low`: fastre.folded(text), when the caller already has it."""
+    low = folded(text) if low is None else low
+    longest = max(map(len, text.split()), default=0)
     out: list[dict[str, Any]] = []
-    for m in _BTC_LEGACY.finditer(text):
+    for m in _BTC_LEGACY.finditer(text) if longest >= _LEGACY_MIN else ():
         try:
             version = base58.b58decode_check(m.group(0))[0]
         except ValueError:
@@ -170,12 +175,12 @@ def crypto_addresses(text: str) -> list[dict[str, Any]]:
         if version in (0x00, 0x05):
             out.append({"currency": "BTC", "address": m.group(0),
                         "kind": "p2pkh" if version == 0 else "p2sh", "checksum_verified": True})
-    for m in _BTC_BECH32.finditer(text):
+    for m in _BTC_BECH32.finditer(text, low):
         address = m.group(0).lower()
         if bech32.decode("bc", address) != (None, None):
             out.append({"currency": "BTC", "address": address, "kind": "bech32",
                         "checksum_verified": True})
-    for m in _XMR.finditer(text):
+    for m in _XMR.finditer(text) if longest >= _XMR_MIN else ():
         out.append({"currency": "XMR", "address": m.group(0),
                     "kind": "integrated" if len(m.group(0)) == 106 else "standard",
                     "checksum_verified": False})

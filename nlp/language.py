@@ -36,24 +36,38 @@ _LANGS_OF: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _SETS.items():
     for _word in _words:
         _LANGS_OF[_word] = _LANGS_OF.get(_word, ()) + (_lang,)
+# `_stopwords` counts a whole chunk as one word: sound only for words of letters alone.
+if not all(_word.isalpha() for _word in _LANGS_OF):
+    raise ValueError("language stopwords must be letters only")
 
 
 def language_counts(text: str) -> dict[str, int]:
     """Stopword hits per language in the first 5000 characters."""
-    counts = {lang: 0 for lang in _SETS}
-    langs_of = _LANGS_OF
-    for word in _WORDS.findall(text.lower()[:5000]):
-        for lang in langs_of.get(word, ()):
+    counts = dict.fromkeys(_SETS, 0)
+    for word in _stopwords(text.lower()[:5000]):
+        for lang in _LANGS_OF[word]:
             counts[lang] += 1
     return counts
+
+
+def _stopwords(text: str) -> list[str]:
+    """The stopwords among _WORDS.findall(text), in order of hits per chunk. A word never
+    spans whitespace, and a chunk of letters only is one word: the regex runs only on the
+    other chunks ("prix:", "2g", "(de")."""
+    chunks = text.split()
+    hits = [w for w in chunks if w in _LANGS_OF]
+    other = [w for w in chunks if not w.isalpha()]
+    if other:
+        hits += [w for w in _WORDS.findall(" ".join(other)) if w in _LANGS_OF]
+    return hits
 
 
 def detect_language(text: str, min_hits: int = 2) -> str | None:
     """ISO 639-1 code of the best-scoring language, or None when too little evidence."""
     counts = language_counts(text)
-    best = max(counts, key=lambda lang: counts[lang])
+    best = max(counts, key=counts.get)
     if best == "en":
-        other = max((lang for lang in counts if lang != "en"), key=lambda lang: counts[lang])
+        other = max((lang for lang in counts if lang != "en"), key=counts.get)
         if counts[other] >= _FOREIGN_MIN_HITS and counts[other] >= _FOREIGN_SHARE * counts["en"]:
             best = other
     return best if counts[best] >= min_hits else None

@@ -19,8 +19,8 @@ from spacy.util import filter_spans, minibatch
 from nlp import cues
 from nlp.classifier import ARTEFACT, NONE, ListingClassifier
 from nlp.exceptions import LexiconError
-from nlp.fastre import guarded
-from nlp.extensions import DocAttrs, register_extensions, text_of
+from nlp.fastre import Prechecked, guarded
+from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
 from nlp.language import detect_language
 
 # Words that mark a listing as something other than a drug offer (fraud, digital goods,
@@ -40,10 +40,11 @@ _TAGS = re.compile(r"\b(tags?|product\s+tags|keywords?|search\s+terms|schlagw[ö
                    r"mots[- ]cl[ée]s|etiquetas|trefwoorden|теги|ключевые\s+слова)\s*:",
                    re.IGNORECASE)
 _CUSTOM = re.compile(r"\bcustom\s+(?:order|listing)\b", re.IGNORECASE)
-# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
+# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing;
+# "Tags:" and "custom order" only on the few texts with a word their matches need.
 _NOT_DRUG = guarded(_NOT_DRUG)
-_TAGS = guarded(_TAGS)
-_CUSTOM = guarded(_CUSTOM)
+_TAGS = Prechecked(guarded(_TAGS))
+_CUSTOM = Prechecked(guarded(_CUSTOM))
 _GUESS_CACHE = 200_000  # classifier texts remembered (a title is ~60 characters)
 _CUE_LINE = re.compile(rf"^\s*(?:{cues.SHIP_FROM.pattern}|{cues.SHIP_TO.pattern})", re.IGNORECASE)
 
@@ -65,10 +66,10 @@ def make_language_guesser(nlp: Language, name: str, default: str) -> LanguageGue
 
 def classifier_text(doc: Doc) -> str:
     """What the classifier reads: the title, else the text without ship-cue lines."""
-    title_end = DocAttrs(doc).title_end or 0
-    if title_end and not _CUSTOM.search(text_of(doc)[:title_end]):
-        return text_of(doc)[:title_end]
-    lines = [l for l in text_of(doc)[:2000].splitlines() if not _CUE_LINE.match(l)]
+    title_end, text = DocAttrs(doc).title_end or 0, text_of(doc)
+    if title_end and not _CUSTOM.search(text[:title_end], folded_of(doc)):
+        return text[:title_end]
+    lines = [l for l in text[:2000].splitlines() if not _CUE_LINE.match(l)]
     return "\n".join(lines)[:500]
 
 
@@ -115,22 +116,23 @@ class ListingJudge:
     def _judge(self, doc: Doc, guess: str | None, p: float) -> Doc:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         title_end = u.title_end or 0
-        tags = _TAGS.search(text_of(doc), title_end)
-        cut = tags.start() if tags else len(text_of(doc))
+        text, low = text_of(doc), folded_of(doc)  # the title is the text's start: `low` does
+        tags = _TAGS.search(text, low, title_end)
+        cut = tags.start() if tags else len(text)
         drugs = [d for d in u.drugs or [] if d["end"] <= title_end or d["start"] < cut]
         in_title = [d for d in drugs if d["end"] <= title_end]
-        dosed_body = [d for d in drugs if d not in in_title and self._dosed(text_of(doc), d)]
-        custom = bool(title_end and _CUSTOM.search(text_of(doc)[:title_end]))
+        dosed_body = [d for d in drugs if d not in in_title and self._dosed(text, d)]
+        custom = bool(title_end and _CUSTOM.search(text[:title_end], low))
         if custom:
             # "Custom order for X" titles name a buyer, not the goods: the body says what.
             offered = dosed_body or in_title
             blocked = False
         elif title_end:
             offered = in_title or dosed_body
-            blocked = _NOT_DRUG.search(text_of(doc)[:title_end]) is not None
+            blocked = _NOT_DRUG.search(text[:title_end]) is not None
         else:
             offered = drugs
-            blocked = len(_NOT_DRUG.findall(text_of(doc)[:cut])) >= max(1, len(drugs))
+            blocked = len(_NOT_DRUG.findall(text[:cut])) >= max(1, len(drugs))
         model_says = guess is not None and guess != NONE and p >= self.threshold
         # A confident "not a drug" from the model vetoes drug names in a book or guide title.
         vetoed = guess == NONE and p >= self.veto and not custom

@@ -11,7 +11,7 @@ import pytest
 from nlp import evaluate
 from nlp.exceptions import InputRecordError
 from nlp.extract import Extractor, error_record
-from nlp.fastre import guarded
+from nlp.fastre import Prechecked, folded, guarded
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nlp"
 
@@ -117,7 +117,8 @@ def test_guarded_regex_is_equivalent():
     text = ("Ships from: Germany. SHIPS TO worldwide. price 20$ / €18, sold by @bob, "
             "Vendor: ſeller, Tags: xanax. 12 USD. Custom order. e-book pdf, verkäufer: x")
     for pattern in (cues.SHIP_FROM, cues.SHIP_TO, cues.PRICE, cues.SELLER, fields._MONEY,
-                    fields._SOLD_BY, fields._LABEL, listing._NOT_DRUG, listing._TAGS):
+                    fields._SOLD_BY.regex, fields._LABEL.regex, listing._NOT_DRUG,
+                    listing._TAGS.regex):
         plain = re.compile(pattern.pattern.split("])", 1)[1], pattern.flags) \
             if pattern.pattern.startswith("(?=[") else pattern
         assert [m.span() for m in pattern.finditer(text)] == \
@@ -126,3 +127,85 @@ def test_guarded_regex_is_equivalent():
     for source in (r"a*b", r"(?m)^x", r"[^a]b", r"(?i:a)b", r""):
         assert guarded(re.compile(source)).pattern == source
     assert guarded(re.compile(r"\b(?:foo|bar)\d")).pattern == r"(?=[bf])\b(?:foo|bar)\d"
+    # A top-level alternation is guarded as a whole, not just its first alternative.
+    assert guarded(re.compile(r"foo\d|bar")).pattern == r"(?=[bf])(?:foo\d|bar)"
+
+
+def _prechecked() -> list[Prechecked]:
+    from nlp import fields, identity, listing
+
+    found = [v for module in (fields, identity, listing) for v in vars(module).values()
+             if isinstance(v, Prechecked)]
+    return found + list(identity._HANDLE_CUES.values())
+
+
+def test_folding_keeps_every_ignorecase_match():
+    """Prechecked's soundness, for every code point: wherever re (IGNORECASE) matches a
+    character of a pre-check string, `folded` puts exactly that character."""
+    import re
+
+    every = "".join(map(chr, range(0x110000)))
+    low = folded(every)
+    assert len(low) == len(every)  # offsets kept: "\u0130".lower() alone is two characters
+    chars = {c for p in _prechecked() for x in p.strings for c in x}
+    assert len(chars) > 20
+    for c in chars:
+        matched = {m.start() for m in re.finditer(re.escape(c), every, re.IGNORECASE)}
+        assert matched <= {m.start() for m in re.finditer(re.escape(c), low)}, c
+
+
+def test_prechecked_strings_come_from_the_pattern():
+    import re
+
+    def strings(source: str, flags: int = re.IGNORECASE) -> tuple[str, ...]:
+        return Prechecked(re.compile(source, flags)).strings
+
+    assert strings(r"(?:\btelegram|\btg)\b[ \t]*:(?P<h>\w+)|\bt\.me/(?P<h2>\w+)") == \
+        ("t.me/", "telegram", "tg")
+    assert strings(r"\bexp[ée]di[ée]e?s?\s+vers") == ("expedie", "expedié", "expédie", "expédié")
+    assert strings(r"\bsold\s+by|\bVENDOR\b") == ("sold", "vendor")
+    assert strings(r"\d+\s?(?:mg|g)\b") == ("g",)  # "mg" contains "g": one check does
+    assert strings(r"[a-z]+\d", 0) == ()  # nothing required: always run
+    assert strings(r"a*b|c?") == ()  # an alternative can match "": always run
+    always = Prechecked(re.compile(r"\w+"))
+    assert always.possible("") and always.search("x", "x") is not None
+
+
+def test_prechecks_never_skip_a_match():
+    import random
+
+    texts_ = [r["text"] for r in _records()
+              if isinstance(r, dict) and isinstance(r.get("text"), str)]
+    rng = random.Random(4)
+    pieces = [x for p in _prechecked() for x in p.strings] + [
+        "ſold by: x", "SOLD BY: Bob", "İD", "K", "telegram: @abcd", "Tags: a", "(97%)",
+        "Vendor: ab", "t.me/abcd", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "\u0130", " ",
+        "\n"]
+    texts_ += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    texts_ += [t.upper() for t in texts_[:500]]
+    for p in _prechecked():
+        for text in texts_:
+            if p.regex.search(text):
+                assert p.possible(folded(text)), (p.regex.pattern, text)
+
+
+def test_char_wb_analyzer_is_sklearns():
+    """The classifier's cached char n-grams give sklearn's char_wb matrix, bit for bit (the
+    model was trained on sklearn's)."""
+    import random
+
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from nlp.classifier import N_FEATURES, vectorizers
+
+    rng = random.Random(3)
+    alphabet = "ab AZ\u00c9\u0130\u03a3\u1e9e\t\n\u00a0\u2028x1-."
+    texts_ = [r["text"] for r in _records()
+              if isinstance(r, dict) and isinstance(r.get("text"), str)]
+    texts_ += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+               for _ in range(3000)] + ["", " ", "a", "ab", "abc", "abcd", "ab  cd\t\tef"]
+    sklearn_s = HashingVectorizer(n_features=N_FEATURES, alternate_sign=False,
+                                  analyzer="char_wb", ngram_range=(3, 5)).transform(texts_)
+    ours = vectorizers()[1].transform(texts_)
+    for attr in ("indptr", "indices", "data"):
+        assert (getattr(sklearn_s, attr) == getattr(ours, attr)).all(), attr
