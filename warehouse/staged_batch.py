@@ -13,6 +13,7 @@ would not be line numbers), or when any of its lines would be quarantined.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,11 @@ def _parse(con: duckdb.DuckDBPyConnection, spec: StagedFile, path: Path, index: 
     return table.append_column("_file", pa.array([index] * table.num_rows, pa.int32()))
 
 
+def _parsers(con: duckdb.DuckDBPyConnection) -> int:
+    """As many concurrent file parses as DuckDB may use threads."""
+    return max(1, int(con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
+
+
 def _files_table(inputs: list[StagedInput]) -> pa.Table:
     return pa.table({
         "_file": pa.array(range(len(inputs)), pa.int32()),
@@ -105,16 +111,16 @@ def load_files(con: duckdb.DuckDBPyConnection, spec: StagedFile, inputs: list[St
                countries: list[str]) -> list[tuple[int, int]]:
     """Insert the good lines of every input into spec.table; (loaded, quarantined) per input."""
     counts = [(0, 0)] * len(inputs)
-    parsed: list[pa.Table] = []
-    exact: list[int] = []
-    for n, item in enumerate(inputs):
-        if not check_path(item.path):
-            continue  # an absent file loads nothing
-        table = None if spec.whole_file else _parse(con, spec, item.path, n)
-        if table is None:
-            exact.append(n)
-        else:
-            parsed.append(table)
+    present = [n for n, item in enumerate(inputs) if check_path(item.path)]  # absent: loads nothing
+    if spec.whole_file:
+        tables: list[pa.Table | None] = [None] * len(present)
+    else:
+        # DuckDB's JSON reader runs one thread per scan here: parse several files at once, each
+        # on its own cursor (DuckDB releases the GIL while it runs).
+        with ThreadPoolExecutor(max_workers=_parsers(con)) as pool:
+            tables = list(pool.map(lambda n: _parse(con, spec, inputs[n].path, n), present))
+    parsed = [t for t in tables if t is not None]
+    exact = [n for n, t in zip(present, tables) if t is None]
     try:
         if parsed:
             exact += _insert_fast(con, spec, parsed, inputs, countries, counts)
