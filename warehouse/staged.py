@@ -86,10 +86,10 @@ def _kind_sql(name: str) -> str:
 
 def _shape(spec: StagedFile) -> str:
     """json_transform target: every column as raw JSON, so each line is parsed once."""
-    return _sql_literal(json.dumps({name: "JSON" for name in spec.columns}))
+    return sql_literal(json.dumps({name: "JSON" for name in spec.columns}))
 
 
-def _sql_literal(text: str) -> str:
+def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -108,7 +108,7 @@ def _parse_lines(spec: StagedFile, source: str) -> str:
         WHERE _kind IS NOT NULL OR trim(_line) <> ''"""
 
 
-def _typed_select(spec: StagedFile, parsed: str, carry: tuple[str, ...] = ()) -> str:
+def typed_select(spec: StagedFile, parsed: str, carry: tuple[str, ...] = ()) -> str:
     """One set-based statement: type every field, name the reject reason.
 
     `parsed` yields (_line_no, _line, _kind, _v) with _v a struct of the fields as JSON; the
@@ -178,7 +178,7 @@ def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, whole_file: bool):
         cur.close()
 
 
-def _params(sql: str, values: dict) -> dict:
+def bound_params(sql: str, values: dict) -> dict:
     """DuckDB rejects named parameters a statement does not use, so pass only those it does."""
     return {k: v for k, v in values.items() if f"${k}" in sql}
 
@@ -207,7 +207,7 @@ def load_file(
         return 0, 0
     try:
         _stage_exact(con, spec, path, partition)
-        loaded = _insert_good(con, spec, partition)
+        loaded = insert_good(con, spec, partition)
         quarantined = _insert_bad(con, partition, source_name)
         con.execute("DROP TABLE _staged")
     except duckdb.Error as exc:
@@ -225,13 +225,13 @@ def _stage_exact(con: duckdb.DuckDBPyConnection, spec: StagedFile, path: Path, p
     con.register("_lines", lines)
     try:
         parsed = _parse_lines(spec, "_lines")
-        typed = f"CREATE OR REPLACE TEMP TABLE _staged AS {_typed_select(spec, parsed)}"
-        con.execute(typed, _params(typed, partition))
+        typed = f"CREATE OR REPLACE TEMP TABLE _staged AS {typed_select(spec, parsed)}"
+        con.execute(typed, bound_params(typed, partition))
     finally:
         con.unregister("_lines")
 
 
-def _insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: dict,
+def insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: dict,
                  per_row: Callable[[str], str] = lambda sql: sql, order: str = "_line_no") -> int:
     """Insert _staged's good rows; `per_row` rewrites partition parameters into column names
     when _staged holds many files (staged_batch)."""
@@ -247,7 +247,7 @@ def _insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: di
     sql = (f"INSERT INTO {spec.table} ({quoted}) "
            f"SELECT {', '.join(exprs)} FROM _staged WHERE _reject IS NULL ORDER BY {order}")
     sql = per_row(sql)
-    con.execute(sql, _params(sql, partition))
+    con.execute(sql, bound_params(sql, partition))
     return int(con.execute("SELECT count(*) FROM _staged WHERE _reject IS NULL").fetchall()[0][0])
 
 

@@ -21,8 +21,8 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.exceptions import LoadError
-from warehouse.staged import (StagedFile, _insert_good, _params, _sql_literal, _typed_select, check_path,
-                              load_file)
+from warehouse.staged import (StagedFile, bound_params, check_path, insert_good, load_file, sql_literal,
+                              typed_select)
 
 # Partition values as columns instead of statement parameters: one statement serves all files.
 _PARTITION_COLUMNS = {"$market": "_market", "$crawl_date": "_crawl_date", "$run_id": "_run_id"}
@@ -47,8 +47,8 @@ def _per_row(sql: str) -> str:
 
 
 def _fast_json(spec: StagedFile) -> str:
-    columns = ", ".join(f"{_sql_literal(n)}: 'JSON'" for n in spec.columns)
-    fields = ", ".join(f"{_sql_literal(n)}: \"{n}\"" for n in spec.columns)
+    columns = ", ".join(f"{sql_literal(n)}: 'JSON'" for n in spec.columns)
+    fields = ", ".join(f"{sql_literal(n)}: \"{n}\"" for n in spec.columns)
     # Hive partitioning off: the path's market=... would replace the file's own market field.
     return f"""
     SELECT ordinality::INTEGER AS _line_no, NULL::VARCHAR AS _line, 'OBJECT' AS _kind, {{{fields}}} AS _v
@@ -100,8 +100,8 @@ def _stage_all(con: duckdb.DuckDBPyConnection, spec: StagedFile, parsed: list[pa
     con.register("_files", _files_table(inputs))
     try:
         source = "SELECT p.*, f._market, f._crawl_date, f._run_id FROM _parsed p JOIN _files f USING (_file)"
-        sql = _per_row(f"CREATE OR REPLACE TEMP TABLE _staged AS {_typed_select(spec, source, _CARRY)}")
-        con.execute(sql, _params(sql, {"countries": countries}))
+        sql = _per_row(f"CREATE OR REPLACE TEMP TABLE _staged AS {typed_select(spec, source, _CARRY)}")
+        con.execute(sql, bound_params(sql, {"countries": countries}))
     finally:
         con.unregister("_parsed")
         con.unregister("_files")
@@ -143,7 +143,7 @@ def _insert_fast(con: duckdb.DuckDBPyConnection, spec: StagedFile, parsed: list[
         "SELECT DISTINCT _file FROM _staged WHERE _reject IS NOT NULL ORDER BY 1").fetchall()]
     if redo:
         con.execute("DELETE FROM _staged WHERE list_contains($redo, _file)", {"redo": redo})
-    _insert_good(con, spec, {}, per_row=_per_row, order="_file, _line_no")
+    insert_good(con, spec, {}, per_row=_per_row, order="_file, _line_no")
     for n, loaded in con.execute("SELECT _file, count(*) FROM _staged GROUP BY _file").fetchall():
         counts[n] = (int(loaded), 0)
     con.execute("DROP TABLE _staged")
