@@ -82,6 +82,16 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
 
 
+def min_width(pattern: re.Pattern[str]) -> int:
+    """The fewest characters a match of `pattern` spans (0 when not derivable: never wrong)."""
+    if _p is None:
+        return 0
+    try:
+        return _p.parse(pattern.pattern, pattern.flags).getwidth()[0]
+    except Exception:  # noqa: BLE001 - any surprise: no bound
+        return 0
+
+
 def _top_level_branch(source: str, flags: int) -> bool:
     data = _p.parse(source, flags).data
     return len(data) == 1 and str(data[0][0]) == "BRANCH"

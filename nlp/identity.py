@@ -13,7 +13,7 @@ import base58
 import bech32
 import phonenumbers
 
-from nlp.fastre import Prechecked, folded, guarded
+from nlp.fastre import Prechecked, folded, guarded, min_width
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,190}\.[A-Za-z]{2,24}\b")
 _PHONE = re.compile(r"(?<![\w+])\+\s?\d[\d \t().\-]{6,20}\d")
@@ -156,8 +156,9 @@ _XMR = re.compile(r"(?<![A-Za-z0-9])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Z
 _BTC_LEGACY = guarded(_BTC_LEGACY)
 _BTC_BECH32 = Prechecked(guarded(_BTC_BECH32))  # only on texts containing "bc1"
 _XMR = guarded(_XMR)
-# Shortest match of each: an address is one whitespace-free chunk of at least this length.
-_LEGACY_MIN, _XMR_MIN = 26, 95
+# Their classes hold no whitespace, so a match lies inside one whitespace-free chunk of the
+# text at least as long as the pattern's shortest match: texts without one skip the scan.
+_LEGACY_MIN, _XMR_MIN = min_width(_BTC_LEGACY), min_width(_XMR)
 
 
 def crypto_addresses(text: str, low: str | None = None) -> list[dict[str, Any]]:

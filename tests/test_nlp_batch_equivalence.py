@@ -11,7 +11,7 @@ import pytest
 from nlp import evaluate
 from nlp.exceptions import InputRecordError
 from nlp.extract import Extractor, error_record
-from nlp.fastre import Prechecked, folded, guarded
+from nlp.fastre import Prechecked, folded, guarded, min_width
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nlp"
 
@@ -187,6 +187,21 @@ def test_prechecks_never_skip_a_match():
         for text in texts_:
             if p.regex.search(text):
                 assert p.possible(folded(text)), (p.regex.pattern, text)
+
+
+def test_min_width_is_the_shortest_match():
+    import re
+
+    from nlp import identity
+
+    assert min_width(re.compile(r"(?<![a-z])[13][a-z]{25,34}(?![a-z])")) == 26
+    assert min_width(re.compile(r"ab(?:cd)?|x{3}")) == 2
+    assert min_width(re.compile(r"a*")) == 0
+    # the crypto scans' length gates: the shortest addresses their patterns accept
+    assert identity._BTC_LEGACY.fullmatch("1" + "a" * (identity._LEGACY_MIN - 1))
+    assert not identity._BTC_LEGACY.fullmatch("1" + "a" * (identity._LEGACY_MIN - 2))
+    assert identity._XMR.fullmatch("4" + "a" * (identity._XMR_MIN - 1))
+    assert not identity._XMR.fullmatch("4" + "a" * (identity._XMR_MIN - 2))
 
 
 def test_char_wb_analyzer_is_sklearns():
