@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from nlp import lexicon
 from nlp.exceptions import LexiconError
-from nlp.extensions import DocAttrs, register_extensions, text_of
+from nlp.extensions import DocAttrs, hint, register_extensions, text_of
 from nlp.places import fold
 
 _SIMPLE = re.compile(r"^[a-z]+( [a-z]+)*$")
@@ -32,6 +32,10 @@ _NOT_LETTERS = re.compile(r"[ \-]")  # what a lexicon term loses when its letter
 # C-speed scan that lets normal text (a few runs in 20,000 listings) skip the token loop.
 # [^\W\d_] accepts every character str.isalpha() does, so it never hides a run.
 _SPACED_GATE = re.compile(r" [^\W\d_] [^\W\d_] ")
+# Market categories: a handful per market, looked up once each.
+_CATEGORY_CACHE = 10_000
+_MAX_CATEGORY = 300  # characters: a category is a short path, never a page
+_CRUMB = re.compile(r"\s*[>»›]\s*")  # "Drugs>Cocaine": separators the tokenizer keeps in a word
 
 
 def _key(text: str) -> str:
@@ -150,6 +154,7 @@ class DrugMatcher:
         self.stop: frozenset[str] = frozenset()
         # Built on the first letter-spaced run (most batches have none).
         self._spaced: SpacedIndex | None = None
+        self._categories: dict[str, list[dict[str, Any]]] = {}
 
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None) -> None:
@@ -169,7 +174,7 @@ class DrugMatcher:
     def _set_data(self, subs: dict[str, lexicon.Substance], aliases: dict[str, lexicon.Alias],
                   variants: dict[str, str]) -> None:
         self.substances, self.aliases, self.variants = subs, aliases, variants
-        self._spaced = None
+        self._spaced, self._categories = None, {}
         terms = set(subs) | set(aliases) | set(variants)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         # Doc(words=...) for plain words skips the tokenizer: 5x faster to build, and
@@ -186,18 +191,30 @@ class DrugMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
+        found, drugs = self._find(doc, text_of(doc))
+        doc.spans["drugs"] = [Span(doc, start, end, label="DRUG") for start, end in found]
+        entries = list(drugs.values())
+        if not entries:
+            # A drug the listing names beats the shelf it is on: the market's category is
+            # only looked at when the text names none.
+            category = hint(doc, "category")
+            entries = self.category_drugs(category) if category is not None else entries
+        DocAttrs(doc).drugs = entries
+        return doc
+
+    def _find(self, doc: Doc, text: str) -> tuple[list[tuple[int, int]], dict[str, dict[str, Any]]]:
+        """(DRUG spans as (start, end) token pairs, INN -> entry of its first mention)."""
         # Candidates as (start, end) token pairs, not Spans: a Span builds Token objects for
         # its character offsets, and most candidates are overlaps or unresolved variants.
         candidates = [(s, e) for _, s, e in self.matcher(doc)]
         # Token offsets and attributes as one array (columns as lists: numpy element access
         # costs more than the list): no Python Token object per token.
         idx, length, alpha = doc.to_array(_ATTRS).T.tolist()
-        text = text_of(doc)
         fuzzy_terms = (self._fuzzy(idx, length, alpha, text, candidates)
                        if self.fuzzy is not None else {})
         runs = _spaced_runs(idx, length, alpha, text)
         spaced_terms = self._spaced_terms(runs, text, idx, candidates) if runs else {}
-        found: list[Span] = []
+        found: list[tuple[int, int]] = []
         drugs: dict[str, dict[str, Any]] = {}
         for start, end in _longest_first(candidates):
             start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
@@ -207,12 +224,26 @@ class DrugMatcher:
             inn = self.resolve(term or _key(name), text, start_char, end_char)
             if inn is None:
                 continue
-            found.append(Span(doc, start, end, label="DRUG"))
+            found.append((start, end))
             if inn not in drugs:
                 drugs[inn] = self.describe(name, inn, start_char, end_char)
-        doc.spans["drugs"] = found
-        DocAttrs(doc).drugs = list(drugs.values())
-        return doc
+        return found, drugs
+
+    def category_drugs(self, category: str) -> list[dict[str, Any]]:
+        """Entries for the drugs a market category names ("Drugs > Stimulants > Cocaine"),
+        found as in listing text (ambiguous names need their context in the category), marked
+        `"source": "category"`, with null `start`/`end`: the name is not in the listing's text."""
+        entries = self._categories.get(category)
+        if entries is None:
+            path = _CRUMB.sub(" > ", category[:_MAX_CATEGORY])
+            doc = self.nlp.make_doc(path)
+            _, drugs = self._find(doc, path)
+            entries = [{**d, "start": None, "end": None, "source": "category"}
+                       for d in drugs.values()]
+            if len(self._categories) >= _CATEGORY_CACHE:
+                self._categories.clear()
+            self._categories[category] = entries
+        return [dict(d) for d in entries]  # each listing gets its own entries to change
 
     def _fuzzy(self, idx: list[int], length: list[int], alpha: list[int], text: str,
                candidates: list[tuple[int, int]]) -> dict[int, str]:
