@@ -1,5 +1,5 @@
-"""The market's category (`fields.category`) as drug evidence: a fallback for listings whose
-own text names no drug."""
+"""The market's category (`fields.category`, or a page's breadcrumb) as drug evidence: a
+fallback for listings whose own text names no drug."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 import nlp.pipeline  # noqa: F401  (registers factories)
 from nlp.extensions import DocAttrs
 from nlp.extract import Extractor
+from nlp.html import parse_page
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +118,36 @@ def test_each_listing_gets_its_own_entries(extractor):
     a, b = (extractor.extract({"id": f"c:{n}", "text": "Uncut 5g",
                                "fields": {"category": "Cocaine"}}) for n in (1, 2))
     assert a["drugs"] == b["drugs"] and a["drugs"][0] is not b["drugs"][0]
+
+
+_PAGE = ('<html><head><title>Uncut 1g 90%</title></head><body>{crumb}'
+         '<p>Price: 80 EUR</p></body></html>')
+
+
+@pytest.mark.parametrize("crumb,category", [
+    ('<ol class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/c/1">Drugs</a></li>'
+     '<li><a href="/c/2">Cocaine</a></li><li class="active">Uncut 1g 90%</li></ol>',
+     "Home > Drugs > Cocaine"),
+    ('<nav aria-label="Breadcrumb"><ul><li><a href="/">Shop</a></li>'
+     '<li aria-current="page">Uncut 1g 90%</li></ul></nav>', "Shop"),
+    ('<div class="breadcrumb-wrap"><ul class="breadcrumbs"><li>Home</li><li>Benzos</li></ul></div>',
+     "Home > Benzos"),
+    ('<div class="breadcrumb"><a href="/">Catalogue</a> &gt; <span>Pain Relief</span></div>',
+     "Catalogue > Pain Relief"),
+    ('<div class="crumbs">Home</div>', None),
+])
+def test_page_breadcrumb_is_read(crumb, category):
+    assert parse_page(_PAGE.format(crumb=crumb)).category == category
+
+
+def test_page_breadcrumb_is_the_category_of_a_page_without_one(extractor):
+    # "Drugs›Cocaine" is one word to the tokenizer: the text names no drug, the path does
+    page = _PAGE.format(crumb='<nav aria-label="breadcrumb">Drugs›Cocaine</nav>')
+    out = extractor.extract({"id": "h:1", "html": page})
+    assert _inns(out) == [("cocaine", "category")] and out["is_drug_listing"] is True
+    # a crawler's category wins over the page's breadcrumb
+    out = extractor.extract({"id": "h:2", "html": page, "fields": {"category": "Ketamine"}})
+    assert _inns(out) == [("ketamine", "category")]
 
 
 def test_warehouse_loads_and_flags_category_drugs(tmp_path, extractor):
