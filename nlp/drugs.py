@@ -6,7 +6,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -17,12 +17,25 @@ from spacy.tokens import Doc, Span
 
 from nlp import lexicon
 from nlp.exceptions import LexiconError
-from nlp.extensions import DocAttrs, register_extensions, text_of
+from nlp.extensions import DocAttrs, hint, register_extensions, text_of
 from nlp.places import fold
 
 _SIMPLE = re.compile(r"^[a-z]+( [a-z]+)*$")
 _WINDOW = 60  # characters either side searched for an ambiguous alias's context
 _ATTRS = [IDX, LENGTH, IS_ALPHA]
+# Letter-spaced words ("X A N A X"): vendors space letters out to dodge keyword filters.
+_SPACED_MIN_RUN = 4   # letters in a run: lists ("a b c") and initials ("J R R") stay below
+_SPACED_MIN_PART = 5  # a name found inside a longer run: shorter ones hide in any letter soup
+_SPACED_MAX_RUN = 64  # a longer run is letter soup, not spaced words: not searched
+_NOT_LETTERS = re.compile(r"[ \-]")  # what a lexicon term loses when its letters are joined
+# Any run of 4 spaced letters has two inner letters with a space either side (" A N "): a
+# C-speed scan that lets normal text (a few runs in 20,000 listings) skip the token loop.
+# [^\W\d_] accepts every character str.isalpha() does, so it never hides a run.
+_SPACED_GATE = re.compile(r" [^\W\d_] [^\W\d_] ")
+# Market categories: a handful per market, looked up once each.
+_CATEGORY_CACHE = 10_000
+_MAX_CATEGORY = 300  # characters: a category is a short path, never a page
+_CRUMB = re.compile(r"\s*[>»›]\s*")  # "Drugs>Cocaine": separators the tokenizer keeps in a word
 
 
 def _key(text: str) -> str:
@@ -33,6 +46,76 @@ def _has_context(text: str, start_char: int, end_char: int, context: re.Pattern[
     around = (text[max(0, start_char - _WINDOW):start_char] + " \u2022 "
               + text[end_char:end_char + _WINDOW])
     return context.search(around) is not None
+
+
+def _spaced_runs(idx: list[int], length: list[int], alpha: list[int],
+                 text: str) -> list[list[int]]:
+    """Token indices of each run of >= 4 one-letter alphabetic tokens, each one space after
+    the previous one ("C O C A I N E"). Costs one regex scan on text without such runs."""
+    if _SPACED_GATE.search(text) is None:
+        return []
+    letters = [i for i, n in enumerate(length) if n == 1 and alpha[i]]
+    if len(letters) < _SPACED_MIN_RUN:
+        return []
+    runs: list[list[int]] = []
+    run = letters[:1]
+    for i in letters[1:]:
+        prev = run[-1]
+        # Adjacent tokens two characters apart: exactly one character between, a space.
+        if i == prev + 1 and idx[i] == idx[prev] + 2 and text[idx[prev] + 1] == " ":
+            run.append(i)
+            continue
+        if len(run) >= _SPACED_MIN_RUN:
+            runs.append(run)
+        run = [i]
+    if len(run) >= _SPACED_MIN_RUN:
+        runs.append(run)
+    return runs
+
+
+class SpacedIndex(NamedTuple):
+    """Lexicon terms by their letters alone ("crystalmeth"), for letter-spaced runs."""
+    whole: dict[str, str]  # a whole run: any unambiguous term, package brands included
+    inner: dict[str, str]  # inside a longer run: curated one-word names of >= 5 letters only
+    longest: int           # of the `inner` keys
+
+
+def spaced_index(subs: Iterable[str], aliases: dict[str, lexicon.Alias],
+                 variants: Iterable[str], stop: frozenset[str]) -> SpacedIndex:
+    """A run is bounded by spaces like a word, so any term may match all of it. A name inside
+    a run has no word boundary: the package's 100k variants hide in ordinary words spelt out
+    ("istin" in L I S T I N G, "ovide" in P R O V I D E D), so only the curated names
+    (substances and street names, chosen for market text) are looked for there. Ambiguous
+    aliases ("speed", "ice") are left out: their context rule is for words. Curated names win
+    a letters-only collision; stoplist words never match."""
+    curated = [*sorted(subs), *sorted(a for a, x in aliases.items() if x.context is None)]
+    whole: dict[str, str] = {}
+    for term in (*curated, *sorted(variants)):
+        ambiguous = term in aliases and aliases[term].context is not None
+        letters = _NOT_LETTERS.sub("", term)
+        if (not ambiguous and term not in stop and len(letters) >= _SPACED_MIN_RUN
+                and letters.isalpha()):
+            whole.setdefault(letters, term)
+    inner = {t: t for t in curated
+             if t.isalpha() and len(t) >= _SPACED_MIN_PART and t not in stop}
+    return SpacedIndex(whole, inner, max(map(len, inner), default=0))
+
+
+def _spaced_parts(joined: str, index: SpacedIndex) -> list[tuple[int, int, str]]:
+    """(offset, length, term) of the lexicon terms in a run's joined letters: the whole run, else
+    curated names inside it, longest first (then leftmost), never overlapping."""
+    n = len(joined)
+    if joined in index.whole:
+        return [(0, n, index.whole[joined])]
+    parts: list[tuple[int, int, str]] = []
+    taken = [False] * n
+    for size in range(min(n - 1, index.longest), _SPACED_MIN_PART - 1, -1):
+        for at in range(n - size + 1):
+            term = index.inner.get(joined[at:at + size])
+            if term is not None and not any(taken[at:at + size]):
+                parts.append((at, size, term))
+                taken[at:at + size] = [True] * size
+    return sorted(parts)
 
 
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -69,6 +152,9 @@ class DrugMatcher:
         self.variants: dict[str, str] = {}
         self.matcher: PhraseMatcher | None = None
         self.stop: frozenset[str] = frozenset()
+        # Built on the first letter-spaced run (most batches have none).
+        self._spaced: SpacedIndex | None = None
+        self._categories: dict[str, list[dict[str, Any]]] = {}
 
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None) -> None:
@@ -88,6 +174,7 @@ class DrugMatcher:
     def _set_data(self, subs: dict[str, lexicon.Substance], aliases: dict[str, lexicon.Alias],
                   variants: dict[str, str]) -> None:
         self.substances, self.aliases, self.variants = subs, aliases, variants
+        self._spaced, self._categories = None, {}
         terms = set(subs) | set(aliases) | set(variants)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         # Doc(words=...) for plain words skips the tokenizer: 5x faster to build, and
@@ -104,30 +191,59 @@ class DrugMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
+        found, drugs = self._find(doc, text_of(doc))
+        doc.spans["drugs"] = [Span(doc, start, end, label="DRUG") for start, end in found]
+        entries = list(drugs.values())
+        if not entries:
+            # A drug the listing names beats the shelf it is on: the market's category is
+            # only looked at when the text names none.
+            category = hint(doc, "category")
+            entries = self.category_drugs(category) if category is not None else entries
+        DocAttrs(doc).drugs = entries
+        return doc
+
+    def _find(self, doc: Doc, text: str) -> tuple[list[tuple[int, int]], dict[str, dict[str, Any]]]:
+        """(DRUG spans as (start, end) token pairs, INN -> entry of its first mention)."""
         # Candidates as (start, end) token pairs, not Spans: a Span builds Token objects for
         # its character offsets, and most candidates are overlaps or unresolved variants.
         candidates = [(s, e) for _, s, e in self.matcher(doc)]
         # Token offsets and attributes as one array (columns as lists: numpy element access
         # costs more than the list): no Python Token object per token.
         idx, length, alpha = doc.to_array(_ATTRS).T.tolist()
-        text = text_of(doc)
         fuzzy_terms = (self._fuzzy(idx, length, alpha, text, candidates)
                        if self.fuzzy is not None else {})
-        found: list[Span] = []
+        runs = _spaced_runs(idx, length, alpha, text)
+        spaced_terms = self._spaced_terms(runs, text, idx, candidates) if runs else {}
+        found: list[tuple[int, int]] = []
         drugs: dict[str, dict[str, Any]] = {}
         for start, end in _longest_first(candidates):
             start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
             name = text[start_char:end_char]
-            term = fuzzy_terms.get(start) if end - start == 1 else None
+            term = (fuzzy_terms.get(start) if end - start == 1
+                    else spaced_terms.get((start, end)))
             inn = self.resolve(term or _key(name), text, start_char, end_char)
             if inn is None:
                 continue
-            found.append(Span(doc, start, end, label="DRUG"))
+            found.append((start, end))
             if inn not in drugs:
                 drugs[inn] = self.describe(name, inn, start_char, end_char)
-        doc.spans["drugs"] = found
-        DocAttrs(doc).drugs = list(drugs.values())
-        return doc
+        return found, drugs
+
+    def category_drugs(self, category: str) -> list[dict[str, Any]]:
+        """Entries for the drugs a market category names ("Drugs > Stimulants > Cocaine"),
+        found as in listing text (ambiguous names need their context in the category), marked
+        `"source": "category"`, with null `start`/`end`: the name is not in the listing's text."""
+        entries = self._categories.get(category)
+        if entries is None:
+            path = _CRUMB.sub(" > ", category[:_MAX_CATEGORY])
+            doc = self.nlp.make_doc(path)
+            _, drugs = self._find(doc, path)
+            entries = [{**d, "start": None, "end": None, "source": "category"}
+                       for d in drugs.values()]
+            if len(self._categories) >= _CATEGORY_CACHE:
+                self._categories.clear()
+            self._categories[category] = entries
+        return [dict(d) for d in entries]  # each listing gets its own entries to change
 
     def _fuzzy(self, idx: list[int], length: list[int], alpha: list[int], text: str,
                candidates: list[tuple[int, int]]) -> dict[int, str]:
@@ -144,6 +260,24 @@ class DrugMatcher:
             if term is not None:
                 terms[i] = term
                 candidates.append((i, i + 1))
+        return terms
+
+    def _spaced_terms(self, runs: list[list[int]], text: str, idx: list[int],
+                      candidates: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """(start, end) -> lexicon term for names spelt out in letter-spaced runs (appended to
+        `candidates`). The span covers only the run's letters that spell the name: in
+        "C O L O M B I A N C O C A I N E" the DRUG span is "C O C A I N E"."""
+        if self._spaced is None:
+            self._spaced = spaced_index(self.substances, self.aliases, self.variants, self.stop)
+        terms: dict[tuple[int, int], str] = {}
+        for run in runs:
+            if len(run) > _SPACED_MAX_RUN:
+                continue
+            joined = "".join(text[idx[i]] for i in run).lower()
+            for at, size, term in _spaced_parts(joined, self._spaced):
+                span = (run[at], run[at + size - 1] + 1)
+                terms[span] = term
+                candidates.append(span)
         return terms
 
     def resolve(self, key: str, text: str, start_char: int, end_char: int) -> str | None:

@@ -112,13 +112,15 @@ def agora_gold(data_dir: Path, limit: int | None = None,
 
 
 def dream_gold(data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Dream cocaine rows as text records: the title and the market's `ships_from_to` line."""
+    """Dream cocaine rows as text records: the title and the market's `ships_from_to` line,
+    with the category a crawler of the market scrapes (every row is from its "Cocaine" shelf)."""
     records, truth = [], []
     with (data_dir / "dream2017_cocaine.csv").open(newline="", encoding="utf-8") as fh:
         for n, row in enumerate(csv.DictReader(fh)):
             rid = f"dream:{n}"
             text = f"{row['product_title']}\nShips from: {row['ships_from_to']}"
-            records.append({"id": rid, "text": text, "date": "2017-07-01"})
+            records.append({"id": rid, "text": text, "date": "2017-07-01",
+                            "fields": {"category": "Cocaine"}})
             truth.append({"id": rid, "ship_from": row["ships_from"] or None, "drugs": ["cocaine"],
                           "seller": row["vendor_name"], "is_drug_listing": True})
     return records, truth
@@ -210,14 +212,21 @@ def evaluate_agora(extractor: Any, data_dir: Path, limit: int | None = None) -> 
     return out
 
 
+def _share_with_cocaine(preds: list[dict[str, Any]]) -> dict[str, float | int]:
+    hits = sum(1 for p in preds if "cocaine" in {d["inn"] for d in p["drugs"]})
+    return {"accuracy": hits / len(preds) if preds else 0.0, "n": len(preds), "hits": hits}
+
+
 def evaluate_dream(extractor: Any, data_dir: Path) -> dict[str, Any]:
+    """Scores with the category hint; `cocaine_found_text_only` is what the text alone gives
+    (the same records without `fields`)."""
     recs, truth = dream_gold(data_dir)
     preds = list(extractor.extract_many(recs))
     out = score(preds, truth, fields=("drugs", "ship_from", "is_drug_listing"))
     out["ship_from_accuracy"] = accuracy(preds, truth, "ship_from")
-    out["cocaine_found"] = {"accuracy": sum(
-        1 for p in preds if "cocaine" in {d["inn"] for d in p["drugs"]}) / len(preds),
-        "n": len(preds)}
+    out["cocaine_found"] = _share_with_cocaine(preds)
+    text_only = [{k: v for k, v in r.items() if k != "fields"} for r in recs]
+    out["cocaine_found_text_only"] = _share_with_cocaine(list(extractor.extract_many(text_only)))
     return out
 
 

@@ -45,20 +45,21 @@ def _check(record: Any) -> dict[str, Any]:
     return record
 
 
-def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str]]:
-    """(text, title, profile-link handles) of a checked record."""
+def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str], str | None]:
+    """(text, title, profile-link handles, page breadcrumb) of a checked record."""
     fields = record.get("fields") or {}
     text, html = _clean(record.get("text") or ""), record.get("html")
     title = fields.get("title") if isinstance(fields.get("title"), str) else None
     handles: list[str] = []
+    crumbs = None
     if html and html.strip():
         page = parse_page(_clean(html[:MAX_HTML]))
-        title, handles = title or page.title, page.profile_handles
+        title, handles, crumbs = title or page.title, page.profile_handles, page.category
         text = f"{text}\n{page.text}" if text.strip() else page.text
     title = " ".join(_clean(title).split()) if title else None
     if not text.strip() and not title:
         raise InputRecordError(f"record {record['id']}: needs 'text' or 'html'")
-    return text[:MAX_CHARS], title or None, handles
+    return text[:MAX_CHARS], title or None, handles, crumbs
 
 
 class Extractor:
@@ -69,7 +70,7 @@ class Extractor:
         register_extensions()
 
     def _doc(self, record: dict[str, Any]) -> Doc:
-        text, title, handles = _inputs(_check(record))
+        text, title, handles, crumbs = _inputs(_check(record))
         # The title goes first so title drugs are known; offsets refer to this text.
         full = text if not title or text.startswith(title) else f"{title}\n{text}"
         doc = self.nlp.make_doc(full)
@@ -77,6 +78,9 @@ class Extractor:
         # the components read, so doc.text is never rebuilt from the tokens.
         doc.user_data[TEXT_KEY] = full
         fields = record.get("fields") or {}
+        if crumbs and not fields.get("category"):
+            # Pages of markets without a crawler config: the breadcrumb is their category.
+            fields = {**fields, "category": crumbs}
         underscore = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         underscore.hints = fields
         underscore.title_end = len(title) if title else 0

@@ -37,15 +37,57 @@ class Page:
     text: str
     title: str | None
     profile_handles: list[str]
+    category: str | None = None  # the breadcrumb path ("Home > Drugs > Benzos"), if any
 
 
 def parse_page(html: str) -> Page:
-    """Visible text, title and profile-link handles from one parse of the page."""
+    """Visible text, title, profile-link handles and breadcrumb from one parse of the page."""
     root = _parse(html)
-    # Title and links first: building the visible text rewrites the tree.
+    # Title, links and breadcrumb first: building the visible text rewrites the tree.
     title, handles = _heading_title(root, _title(root)), _profile_handles(root)
+    category = _breadcrumb(html, root)
     text = _visible_text(root)
-    return Page(text, _drop_site_name(title, text), handles)
+    return Page(text, _drop_site_name(title, text), handles, category)
+
+
+# The common breadcrumb markups: class "breadcrumb(s)" (Bootstrap's ol.breadcrumb, ul.breadcrumbs,
+# div.breadcrumb) and ARIA's nav[aria-label=breadcrumb]. A plain `contains` finds the few
+# candidates, and the first one is nearly always it: stopping there costs a tenth of a
+# page's parse, where a normalize-space/concat test of every element cost 15%.
+_CANDIDATE = ("descendant::*[contains(@class, 'readcrumb') or contains(@aria-label, 'readcrumb')"
+              " or contains(@aria-label, 'READCRUMB')]")
+_FIRST_CANDIDATE = etree.XPath(_CANDIDATE + "[1]")
+_CANDIDATES = etree.XPath(_CANDIDATE)
+_CRUMB_NAMES = frozenset({"breadcrumb", "breadcrumbs"})
+_MAX_CRUMBS = 300  # characters: a path of a few category names
+
+
+def _is_breadcrumb(el: etree._Element) -> bool:
+    if _CRUMB_NAMES & set((el.get("class") or "").split()):
+        return True
+    return el.tag == "nav" and (el.get("aria-label") or "").strip().lower() in _CRUMB_NAMES
+
+
+def _breadcrumb(html: str, root: etree._Element) -> str | None:
+    """The page's first breadcrumb as "A > B > C". Items marked as the current page (`active`,
+    aria-current) are left out: that is the listing's own title, not a category."""
+    if "readcrumb" not in html and "READCRUMB" not in html:  # C-speed: most pages have none
+        return None
+    first = _FIRST_CANDIDATE(root)
+    if not first:
+        return None
+    crumb = first[0] if _is_breadcrumb(first[0]) else next(
+        (el for el in _CANDIDATES(root) if _is_breadcrumb(el)), None)  # "breadcrumb-wrap" first
+    if crumb is None:
+        return None
+    items = [li for li in crumb.iter("li")
+             if "active" not in (li.get("class") or "").split() and li.get("aria-current") is None]
+    if items:
+        parts = [_SPACES.sub(" ", li.text_content()).strip(" >/»›\n") for li in items]
+        text = " > ".join(p for p in parts if p)
+    else:
+        text = _SPACES.sub(" ", crumb.text_content().replace("\n", " ")).strip()
+    return text[:_MAX_CRUMBS] or None
 
 
 def _drop_site_name(title: str | None, text: str) -> str | None:

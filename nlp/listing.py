@@ -40,6 +40,13 @@ _TAGS = re.compile(r"\b(tags?|product\s+tags|keywords?|search\s+terms|schlagw[ö
                    r"mots[- ]cl[ée]s|etiquetas|trefwoorden|теги|ключевые\s+слова)\s*:",
                    re.IGNORECASE)
 _CUSTOM = re.compile(r"\bcustom\s+(?:order|listing)\b", re.IGNORECASE)
+# What makes a listing a drug trade beyond the shelf it is on: an amount by weight or by the
+# dose unit ("1G", "100GR.", "10 x 2mg", "50 pills"), a purity or a price per gram. Lengths
+# ("10cm"), volumes ("500ml") and piece counts ("4 pcs") are what pipes and grinders come in.
+_TRADE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|tabs?|pills?|caps(?:ules)?|"
+    r"blotters?)\b|\d\s?%\s?(?:pure|purity|thc|cbd)\b|\b(?:purity|pure)\s?:?\s?\d|"
+    r"\b(?:per|/)\s?(?:g|gram)\b", re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing;
 # "Tags:" and "custom order" only on the few texts with a word their matches need.
 _NOT_DRUG = guarded(_NOT_DRUG)
@@ -119,7 +126,12 @@ class ListingJudge:
         text, low = text_of(doc), folded_of(doc)  # the title is the text's start: `low` does
         tags = _TAGS.search(text, low, title_end)
         cut = tags.start() if tags else len(text)
-        drugs = [d for d in u.drugs or [] if d["end"] <= title_end or d["start"] < cut]
+        named = u.drugs or []
+        # Drugs of the market's category (nlp/drugs.py: only when the text names none) have no
+        # place in the text; they are offered only on the trade evidence below.
+        shelf = named if named and named[0].get("source") == "category" else []
+        named = [] if shelf else named
+        drugs = [d for d in named if d["end"] <= title_end or d["start"] < cut]
         in_title = [d for d in drugs if d["end"] <= title_end]
         dosed_body = [d for d in drugs if d not in in_title and self._dosed(text, d)]
         custom = bool(title_end and _CUSTOM.search(text[:title_end], low))
@@ -136,15 +148,25 @@ class ListingJudge:
         model_says = guess is not None and guess != NONE and p >= self.threshold
         # A confident "not a drug" from the model vetoes drug names in a book or guide title.
         vetoed = guess == NONE and p >= self.veto and not custom
+        # A pipe in "Cannabis" is not cannabis: the shelf names the drug of a listing that the
+        # model already takes for a drug offer, or whose own words trade by weight or dose.
+        if shelf and (model_says or self._traded(text, title_end, cut)):
+            offered = shelf
         is_drug = not blocked and not vetoed and (bool(offered) or model_says)
         u.is_drug_listing = is_drug
         u.drugs = offered if is_drug else []
         u.drug_class = (offered[0]["class"] if offered else guess) if is_drug else None
-        u.class_source = ("lexicon" if offered else "classifier") if is_drug else None
+        u.class_source = (("category" if shelf else "lexicon") if offered else "classifier"
+                          ) if is_drug else None
         groups = [doc.spans[k] for k in ("drugs", "sellers", "places") if k in doc.spans]
         # set_ents, not `doc.ents =`: the setter rebuilds every Span it is given.
         doc.set_ents(filter_spans([s for g in groups for s in g]), default="outside")
         return doc
+
+    @staticmethod
+    def _traded(text: str, title_end: int, cut: int) -> bool:
+        """Drug-trade wording in the title (the text before any "Tags:" when there is none)."""
+        return _TRADE.search(text[:title_end] if title_end else text[:cut]) is not None
 
     def _dosed(self, text: str, drug: dict) -> bool:
         """Strong evidence in the body: a dose or quantity right next to the drug name."""

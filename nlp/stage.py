@@ -11,7 +11,7 @@ from nlp.exceptions import InputLineError, NlpError
 from nlp.extract import Extractor
 from nlp.jsonl import read_records, write_atomic
 
-_HINTS = ("title", "seller", "ships_from", "ships_to", "price", "description")
+_HINTS = ("title", "seller", "ships_from", "ships_to", "price", "description", "category")
 
 
 def _inputs(path, market: str) -> Iterator[dict[str, Any]]:

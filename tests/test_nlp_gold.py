@@ -39,9 +39,13 @@ def test_agora2014_dev(extractor):
 
 def test_dream2017_cocaine(extractor):
     r = evaluate_dream(extractor, DEFAULT_DATA_DIR)
-    # A handful of rows in the market's cocaine category sell amphetamine or name no drug
-    # at all ("MK1 (50%)"): see docs/extraction.md.
-    assert r["cocaine_found"]["accuracy"] >= 0.99
+    # With the market's category ("Cocaine") as a crawler scrapes it, every row but one is
+    # found as cocaine: "AMPHETAMIN-SULFAT" is amphetamine, mis-shelved by its vendor (the
+    # gold says cocaine). "10 grams uncut 90% purity" names no drug, and "PURESPEEDPASTE" is
+    # speed: both come from the category. See docs/extraction.md.
+    assert r["cocaine_found"]["n"] == 1504 and r["cocaine_found"]["hits"] >= 1503
+    # The text alone: the letter-spaced "C O L O M B I A N C O C A I N E" is found (1,501/1,504).
+    assert r["cocaine_found_text_only"]["hits"] >= 1501
     assert r["ship_from_accuracy"]["accuracy"] >= 0.95
 
 
