@@ -14,7 +14,7 @@ SHIP_FROM = re.compile(
     r"origin\s+country|country\s+of\s+origin|origin|versand\s+(?:aus|von)|versendet\s+aus|"
     r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|du)|exp[ée]dition\s+(?:depuis|de|du)|envoi\s+depuis|envoy[ée]\s+de|"
     r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
-    r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|"
+    r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"
     r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
     r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны)(?!\w)", _F)
 SHIP_TO = re.compile(

@@ -245,9 +245,9 @@ def print_results(name: str, result: dict[str, Any]) -> None:
                          (isinstance(v, dict) and "f1" in v)}))
     for key, value in result.items():
         if isinstance(value, dict) and "accuracy" in value:
-            print(f"{key:<22}{value['accuracy']:>7.3f}  (n={value['n']})")
+            print(f"{key:<24}{value['accuracy']:>7.3f}  (n={value['n']})")
         elif isinstance(value, float):
-            print(f"{key:<22}{value:>7.3f}")
+            print(f"{key:<24}{value:>7.3f}")
     if "confusion" in result:
         print("drug class confusion (rows with one of the eight gold classes):")
         print(format_confusion(result["confusion"]))

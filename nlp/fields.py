@@ -13,7 +13,9 @@ from spacy.tokens import Doc
 from nlp import cues
 from nlp.fastre import Prechecked, guarded
 from nlp.extensions import DocAttrs, folded_of, hint, register_extensions, text_of
-from nlp.places import country_names, exclusions, parse_places
+from nlp.places import EUROPE, WORLDWIDE, country_names, exclusions, parse_places
+
+REGIONS = (WORLDWIDE, EUROPE)
 
 # ---------------------------------------------------------------- places
 
@@ -42,7 +44,7 @@ class PlaceTagger:
             u.ship_to, u.ship_to_exclusions = parse_places(to_hint), exclusions(to_hint)
         else:
             found, excluded = _destinations(text)
-            u.ship_to = found or to_places
+            u.ship_to = found or to_places or _destinations_before(text, folded_of(doc))
             u.ship_to_exclusions = excluded
         return doc
 
@@ -51,13 +53,51 @@ class PlaceTagger:
 _TO_SPLIT = re.compile(r"\s(?:to|nach|vers|hacia|naar|по|->|>|→)\s*:?\s", re.IGNORECASE)
 
 
+# "Ships from Germany, Netherlands" lists origins: only an unpunctuated tail is a destination.
+_LIST_MARK = re.compile(r"[,/;|(&+]")
+
+
 def _origin(text: str) -> tuple[str | None, list[str]]:
     for _, value in cues.values_after(cues.SHIP_FROM, text):
         head, *rest = _TO_SPLIT.split(value, maxsplit=1)
         found = parse_places(head)
         if found:
-            return found[0], parse_places(rest[0]) if rest else []
+            return found[0], parse_places(rest[0]) if rest else _region_tail(head, found)
     return None, []
+
+
+def _region_tail(head: str, found: list[str]) -> list[str]:
+    """"Shipping from United Kingdom worldwide", "Expédition depuis la Belgique dans le monde
+    entier": a region after a country origin, with no list mark between, is where it goes."""
+    if found[0] in REGIONS or _LIST_MARK.search(head):
+        return []
+    return [p for p in found[1:] if p in REGIONS]
+
+
+# "Fast UK & EU delivery", "worldwide shipping", "EU-Versand": destinations named just before
+# the delivery word. A sentence end or a dash cuts the words looked at ("Ketamine - fast
+# shipping"); demonyms are not trusted there ("Dutch shipping" says nothing of a route).
+_DELIVERY = Prechecked(re.compile(
+    r"(?<![^\W\d_])(?:delivery|shipping|versand|lieferung|livraison|env[ií]os?|verzending|"
+    r"доставка)(?!\w)", re.IGNORECASE))
+_WORDS_BEFORE = re.compile(
+    r"(?<![\w.'-])(?:(?:(?:[^\W\d_]\.){2,}|[^\W\d_][\w'-]*)"  # a word, or "U.K."
+    r"(?:\s*[&,/]\s*|\s+(?:and|und|et|y|en|и)\s+|\s+|-)){1,4}$", re.IGNORECASE)
+_LOOKBACK = 48  # characters before the delivery word: a few place names at most
+# Shouted titles ("2mg IN ESCROW Free Shipping", "PILLS AND FREE SHIPPING") are full of words
+# that are also ISO codes (IN, AND, CAN, PER): here only names count (UK, EU, USA...), and "US".
+_SHOUTED = re.compile(r"\b(?!(?:US|USA|UK|EU|WW|UAE)\b)[A-Z]{2,3}\b")
+
+
+def _destinations_before(text: str, low: str | None = None) -> list[str]:
+    """Places in the few words before a delivery word, for listings with no destination cue."""
+    for m in _DELIVERY.finditer(text, low if low is not None else text.lower()):
+        before = _WORDS_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
+        found = (parse_places(_SHOUTED.sub(" ", before.group(0)), demonyms=False)
+                 if before else [])
+        if found:
+            return found
+    return []
 
 
 # "ships worldwide from India": the origin part of a destination value is not a destination.

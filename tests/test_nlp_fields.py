@@ -64,6 +64,29 @@ def test_ship_to_exclusions_and_reversed_cue(extractor):
                              )["ship_from"] == "NL"
 
 
+@pytest.mark.parametrize(("text", "ship_from", "ship_to"), [
+    # a region after the origin, no list mark between: where it goes
+    ("Ketamine shards 5g. Shipping from United Kingdom worldwide.", "GB", ["WW"]),
+    ("Vends Sildenafil 50mg. Expédition depuis la Belgique dans le monde entier.", "BE", ["WW"]),
+    # two origins, not an origin and a destination
+    ("Valium 10mg. Ships from: Germany, Europe", "DE", []),
+    # places just before the delivery word, when no cue names a destination
+    ("Buy Lyrica 300mg. Fast UK & EU delivery from the United Kingdom", "GB", ["GB", "EU"]),
+    ("20g pure MXE with FREE worldwide shipping", None, ["WW"]),
+    ("Diazepam 10mg, EU-Versand in 2 Tagen", None, ["EU"]),
+    # shouted words that are ISO codes, a dash, a sentence end, a demonym: no destination
+    ("Xanax 25 x 2mg IN ESCROW Free Shipping", None, []),
+    ("Selling Ketamine shards - fast shipping", None, []),
+    ("Sent from United Kingdom. Delivery in 3-7 days.", "GB", []),
+    ("Dutch MDMA 10 pills, Dutch shipping", None, []),
+    # an explicit destination cue wins over the words before "shipping"
+    ("Cocaine 1g, worldwide shipping. Ships to: Germany", None, ["DE"]),
+])
+def test_destinations_without_a_destination_cue(extractor, text, ship_from, ship_to):
+    rec = extractor.extract({"id": "d:1", "text": text})
+    assert (rec["ship_from"], rec["ship_to"]) == (ship_from, ship_to)
+
+
 def test_misspelling_and_slang(extractor):
     rec = extractor.extract({"id": "m:1", "text": "", "fields": {"title": "10x Alprazolan 2mg + Cocaïne 1g"}})
     assert {d["inn"] for d in rec["drugs"]} == {"alprazolam", "cocaine"}
