@@ -108,11 +108,25 @@ def _destinations(text: str) -> tuple[list[str], list[str]]:
     """(destinations of the first destination cue naming a place, places any cue excludes)."""
     found: list[str] = []
     excluded: list[str] = []
-    for _, value in cues.values_after(cues.SHIP_TO, text):
+    for start, value in cues.values_after(cues.SHIP_TO, text):
         value = _FROM_SPLIT.split(value, maxsplit=1)[0]
+        cue_end = start  # back over the separator: the value may start a line below
+        while cue_end and text[cue_end - 1] in " \t\r\n:-":
+            cue_end -= 1
+        if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end):
+            # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded.
+            excluded += [c for c in parse_places(value) if c not in excluded]
+            continue
         found = found or parse_places(value)
         excluded += [c for c in exclusions(value) if c not in excluded]
     return found, excluded
+
+
+# A destination cue right after a negation, on the same clause ("do not ship to", "we don't
+# deliver to", "no shipping to"): its places are where the listing does not go.
+_NEGATED = re.compile(r"(?:\b(?:not|no|never|nicht|kein\w*|pas|niet|geen|nunca|не)|n't)\b"
+                      r"[^\n.,;!?]{0,20}$", re.IGNORECASE)
+_NEGATION_REACH = 32  # characters before the value: the negation and the cue words
 
 
 @Language.factory("pharmwatch_places", default_config={})

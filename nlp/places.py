@@ -118,6 +118,10 @@ def country_names() -> dict[str, str]:
             table.setdefault(fold(form), c.alpha_2)
     for name, code in {**_EXTRA_NAMES, **_SPECIAL}.items():
         table[fold(name)] = code
+    # Antarctica is a continent in the markets' destination lists ("World Wide, Asia, Africa,
+    # Antarctica"), like the other continents there: no place a parcel goes.
+    for name in [n for n, code in table.items() if code == "AQ"]:
+        del table[name]
     table.pop("eu", None)  # two-letter: handled like ISO codes below
     table.pop("ww", None)
     return table

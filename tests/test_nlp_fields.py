@@ -87,6 +87,21 @@ def test_destinations_without_a_destination_cue(extractor, text, ship_from, ship
     assert (rec["ship_from"], rec["ship_to"]) == (ship_from, ship_to)
 
 
+@pytest.mark.parametrize(("text", "ship_to", "excluded"), [
+    ("Gold bar 1oz. * We DO NOT ship to: CANADA, AUSTRALIA\nShips to\nWorld Wide", ["WW"], ["CA", "AU"]),
+    ("Ships from: Netherlands\nShips to: We do not ship to USA / Canada / Australia", [], ["US", "CA", "AU"]),
+    ("We do not ship to:\nCanada\nShips to: Europe", ["EU"], ["CA"]),
+    # a negation in an earlier clause or line is not the cue's
+    ("No minimum order, ships to EU", ["EU"], []),
+    ("No tracking\nShips to:\nGermany", ["DE"], []),
+    # continents are not destinations, Antarctica included
+    ("Ships to\nWorld Wide, United States, Asia, Africa, Antarctica(c)", ["WW", "US"], []),
+])
+def test_negated_destination_cue_excludes(extractor, text, ship_to, excluded):
+    rec = extractor.extract({"id": "n:1", "text": text})
+    assert (rec["ship_to"], rec["ship_to_exclusions"]) == (ship_to, excluded)
+
+
 def test_misspelling_and_slang(extractor):
     rec = extractor.extract({"id": "m:1", "text": "", "fields": {"title": "10x Alprazolan 2mg + Cocaïne 1g"}})
     assert {d["inn"] for d in rec["drugs"]} == {"alprazolam", "cocaine"}
