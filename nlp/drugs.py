@@ -191,8 +191,10 @@ class DrugMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
-        found, drugs = self._find(doc, text_of(doc))
+        mentions: dict[str, list[tuple[int, int]]] = {}
+        found, drugs = self._find(doc, text_of(doc), mentions)
         doc.spans["drugs"] = [Span(doc, start, end, label="DRUG") for start, end in found]
+        DocAttrs(doc).drug_mentions = mentions
         entries = list(drugs.values())
         if not entries:
             # A drug the listing names beats the shelf it is on: the market's category is
@@ -202,8 +204,10 @@ class DrugMatcher:
         DocAttrs(doc).drugs = entries
         return doc
 
-    def _find(self, doc: Doc, text: str) -> tuple[list[tuple[int, int]], dict[str, dict[str, Any]]]:
-        """(DRUG spans as (start, end) token pairs, INN -> entry of its first mention)."""
+    def _find(self, doc: Doc, text: str, mentions: dict[str, list[tuple[int, int]]] | None = None,
+              ) -> tuple[list[tuple[int, int]], dict[str, dict[str, Any]]]:
+        """(DRUG spans as (start, end) token pairs, INN -> entry of its first mention); every
+        mention's character offsets go to `mentions` (INN -> list) when it is given."""
         # Candidates as (start, end) token pairs, not Spans: a Span builds Token objects for
         # its character offsets, and most candidates are overlaps or unresolved variants.
         candidates = [(s, e) for _, s, e in self.matcher(doc)]
@@ -225,6 +229,8 @@ class DrugMatcher:
             if inn is None:
                 continue
             found.append((start, end))
+            if mentions is not None:
+                mentions.setdefault(inn, []).append((start_char, end_char))
             if inn not in drugs:
                 drugs[inn] = self.describe(name, inn, start_char, end_char)
         return found, drugs

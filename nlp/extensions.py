@@ -10,6 +10,7 @@ _DOC_ATTRS: dict[str, object] = {
     "hints": None,            # crawler `fields`; structured values win over text cues
     "title_end": 0,           # chars at the start of doc.text that are the listing title
     "drugs": None, "seller": None, "ship_from": None, "ship_to": None,
+    "drug_mentions": None,    # INN -> [(start, end), ...] of every mention, for the listing judge
     "price": None, "currency": None, "language": None, "is_drug_listing": None,
     "page": None,             # page-structure evidence from the HTML (profile-link handles)
     "listing_date": None,     # YYYY-MM-DD of the listing, for dated exchange rates

@@ -133,7 +133,9 @@ class ListingJudge:
         named = [] if shelf else named
         drugs = [d for d in named if d["end"] <= title_end or d["start"] < cut]
         in_title = [d for d in drugs if d["end"] <= title_end]
-        dosed_body = [d for d in drugs if d not in in_title and self._dosed(text, d)]
+        mentions = u.drug_mentions or {}
+        dosed_body = [d for d in drugs if d not in in_title
+                      and self._dosed(text, mentions.get(d["inn"]) or [(d["start"], d["end"])], cut)]
         custom = bool(title_end and _CUSTOM.search(text[:title_end], low))
         if custom:
             # "Custom order for X" titles name a buyer, not the goods: the body says what.
@@ -168,10 +170,16 @@ class ListingJudge:
         """Drug-trade wording in the title (the text before any "Tags:" when there is none)."""
         return _TRADE.search(text[:title_end] if title_end else text[:cut]) is not None
 
-    def _dosed(self, text: str, drug: dict) -> bool:
-        """Strong evidence in the body: a dose or quantity right next to the drug name."""
-        around = text[max(0, drug["start"] - self.dose_window):drug["end"] + self.dose_window]
-        return _DOSE.search(around) is not None
+    def _dosed(self, text: str, mentions: list[tuple[int, int]], cut: int) -> bool:
+        """Strong evidence in the body: a dose or quantity right next to a mention of the drug
+        before any tag list. Any mention: the first is often a menu entry or a seller's name
+        ("NDD-DMT"), and the offer ("0.5g DMT") comes later."""
+        for start, end in mentions:
+            if start >= cut:
+                break
+            if _DOSE.search(text[max(0, start - self.dose_window):end + self.dose_window]):
+                return True
+        return False
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)

@@ -102,6 +102,19 @@ def test_negated_destination_cue_excludes(extractor, text, ship_to, excluded):
     assert (rec["ship_to"], rec["ship_to_exclusions"]) == (ship_to, excluded)
 
 
+def test_a_later_dosed_mention_makes_the_offer(extractor):
+    # The first "DMT" is the seller's name; the offer, with its dose, comes further down.
+    body = ("Seller: NDD-DMT (77%)\nSeller Level 4\nTrust Level 5\nOrigin Country : United Kingdom\n"
+            "Ship to : Europe\nDescription\n0.5g Jungle Spice + 0.5g DMT + 4 x capsules")
+    rec = extractor.extract({"id": "c:1", "text": body, "fields": {"title": "Custom Listing for SWNAG69"}})
+    assert rec["is_drug_listing"] and [d["inn"] for d in rec["drugs"]] == ["dmt"]
+    assert rec["drugs"][0]["start"] == body.index("DMT") + len("Custom Listing for SWNAG69\n")
+    # The seller's name alone is no offer.
+    wallet = body.split("Description")[0] + "Description\nHand-made leather wallet, four colours"
+    rec = extractor.extract({"id": "c:2", "text": wallet, "fields": {"title": "Custom Listing for SWNAG69"}})
+    assert not rec["is_drug_listing"] and rec["drugs"] == []
+
+
 def test_misspelling_and_slang(extractor):
     rec = extractor.extract({"id": "m:1", "text": "", "fields": {"title": "10x Alprazolan 2mg + Cocaïne 1g"}})
     assert {d["inn"] for d in rec["drugs"]} == {"alprazolam", "cocaine"}
