@@ -41,7 +41,8 @@ _SEP = re.compile(r"[ \t:\-–>=|]*")
 
 
 def values_after(cue: re.Pattern[str], text: str, max_len: int = 160) -> Iterator[tuple[int, str]]:
-    """(offset, value) for each cue occurrence: the rest of its line, or the next line."""
+    """(end of the cue words, value) for each cue occurrence: the value is the rest of its
+    line, or the next line."""
     for m in cue.finditer(text):
         start = m.end()
         lead = _SEP.match(text, start)
@@ -55,4 +56,4 @@ def values_after(cue: re.Pattern[str], text: str, max_len: int = 160) -> Iterato
             value = text[start:(len(text) if nxt < 0 else nxt)]
         value = _NEXT_LABEL.sub("", value[:max_len])
         if value.strip():
-            yield start, value
+            yield m.end(), value

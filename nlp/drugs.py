@@ -191,23 +191,23 @@ class DrugMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
-        mentions: dict[str, list[tuple[int, int]]] = {}
-        found, drugs = self._find(doc, text_of(doc), mentions)
+        found, drugs, mentions = self._find(doc, text_of(doc))
         doc.spans["drugs"] = [Span(doc, start, end, label="DRUG") for start, end in found]
-        DocAttrs(doc).drug_mentions = mentions
+        u = DocAttrs(doc)
+        u.drug_mentions = mentions
         entries = list(drugs.values())
         if not entries:
             # A drug the listing names beats the shelf it is on: the market's category is
             # only looked at when the text names none.
             category = hint(doc, "category")
             entries = self.category_drugs(category) if category is not None else entries
-        DocAttrs(doc).drugs = entries
+        u.drugs = entries
         return doc
 
-    def _find(self, doc: Doc, text: str, mentions: dict[str, list[tuple[int, int]]] | None = None,
-              ) -> tuple[list[tuple[int, int]], dict[str, dict[str, Any]]]:
-        """(DRUG spans as (start, end) token pairs, INN -> entry of its first mention); every
-        mention's character offsets go to `mentions` (INN -> list) when it is given."""
+    def _find(self, doc: Doc, text: str) -> tuple[
+            list[tuple[int, int]], dict[str, dict[str, Any]], dict[str, list[tuple[int, int]]]]:
+        """(DRUG spans as (start, end) token pairs, INN -> entry of its first mention,
+        INN -> character offsets of every mention)."""
         # Candidates as (start, end) token pairs, not Spans: a Span builds Token objects for
         # its character offsets, and most candidates are overlaps or unresolved variants.
         candidates = [(s, e) for _, s, e in self.matcher(doc)]
@@ -220,6 +220,7 @@ class DrugMatcher:
         spaced_terms = self._spaced_terms(runs, text, idx, candidates) if runs else {}
         found: list[tuple[int, int]] = []
         drugs: dict[str, dict[str, Any]] = {}
+        mentions: dict[str, list[tuple[int, int]]] = {}
         for start, end in _longest_first(candidates):
             start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
             name = text[start_char:end_char]
@@ -229,11 +230,10 @@ class DrugMatcher:
             if inn is None:
                 continue
             found.append((start, end))
-            if mentions is not None:
-                mentions.setdefault(inn, []).append((start_char, end_char))
+            mentions.setdefault(inn, []).append((start_char, end_char))
             if inn not in drugs:
                 drugs[inn] = self.describe(name, inn, start_char, end_char)
-        return found, drugs
+        return found, drugs, mentions
 
     def category_drugs(self, category: str) -> list[dict[str, Any]]:
         """Entries for the drugs a market category names ("Drugs > Stimulants > Cocaine"),
@@ -243,7 +243,7 @@ class DrugMatcher:
         if entries is None:
             path = _CRUMB.sub(" > ", category[:_MAX_CATEGORY])
             doc = self.nlp.make_doc(path)
-            _, drugs = self._find(doc, path)
+            _, drugs, _ = self._find(doc, path)
             entries = [{**d, "start": None, "end": None, "source": "category"}
                        for d in drugs.values()]
             if len(self._categories) >= _CATEGORY_CACHE:

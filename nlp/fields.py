@@ -13,9 +13,7 @@ from spacy.tokens import Doc
 from nlp import cues
 from nlp.fastre import Prechecked, guarded
 from nlp.extensions import DocAttrs, folded_of, hint, register_extensions, text_of
-from nlp.places import EUROPE, WORLDWIDE, country_names, exclusions, parse_places
-
-REGIONS = (WORLDWIDE, EUROPE)
+from nlp.places import REGIONS, country_names, exclusions, parse_places
 
 # ---------------------------------------------------------------- places
 
@@ -89,9 +87,10 @@ _LOOKBACK = 48  # characters before the delivery word: a few place names at most
 _SHOUTED = re.compile(r"\b(?!(?:US|USA|UK|EU|WW|UAE)\b)[A-Z]{2,3}\b")
 
 
-def _destinations_before(text: str, low: str | None = None) -> list[str]:
-    """Places in the few words before a delivery word, for listings with no destination cue."""
-    for m in _DELIVERY.finditer(text, low if low is not None else text.lower()):
+def _destinations_before(text: str, low: str) -> list[str]:
+    """Places in the few words before a delivery word, for listings with no destination cue
+    (`low` = folded(text), for the pre-check)."""
+    for m in _DELIVERY.finditer(text, low):
         before = _WORDS_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
         found = (parse_places(_SHOUTED.sub(" ", before.group(0)), demonyms=False)
                  if before else [])
@@ -108,11 +107,8 @@ def _destinations(text: str) -> tuple[list[str], list[str]]:
     """(destinations of the first destination cue naming a place, places any cue excludes)."""
     found: list[str] = []
     excluded: list[str] = []
-    for start, value in cues.values_after(cues.SHIP_TO, text):
+    for cue_end, value in cues.values_after(cues.SHIP_TO, text):
         value = _FROM_SPLIT.split(value, maxsplit=1)[0]
-        cue_end = start  # back over the separator: the value may start a line below
-        while cue_end and text[cue_end - 1] in " \t\r\n:-":
-            cue_end -= 1
         if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end):
             # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded.
             excluded += [c for c in parse_places(value) if c not in excluded]
@@ -126,7 +122,7 @@ def _destinations(text: str) -> tuple[list[str], list[str]]:
 # deliver to", "no shipping to"): its places are where the listing does not go.
 _NEGATED = re.compile(r"(?:\b(?:not|no|never|nicht|kein\w*|pas|niet|geen|nunca|не)|n't)\b"
                       r"[^\n.,;!?]{0,20}$", re.IGNORECASE)
-_NEGATION_REACH = 32  # characters before the value: the negation and the cue words
+_NEGATION_REACH = 32  # characters before the cue's end: the negation and the cue words
 
 
 @Language.factory("pharmwatch_places", default_config={})

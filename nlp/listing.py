@@ -32,20 +32,19 @@ _NOT_DRUG = re.compile(
     r"templates?|scans?|passports?|licen[cs]e|gift\s?cards?|cashout|porn|method|"
     r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synthesis|"
     r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test)\b", re.IGNORECASE)
-_DOSE = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|ml|tabs?|pills?|caps(?:ules)?|"
-    r"blotters?|pcs|x)\b", re.IGNORECASE)
+# An amount by weight or by the dose unit: "1G", "100GR.", "10 x 2mg", "50 pills".
+_AMOUNT = r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|tabs?|pills?|caps(?:ules)?|blotters?"
+_DOSE = re.compile(_AMOUNT + r"|ml|pcs|x)\b", re.IGNORECASE)
 # Drugs after a "Tags:" label are search spam, not what the listing offers.
 _TAGS = re.compile(r"\b(tags?|product\s+tags|keywords?|search\s+terms|schlagw[öo]rter|"
                    r"mots[- ]cl[ée]s|etiquetas|trefwoorden|теги|ключевые\s+слова)\s*:",
                    re.IGNORECASE)
 _CUSTOM = re.compile(r"\bcustom\s+(?:order|listing)\b", re.IGNORECASE)
 # What makes a listing a drug trade beyond the shelf it is on: an amount by weight or by the
-# dose unit ("1G", "100GR.", "10 x 2mg", "50 pills"), a purity or a price per gram. Lengths
-# ("10cm"), volumes ("500ml") and piece counts ("4 pcs") are what pipes and grinders come in.
+# dose unit, a purity or a price per gram. Unlike _DOSE, no volumes ("500ml") or piece counts
+# ("4 pcs"): with lengths ("10cm") they are what pipes and grinders come in.
 _TRADE = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|tabs?|pills?|caps(?:ules)?|"
-    r"blotters?)\b|\d\s?%\s?(?:pure|purity|thc|cbd)\b|\b(?:purity|pure)\s?:?\s?\d|"
+    _AMOUNT + r")\b|\d\s?%\s?(?:pure|purity|thc|cbd)\b|\b(?:purity|pure)\s?:?\s?\d|"
     r"\b(?:per|/)\s?(?:g|gram)\b", re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing;
 # "Tags:" and "custom order" only on the few texts with a word their matches need.

@@ -11,6 +11,7 @@ import pycountry
 
 WORLDWIDE = "WW"
 EUROPE = "EU"
+REGIONS = (WORLDWIDE, EUROPE)
 
 _EXTRA_NAMES: dict[str, str] = {
     "uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB",

@@ -39,6 +39,12 @@ class Migration:
         return f"{self.version:03d}_{self.name}"
 
 
+def sql_literal(text: str) -> str:
+    """A SQL string literal (quotes doubled), for values DuckDB cannot take as parameters
+    (paths in COPY, file names in json_transform shapes, inlined rule parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; every session works in UTC so timestamps never shift."""
     path = Path(path)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import sql_literal
 from warehouse.exceptions import WarehouseError
 
 MODELS_DIR = Path(__file__).parent / "models"
@@ -35,17 +36,13 @@ def analyst_views() -> list[str]:
     return sorted(p.stem for p in VIEWS_DIR.glob("*.sql"))
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def model_sql(name: str, directory: Path = MODELS_DIR) -> str:
     path = directory / f"{name}.sql"
     if not path.is_file():
         raise WarehouseError(f"model {name} has no SQL file {path}")
     # Seeds are read from the package; the path is ours, never user input.
-    return (path.read_text(encoding="utf-8").replace("{{seeds}}", _sql_literal(str(SEEDS_DIR)))
-            .replace("{{rates}}", _sql_literal(str(RATES_CSV))))
+    return (path.read_text(encoding="utf-8").replace("{{seeds}}", sql_literal(str(SEEDS_DIR)))
+            .replace("{{rates}}", sql_literal(str(RATES_CSV))))
 
 
 # {{rule:RULE_ID.PARAM}}: a parameter of a rule in effect, inlined as a constant. DuckDB
@@ -64,7 +61,7 @@ def _render_rule_params(con: duckdb.DuckDBPyConnection, sql: str) -> str:
 
     def literal(m: re.Match) -> str:
         value = values.get((m.group(1), m.group(2)))
-        return "NULL::VARCHAR" if value is None else _sql_literal(value)
+        return "NULL::VARCHAR" if value is None else sql_literal(value)
 
     return _RULE_PARAM.sub(literal, sql)
 

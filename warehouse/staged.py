@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import sql_literal
 from warehouse.exceptions import LoadError
 
 # JSON value types DuckDB's json_type() reports that each column type accepts.
@@ -87,10 +88,6 @@ def _kind_sql(name: str) -> str:
 def _shape(spec: StagedFile) -> str:
     """json_transform target: every column as raw JSON, so each line is parsed once."""
     return sql_literal(json.dumps({name: "JSON" for name in spec.columns}))
-
-
-def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _parse_lines(spec: StagedFile, source: str) -> str:

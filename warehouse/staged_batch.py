@@ -21,8 +21,8 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.exceptions import LoadError
-from warehouse.staged import (StagedFile, bound_params, check_path, insert_good, load_file, sql_literal,
-                              typed_select)
+from warehouse.db import sql_literal
+from warehouse.staged import StagedFile, bound_params, check_path, insert_good, load_file, typed_select
 
 # Partition values as columns instead of statement parameters: one statement serves all files.
 _PARTITION_COLUMNS = {"$market": "_market", "$crawl_date": "_crawl_date", "$run_id": "_run_id"}
