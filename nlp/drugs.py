@@ -55,28 +55,41 @@ def _spaced_runs(idx: list[int], length: list[int], alpha: list[int],
     if _SPACED_GATE.search(text) is None:
         return []
     letters = [i for i, n in enumerate(length) if n == 1 and alpha[i]]
-    if len(letters) < _SPACED_MIN_RUN:
+    if len(letters) < _SPACED_MIN_RUN - 1:  # a run's last letter may be a token "E."
         return []
     runs: list[list[int]] = []
     run = letters[:1]
     for i in letters[1:]:
-        prev = run[-1]
-        # Adjacent tokens two characters apart: exactly one character between, a space.
-        if i == prev + 1 and idx[i] == idx[prev] + 2 and text[idx[prev] + 1] == " ":
+        if _spaced_next(run[-1], i, idx, text):
             run.append(i)
             continue
-        if len(run) >= _SPACED_MIN_RUN:
-            runs.append(run)
+        _close_run(run, runs, idx, length, text)
         run = [i]
+    _close_run(run, runs, idx, length, text)
+    return runs
+
+
+def _spaced_next(prev: int, i: int, idx: list[int], text: str) -> bool:
+    """Token i follows token prev one space after it (the two are two characters apart)."""
+    return i == prev + 1 and idx[i] == idx[prev] + 2 and text[idx[prev] + 1] == " "
+
+
+def _close_run(run: list[int], runs: list[list[int]], idx: list[int], length: list[int],
+               text: str) -> None:
+    """Keep the run if long enough, with a last letter the tokenizer kept with a full stop
+    ("C O C A I N E." ends in the token "E.", as an initial would)."""
+    last = run[-1] + 1
+    if (last < len(length) and length[last] == 2 and _spaced_next(run[-1], last, idx, text)
+            and text[idx[last]].isalpha() and text[idx[last] + 1] == "."):
+        run.append(last)
     if len(run) >= _SPACED_MIN_RUN:
         runs.append(run)
-    return runs
 
 
 class SpacedIndex(NamedTuple):
     """Lexicon terms by their letters alone ("crystalmeth"), for letter-spaced runs."""
     whole: dict[str, str]  # a whole run: any unambiguous term, package brands included
-    inner: dict[str, str]  # inside a longer run: curated one-word names of >= 5 letters only
+    inner: dict[str, str]  # inside a longer run: curated substance names of >= 5 letters only
     longest: int           # of the `inner` keys
 
 
@@ -84,10 +97,11 @@ def spaced_index(subs: Iterable[str], aliases: dict[str, lexicon.Alias],
                  variants: Iterable[str], stop: frozenset[str]) -> SpacedIndex:
     """A run is bounded by spaces like a word, so any term may match all of it. A name inside
     a run has no word boundary: the package's 100k variants hide in ordinary words spelt out
-    ("istin" in L I S T I N G, "ovide" in P R O V I D E D), so only the curated names
-    (substances and street names, chosen for market text) are looked for there. Ambiguous
-    aliases ("speed", "ice") are left out: their context rule is for words. Curated names win
-    a letters-only collision; stoplist words never match."""
+    ("istin" in L I S T I N G, "ovide" in P R O V I D E D), and so do street names
+    ("roxies" in S O C K S P R O X I E S), so only the curated substance names (INN and
+    common names) are looked for there. Ambiguous aliases ("speed", "ice") are left out: their
+    context rule is for words. Curated names win a letters-only collision; stoplist words
+    never match."""
     curated = [*sorted(subs), *sorted(a for a, x in aliases.items() if x.context is None)]
     whole: dict[str, str] = {}
     for term in (*curated, *sorted(variants)):
@@ -96,7 +110,7 @@ def spaced_index(subs: Iterable[str], aliases: dict[str, lexicon.Alias],
         if (not ambiguous and term not in stop and len(letters) >= _SPACED_MIN_RUN
                 and letters.isalpha()):
             whole.setdefault(letters, term)
-    inner = {t: t for t in curated
+    inner = {t: t for t in sorted(subs)
              if t.isalpha() and len(t) >= _SPACED_MIN_PART and t not in stop}
     return SpacedIndex(whole, inner, max(map(len, inner), default=0))
 
@@ -222,10 +236,12 @@ class DrugMatcher:
         drugs: dict[str, dict[str, Any]] = {}
         mentions: dict[str, list[tuple[int, int]]] = {}
         for start, end in _longest_first(candidates):
-            start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
-            name = text[start_char:end_char]
             term = (fuzzy_terms.get(start) if end - start == 1
                     else spaced_terms.get((start, end)))
+            # A spelt-out name is one letter a token (its last may carry a full stop).
+            last = 1 if term is not None and end - start > 1 else length[end - 1]
+            start_char, end_char = idx[start], idx[end - 1] + last
+            name = text[start_char:end_char]
             inn = self.resolve(term or _key(name), text, start_char, end_char)
             if inn is None:
                 continue

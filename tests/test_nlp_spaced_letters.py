@@ -54,6 +54,16 @@ def test_name_inside_a_longer_run_spans_only_its_letters(curated):
     assert [(s.text, s.label_) for s in doc.spans["drugs"]] == [("C O C A I N E", "DRUG")]
 
 
+@pytest.mark.parametrize("text", ["We sell C O C A I N E. Pure", "C O C A I N E.", "C O K E."])
+def test_last_letter_before_a_full_stop_counts(curated, text):
+    # The tokenizer keeps a final "E." together, as it would an initial: the name still ends
+    # at its last letter, without the stop.
+    doc = curated(text)
+    (d,) = doc._.drugs
+    assert d["inn"] == "cocaine" and text[d["start"]:d["end"]] == d["name"]
+    assert d["name"] in ("C O C A I N E", "C O K E")
+
+
 def test_spaced_entry_looks_like_any_other(curated):
     spaced, plain = curated("X A N A X 2mg")._.drugs[0], curated("Xanax 2mg")._.drugs[0]
     assert spaced.keys() == plain.keys()
@@ -74,6 +84,8 @@ def test_two_names_in_one_run(curated):
     # ambiguous street names need context ("speed" near "paste", "100g"): never taken from a
     # run, whose letters have no word boundary to check that context against
     "S P E E D 100g", "F L A K E colombian",
+    # street names and brands hide in spelt-out words too: "roxies" (oxycodone) in PROXIES
+    "S O C K S P R O X I E S 1000 pcs",
 ])
 def test_spaced_non_drugs_give_nothing(full, text):
     assert _found(full, text) == []
@@ -88,10 +100,11 @@ def test_runs_need_four_letters_one_space_apart(curated):
 
 
 def test_spaced_index_respects_stoplist_and_ambiguity():
-    aliases = {"coke": Alias("coke", "cocaine", None),
+    aliases = {"coke": Alias("coke", "cocaine", None), "roxies": Alias("roxies", "oxycodone", None),
                "speed": Alias("speed", "amphetamine", re.compile("paste"))}
     index = spaced_index(["cocaine"], aliases, ["sulfate", "crystal meth"],
                          frozenset({"sulfate"}))
-    assert index.whole == {"cocaine": "cocaine", "coke": "coke", "crystalmeth": "crystal meth"}
-    # inside a run: curated one-word names of five letters or more only
+    assert index.whole == {"cocaine": "cocaine", "coke": "coke", "roxies": "roxies",
+                           "crystalmeth": "crystal meth"}
+    # inside a run: curated substance names of five letters or more only
     assert index.inner == {"cocaine": "cocaine"} and index.longest == 7
