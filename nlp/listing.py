@@ -52,6 +52,9 @@ _NOT_DRUG = guarded(_NOT_DRUG)
 _TAGS = Prechecked(guarded(_TAGS))
 _CUSTOM = Prechecked(guarded(_CUSTOM))
 _GUESS_CACHE = 200_000  # classifier texts remembered (a title is ~60 characters)
+# Letter-spaced words ("X A N A X"), joined for the classifier: its character n-grams never
+# saw one letter between spaces, and guessed "psychedelic" for S O C K S P R O X I E S.
+_SPACED_WORD = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){3,}[^\W\d_](?![^\W\d_])")
 _CUE_LINE = re.compile(rf"^\s*(?:{cues.SHIP_FROM.pattern}|{cues.SHIP_TO.pattern})", re.IGNORECASE)
 
 
@@ -71,12 +74,20 @@ def make_language_guesser(nlp: Language, name: str, default: str) -> LanguageGue
 
 
 def classifier_text(doc: Doc) -> str:
-    """What the classifier reads: the title, else the text without ship-cue lines."""
+    """What the classifier reads: the title, else the text without ship-cue lines; words
+    spelt out letter by letter are joined."""
     title_end, text = DocAttrs(doc).title_end or 0, text_of(doc)
     if title_end and not _CUSTOM.search(text[:title_end], folded_of(doc)):
-        return text[:title_end]
+        return despaced(text[:title_end])
     lines = [l for l in text[:2000].splitlines() if not _CUE_LINE.match(l)]
-    return "\n".join(lines)[:500]
+    return despaced("\n".join(lines)[:500])
+
+
+def despaced(text: str) -> str:
+    """ "X A N A X 2mg" -> "XANAX 2mg": runs of four or more letters, one space apart."""
+    if text.count(" ") < 3:
+        return text
+    return _SPACED_WORD.sub(lambda m: m.group().replace(" ", ""), text)
 
 
 class ListingJudge:

@@ -11,6 +11,7 @@ import pytest
 from nlp.cli import extract_command
 from nlp.exceptions import InputRecordError, NlpError
 from nlp.extract import Extractor
+from nlp.listing import despaced
 from nlp.stage import extract_partition
 from pharmwatch.paths import Layout
 
@@ -67,6 +68,23 @@ def test_title_drug_wins_over_body_mentions(extractor):
                              "fields": {"title": "Pure Colombian Coke 1g"}})
     assert [d["inn"] for d in rec["drugs"]] == ["cocaine"]
     assert rec["drugs"][0]["name"] == "Coke" and rec["drugs"][0]["start"] == 15
+
+
+@pytest.mark.parametrize("title,is_drug,inns", [
+    # the classifier reads spelt-out words joined: it vetoed "M D M A" titles before
+    ("Selling M D M A - fast shipping", True, ["mdma"]),
+    ("*** 7 gm SE to SE C O C A I N E ***", True, ["cocaine"]),
+    ("S O C K S P R O X I E S 1000 pcs", False, []),
+])
+def test_letter_spaced_titles(extractor, title, is_drug, inns):
+    rec = extractor.extract({"id": "s:1", "text": "Fast and discreet.", "fields": {"title": title}})
+    assert rec["is_drug_listing"] is is_drug and [d["inn"] for d in rec["drugs"]] == inns
+
+
+def test_classifier_reads_spelt_out_words_joined():
+    assert despaced("X A N A X 2mg bars") == "XANAX 2mg bars"
+    assert despaced("We sell C O C A I N E. Pure") == "We sell COCAINE. Pure"
+    assert despaced("Pick a b c or Sizes S M L") == "Pick a b c or Sizes S M L"  # under four
 
 
 def test_bad_record_is_rejected_clearly(extractor):
