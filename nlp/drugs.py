@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from spacy.language import Language
 from spacy.attrs import IDX, IS_ALPHA, LENGTH
 from spacy.matcher import PhraseMatcher
@@ -358,7 +358,9 @@ class DrugMatcher:
 
 class FuzzyIndex:
     """Misspelt drug names -> lexicon term: accents folded, then at most one edit (two for
-    names of 9+ letters), same first letter, never a word on the stoplist. Cached per word."""
+    names of 9+ letters), same first letter, never a word on the stoplist. Cached per word.
+    An edit may swap two neighbouring letters (optimal string alignment): "Codiene" is one
+    slip from codeine, not the two Levenshtein counts."""
 
     def __init__(self, terms: list[str], stop: frozenset[str]) -> None:
         self.terms = sorted(set(terms))
@@ -374,7 +376,7 @@ class FuzzyIndex:
             return folded
         limit = 1 if len(folded) < 9 else 2
         pool = [t for t in self.terms if t[0] == folded[0] and abs(len(t) - len(folded)) <= limit]
-        best = process.extractOne(folded, pool, scorer=Levenshtein.distance, score_cutoff=limit)
+        best = process.extractOne(folded, pool, scorer=OSA.distance, score_cutoff=limit)
         return best[0] if best else None
 
 

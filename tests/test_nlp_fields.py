@@ -122,6 +122,16 @@ def test_misspelling_and_slang(extractor):
         {"id": "m:2", "text": "", "fields": {"title": "Ketamine shards 5g"}})["drugs"]] == ["ketamine"]
 
 
+@pytest.mark.parametrize("title,name,inn", [
+    # two neighbouring letters swapped: one slip (Levenshtein counts two, too many for 7 letters)
+    ("28 x Codiene 60mg", "Codiene", "codeine"), ("7g Herion 92% pure", "Herion", "heroin"),
+    ("Valuim 10mg x 100", "Valuim", "diazepam"), ("VIGARA 100mg 20 pills", "VIGARA", "sildenafil"),
+])
+def test_swapped_letters(extractor, title, name, inn):
+    rec = extractor.extract({"id": "m:3", "text": "", "fields": {"title": title}})
+    assert [(d["name"], d["inn"]) for d in rec["drugs"]] == [(name, inn)] and rec["is_drug_listing"]
+
+
 def test_bad_input_never_stops_the_batch(extractor):
     records = [{"id": "e:1", "text": ""}, {"id": "e:2", "text": "xanax 2mg " * 600_000},
                {"id": "e:3", "text": bytes(range(256)).decode("latin-1") * 50},
