@@ -35,7 +35,11 @@ _SPACED_GATE = re.compile(r" [^\W\d_] [^\W\d_] ")
 # Market categories: a handful per market, looked up once each.
 _CATEGORY_CACHE = 10_000
 _MAX_CATEGORY = 300  # characters: a category is a short path, never a page
-_CRUMB = re.compile(r"\s*[>»›]\s*")  # "Drugs>Cocaine": separators the tokenizer keeps in a word
+_CRUMB = re.compile(r"\s*[>»›]\s*")
+# "<drug>-free" (English, German, French, Spanish, Dutch): the product is without it; not
+# "Valium-free shipping", a dash lost between the drug and the shipping offer.
+_FREE_OF = re.compile(r"-(?:free|frei|vrij|sans|libre)\b(?!\s*(?:ship|deliver|post|versand|"
+                      r"lieferung|livraison|env[íi]o|verzend))", re.IGNORECASE)  # "Drugs>Cocaine": separators the tokenizer keeps in a word
 
 
 def _key(text: str) -> str:
@@ -241,6 +245,8 @@ class DrugMatcher:
             # A spelt-out name is one letter a token (its last may carry a full stop).
             last = 1 if term is not None and end - start > 1 else length[end - 1]
             start_char, end_char = idx[start], idx[end - 1] + last
+            if _FREE_OF.match(text, end_char):
+                continue  # "THC-free", "melatonin-free": says the drug is not there
             name = text[start_char:end_char]
             inn = self.resolve(term or _key(name), text, start_char, end_char)
             if inn is None:

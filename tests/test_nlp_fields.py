@@ -122,6 +122,15 @@ def test_misspelling_and_slang(extractor):
         {"id": "m:2", "text": "", "fields": {"title": "Ketamine shards 5g"}})["drugs"]] == ["ketamine"]
 
 
+@pytest.mark.parametrize("title,inns", [
+    ("Melatonin-free Sleep Tea", []), ("Hemp tea, THC-frei", []),
+    ("Valium-free shipping 10mg x 50", ["diazepam"]),  # a lost dash, not "without valium"
+])
+def test_drug_free_is_not_the_drug(extractor, title, inns):
+    rec = extractor.extract({"id": "f:1", "text": "", "fields": {"title": title}})
+    assert [d["inn"] for d in rec["drugs"]] == inns
+
+
 @pytest.mark.parametrize("title,name,inn", [
     # two neighbouring letters swapped: one slip (Levenshtein counts two, too many for 7 letters)
     ("28 x Codiene 60mg", "Codiene", "codeine"), ("7g Herion 92% pure", "Herion", "heroin"),
