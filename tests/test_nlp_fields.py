@@ -122,6 +122,23 @@ def test_misspelling_and_slang(extractor):
         {"id": "m:2", "text": "", "fields": {"title": "Ketamine shards 5g"}})["drugs"]] == ["ketamine"]
 
 
+@pytest.mark.parametrize("title,inn,cls,un,us", [
+    # isomers are their own INN in the package: each needs its row in the curated table, or it
+    # carries no class and no schedule and no flag fires ("S-KETAMINE" had none)
+    ("5GR S-KETAMINE 90% pure", "esketamine", "dissociative", None, "III"),
+    ("Dextroamphetamine 10mg x 30", "dexamfetamine", "stimulant", "1971-II", "II"),
+    ("Focalin XR 20mg", "dexmethylphenidate", "stimulant", None, "II"),
+    # a designer benzodiazepine is not diazepam one edit away
+    ("Diclazepam 1mg pellets x 100", "diclazepam", "benzodiazepine", "1971-IV", "I"),
+    ("4-FA 1g crystals", "4-fluoroamphetamine", "stimulant", "1971-II", None),
+    ("Xylazine (tranq) 10g", "xylazine", "sedative", None, None),
+])
+def test_isomers_and_new_substances_have_schedules(extractor, title, inn, cls, un, us):
+    rec = extractor.extract({"id": "i:1", "text": "", "fields": {"title": title}})
+    (d,) = rec["drugs"]
+    assert (d["inn"], d["class"], d["schedule_un"], d["schedule_us"]) == (inn, cls, un, us)
+
+
 @pytest.mark.parametrize("title,inns", [
     ("Melatonin-free Sleep Tea", []), ("Hemp tea, THC-frei", []),
     ("Valium-free shipping 10mg x 50", ["diazepam"]),  # a lost dash, not "without valium"
