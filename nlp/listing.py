@@ -24,14 +24,16 @@ from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
 from nlp.language import detect_language
 
 # Words that mark a listing as something other than a drug offer (fraud, digital goods,
-# counterfeits, books): such listings often carry drug names as search-tag spam.
+# counterfeits, books, drug-checking kits): such listings often carry drug names as search-tag
+# spam, or name the drug a test kit is for. "Reagent tested" is a drug offer's quality claim.
 _NOT_DRUG = re.compile(
     r"\b(accounts?|fullz|ssn|dob|cvv\d?|dumps?|paypal|bank\s?drops?|logins?|links|guides?|"
     r"tutorials?|e-?books?|pdf|counterfeit|fake\s?ids?|gold\s?bars?|silver\s+bars?|bullion|rolex|iphone|"
     r"samsung|software|hacking|hacked|carding|netflix|hbo\w*|spotify|subscriptions?|selfies|"
     r"templates?|scans?|passports?|licen[cs]e|gift\s?cards?|cashout|porn|method|"
     r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synthesis|"
-    r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test)\b", re.IGNORECASE)
+    r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test|test\s?kits?|"
+    r"test\s?strips?|reagent\s+tests?|harm\s+reduction)\b", re.IGNORECASE)
 # An amount by weight or by the dose unit: "1G", "100GR.", "10 x 2mg", "50 pills".
 _AMOUNT = r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|tabs?|pills?|caps(?:ules)?|blotters?"
 _DOSE = re.compile(_AMOUNT + r"|ml|pcs|x)\b", re.IGNORECASE)

@@ -63,6 +63,17 @@ def test_non_drug_listing_with_tag_spam(extractor):
     assert rec["is_drug_listing"] is False and rec["drugs"] == []
 
 
+@pytest.mark.parametrize("title,is_drug", [
+    ("Marquis Reagent Test Kit - Best home test for MDMA", False),  # harm reduction, no offer
+    ("Fentanyl test strips x 10", False),
+    ("Harm reduction: test kits for MDMA", False),
+    ("3.5 GRAMS MDMA CRYSTALS - REAGENT TESTED", True),  # a quality claim of a drug offer
+])
+def test_drug_checking_kits_are_not_drug_offers(extractor, title, is_drug):
+    rec = extractor.extract({"id": "k:1", "text": "", "fields": {"title": title}})
+    assert rec["is_drug_listing"] is is_drug and bool(rec["drugs"]) is is_drug
+
+
 def test_title_drug_wins_over_body_mentions(extractor):
     rec = extractor.extract({"id": "c:1", "text": "Also in my shop: ketamine, lsd, weed.",
                              "fields": {"title": "Pure Colombian Coke 1g"}})

@@ -120,6 +120,9 @@ def test_misspelling_and_slang(extractor):
     assert {d["inn"] for d in rec["drugs"]} == {"alprazolam", "cocaine"}
     assert [d["inn"] for d in extractor.extract(
         {"id": "m:2", "text": "", "fields": {"title": "Ketamine shards 5g"}})["drugs"]] == ["ketamine"]
+    for title, inn in (("Black tar 3.5g", "heroin"), ("Flake 1g uncut", "cocaine")):
+        assert [d["inn"] for d in extractor.extract(
+            {"id": "m:4", "text": "", "fields": {"title": title}})["drugs"]] == [inn]
 
 
 @pytest.mark.parametrize("title,inn,cls,un,us", [
