@@ -21,7 +21,7 @@ SHIP_TO = re.compile(
     r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
     r"lieferung\s+nach|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
     r"env[ií]os?\s+a|enviamos\s+a|destino|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
-    r"доставка\s+(?:в|по)|отправка\s+(?:в|по)|доставляем\s+(?:в|по))(?!\w)", _F)
+    r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по))(?!\w)", _F)
 PRICE = re.compile(
     r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость)(?!\w)", _F)
 SELLER = re.compile(

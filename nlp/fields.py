@@ -73,14 +73,15 @@ def _region_tail(head: str, found: list[str]) -> list[str]:
 
 
 # "Fast UK & EU delivery", "worldwide shipping", "EU-Versand": destinations named just before
-# the delivery word. A sentence end or a dash cuts the words looked at ("Ketamine - fast
-# shipping"); demonyms are not trusted there ("Dutch shipping" says nothing of a route).
+# the delivery word. A sentence end, a line break or a dash cuts the words looked at
+# ("Ketamine - fast shipping"; "Отправка из: Россия" above "Доставка: ..." is the origin);
+# demonyms are not trusted there ("Dutch shipping" says nothing of a route).
 _DELIVERY = Prechecked(re.compile(
     r"(?<![^\W\d_])(?:delivery|shipping|versand|lieferung|livraison|env[ií]os?|verzending|"
     r"доставка)(?!\w)", re.IGNORECASE))
 _WORDS_BEFORE = re.compile(
     r"(?<![\w.'-])(?:(?:(?:[^\W\d_]\.){2,}|[^\W\d_][\w'-]*)"  # a word, or "U.K."
-    r"(?:\s*[&,/]\s*|\s+(?:and|und|et|y|en|и)\s+|\s+|-)){1,4}$", re.IGNORECASE)
+    r"(?:[ \t]*[&,/][ \t]*|[ \t]+(?:and|und|et|y|en|и)[ \t]+|[ \t]+|-)){1,4}$", re.IGNORECASE)
 _LOOKBACK = 48  # characters before the delivery word: a few place names at most
 # Shouted titles ("2mg IN ESCROW Free Shipping", "PILLS AND FREE SHIPPING") are full of words
 # that are also ISO codes (IN, AND, CAN, PER): here only names count (UK, EU, USA...), and "US".
@@ -224,11 +225,16 @@ def make_seller_tagger(nlp: Language, name: str) -> SellerTagger:
 _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "usd": "USD",
             "gbp": "GBP", "btc": "BTC", "xbt": "BTC", "฿": "BTC", "xmr": "XMR", "ltc": "LTC",
             "cad": "CAD", "aud": "AUD", "chf": "CHF", "ca$": "CAD", "au$": "AUD", "a$": "AUD",
-            "c$": "CAD", "bch": "BCH", "chf": "CHF"}
-_CUR = r"USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|[$€£฿]"
+            "c$": "CAD", "bch": "BCH", "chf": "CHF",
+            # Russian and Eastern European listings: rouble, hryvnia, zloty
+            "rub": "RUB", "rur": "RUB", "₽": "RUB", "руб": "RUB", "uah": "UAH", "₴": "UAH",
+            "грн": "UAH", "pln": "PLN", "zł": "PLN"}
+_CUR = r"USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|UAH|грн|PLN|zł|[$€£฿₽₴]"
+# "2 500 руб": thousands grouped by spaces, as Russian and Polish prices are written
+_AMT = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d[\d,]*)(?:\.\d+)?"
 _MONEY = re.compile(
     rf"(?:(?P<c1>{_CUR})[ \t]?(?P<a1>\d[\d,]*(?:\.\d+)?))|"
-    rf"(?:(?P<a2>\d[\d,]*(?:\.\d+)?)[ \t]?(?P<c2>{_CUR}))", re.IGNORECASE)
+    rf"(?:(?P<a2>{_AMT})[ \t]?(?P<c2>{_CUR}))", re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _MONEY = guarded(_MONEY)
 # Two listings in three name no price cue ("price", "prix", "цена"...): skip their scan.

@@ -9,6 +9,7 @@ import hashlib
 import pytest
 
 from nlp.extract import Extractor
+from nlp.fields import parse_money
 from nlp.identity import crypto_addresses, pgp_fingerprints
 
 
@@ -189,6 +190,26 @@ def test_languages(extractor, text, lang, origin, dest, seller, inn):
     assert rec["language"] == lang
     assert (rec["ship_from"], rec["ship_to"], rec["seller"]) == (origin, dest, seller)
     assert inn in {d["inn"] for d in rec["drugs"]}
+
+
+def test_russian_listing_priced_in_roubles(extractor):
+    # "Доставка:" names destinations; the origin line above it is not one; "2 500 руб." is
+    # 2,500 roubles (thousands grouped by a space), converted at the listing's date.
+    rec = extractor.extract({"id": "l:2", "date": "2024-05-01", "text":
+                             "Мефедрон кристаллы 1г\nПродавец: magazin24\nОтправка из: Россия\n"
+                             "Доставка: по всему миру\nЦена: 2 500 руб."})
+    assert (rec["ship_from"], rec["ship_to"], rec["seller"]) == ("RU", ["WW"], "magazin24")
+    assert (rec["price"], rec["currency"]) == (2500.0, "RUB")
+    assert 20 < rec["price_usd"] < 35  # ~92.6 roubles a dollar in 2024
+
+
+@pytest.mark.parametrize("text,amount,currency", [
+    ("2500 ₽", 2500.0, "RUB"), ("RUB 2500", 2500.0, "RUB"), ("1 200 грн", 1200.0, "UAH"),
+    ("45,50 zł", 45.5, "PLN"), ("120 PLN", 120.0, "PLN"), ("1,200.50 USD", 1200.5, "USD"),
+    ("10 pills 500 RUB", 500.0, "RUB"),  # a count is not a thousands group
+])
+def test_more_currencies(text, amount, currency):
+    assert parse_money(text) == (amount, currency)
 
 
 def test_page_from_a_market_without_config(extractor):
