@@ -97,8 +97,8 @@ def _drop_site_name(title: str | None, text: str) -> str | None:
         return title
     head = text[:200].split("\n", 1)[0].strip().lower()
     parts = _TITLE_SPLIT.split(title)
-    if len(parts) < 3 or not head:
-        return title
+    if len(parts) < 3 or not head or head.startswith(title.lower()):
+        return title  # the page opens with the title itself: "MDMA 84% - 5g" is all title
     if parts[0].strip().lower() and head.startswith(parts[0].strip().lower()):
         return "".join(parts[2:]).strip() or title
     if parts[-1].strip().lower() and head.startswith(parts[-1].strip().lower()):
@@ -134,12 +134,22 @@ def _profile_handles(root: etree._Element) -> list[str]:
     return ranked
 
 
+# Elements markets use for a product's name when they have no heading: class or id
+# "title" / "product-name" ..., or schema.org's itemprop="name".
+_TITLE_ELEMENTS = etree.XPath(
+    "//*[@itemprop='name' or contains(concat(' ', translate(normalize-space(@class), "
+    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), ' '), ' title ') or "
+    "contains(@class, 'product-title') or contains(@class, 'product-name') or "
+    "contains(@class, 'listing-title') or contains(@class, 'item-title') or "
+    "@id='title' or @id='product-title' or @id='listing-title']")
+
+
 def _heading_title(root: etree._Element, title: str | None) -> str | None:
     """The <title> when it is specific, else the first <h1>/<h2> (many markets title
-    every page with their own name)."""
+    every page with their own name), else an element named as a title."""
     if title:
         return title
-    for el in root.iter("h1", "h2"):
+    for el in (*root.iter("h1", "h2"), *_TITLE_ELEMENTS(root)):
         text = _SPACES.sub(" ", el.text_content()).strip()
         if 3 <= len(text) <= 200:
             return text

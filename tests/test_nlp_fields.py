@@ -212,6 +212,21 @@ def test_more_currencies(text, amount, currency):
     assert parse_money(text) == (amount, currency)
 
 
+@pytest.mark.parametrize("body,title", [
+    # the page opens with its heading: a dash inside it is the listing's, not a site name's
+    ("<h2>MDMA Crystals 84% - 5g</h2><p>Seller: DutchQuality</p>", "MDMA Crystals 84% - 5g"),
+    # no <title>, no heading: the element named as the title
+    ("<div class='listing'><div class='title'>Oxycodone 30mg (Roxy) x 10</div>"
+     "<div>Sold by: painfreeUSA</div></div>", "Oxycodone 30mg (Roxy) x 10"),
+    ("<div><span itemprop='name'>Valium 10mg x 100</span></div>", "Valium 10mg x 100"),
+    # a site name opening the page is still dropped from the <title>
+    ("<head><title>PillHub - Valium 10mg x 100</title></head><header>PillHub</header>"
+     "<h1>Valium 10mg x 100</h1>", "Valium 10mg x 100"),
+])
+def test_title_of_a_generic_page(extractor, body, title):
+    assert extractor.extract({"id": "t:1", "html": f"<html>{body}</html>"})["title"] == title
+
+
 def test_page_from_a_market_without_config(extractor):
     html = (Path(__file__).parent / "fixtures" / "nlp" / "unknown_market_listing.html").read_text()
     rec = extractor.extract({"id": "u:1", "html": html})
