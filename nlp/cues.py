@@ -40,9 +40,15 @@ _NEXT_LABEL = re.compile(r"\s(?:[A-Z][A-Za-z]+(?:\s[A-Za-z]+)?)\s?:\s.*$", re.DO
 _SEP = re.compile(r"[ \t:\-–>=|]*")
 
 
-def values_after(cue: re.Pattern[str], text: str, max_len: int = 160) -> Iterator[tuple[int, str]]:
+_LIST_ITEM = 40  # characters: a longer line is prose, not a list item
+
+
+def values_after(cue: re.Pattern[str], text: str, max_len: int = 160,
+                 list_lines: int = 0) -> Iterator[tuple[int, str]]:
     """(end of the cue words, value) for each cue occurrence: the value is the rest of its
-    line, or the next line."""
+    line, or the next line. When the cue ends its line, up to `list_lines` more short lines
+    without a label join the value, comma-separated: a list under its label ("Ships to:"
+    then one country per <li>)."""
     for m in cue.finditer(text):
         start = m.end()
         lead = _SEP.match(text, start)
@@ -51,9 +57,12 @@ def values_after(cue: re.Pattern[str], text: str, max_len: int = 160) -> Iterato
         line_end = len(text) if line_end < 0 else line_end
         value = text[start:line_end]
         if not value.strip() and line_end < len(text):
-            start = line_end + 1
-            nxt = text.find("\n", start)
-            value = text[start:(len(text) if nxt < 0 else nxt)]
+            lines = text[line_end + 1:line_end + 1 + max_len].split("\n")
+            value = lines[0]
+            for line in lines[1:list_lines + 1]:
+                if not line.strip() or len(line) > _LIST_ITEM or ":" in line:
+                    break
+                value += ", " + line
         value = _NEXT_LABEL.sub("", value[:max_len])
         if value.strip():
             yield m.end(), value

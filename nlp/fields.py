@@ -100,6 +100,7 @@ def _destinations_before(text: str, low: str) -> list[str]:
     return []
 
 
+_LIST_LINES = 12  # countries listed one a line under a destination label
 # "ships worldwide from India": the origin part of a destination value is not a destination.
 _FROM_SPLIT = re.compile(r"\s(?:from|aus|depuis|desde|vanuit|uit|из)\s", re.IGNORECASE)
 
@@ -108,7 +109,7 @@ def _destinations(text: str) -> tuple[list[str], list[str]]:
     """(destinations of the first destination cue naming a place, places any cue excludes)."""
     found: list[str] = []
     excluded: list[str] = []
-    for cue_end, value in cues.values_after(cues.SHIP_TO, text):
+    for cue_end, value in cues.values_after(cues.SHIP_TO, text, list_lines=_LIST_LINES):
         value = _FROM_SPLIT.split(value, maxsplit=1)[0]
         if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end):
             # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded.
@@ -147,6 +148,9 @@ _RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\((?:\d{1
                      r"\d{1,6})\)")
 _LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:[ \t]*\n?[ \t]*" + _H
                     + r"(?![ \t]*:)", re.IGNORECASE)
+# A key-value table read as lines: the label alone on its line, the handle alone on the next.
+_LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*\n[ \t]*"
+                         + _H + r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*" + _H,
                           re.IGNORECASE)
 # Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
@@ -161,6 +165,7 @@ _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+a
 _SOLD_BY = Prechecked(guarded(_SOLD_BY))
 _RATING = Prechecked(_RATING)
 _LABEL = Prechecked(guarded(_LABEL))
+_LABEL_LINE = Prechecked(_LABEL_LINE)
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
@@ -196,7 +201,7 @@ class SellerTagger:
     def _find(doc: Doc) -> tuple[str, int | None] | None:
         text, low = text_of(doc), folded_of(doc)
         me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
-        for pattern in (_SOLD_BY, _RATING, _LABEL):
+        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE):
             for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
                     continue

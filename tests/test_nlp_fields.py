@@ -227,6 +227,26 @@ def test_title_of_a_generic_page(extractor, body, title):
     assert extractor.extract({"id": "t:1", "html": f"<html>{body}</html>"})["title"] == title
 
 
+def test_destinations_listed_under_their_label(extractor):
+    html = ("<html><h1>Cocaine 90% Peru</h1><p>Sold by <b>PeruDirect</b></p>"
+            "<p>Shipping from: Netherlands</p><p>Shipping to:</p>"
+            "<ul><li>Germany</li><li>France</li><li>Belgium</li></ul>"
+            "<p>Payment:</p><p>Escrow only, no finalize early for new buyers</p></html>")
+    rec = extractor.extract({"id": "d:1", "html": html})
+    assert (rec["ship_from"], rec["ship_to"]) == ("NL", ["DE", "FR", "BE"])
+
+
+def test_seller_from_a_key_value_table(extractor):
+    html = ("<html><table><tr><td>Product</td><td>Ketamine 5g</td></tr>"
+            "<tr><td>Vendor</td><td>kwholesale</td></tr><tr><td>Price</td><td>EUR 150</td></tr>"
+            "</table></html>")
+    rec = extractor.extract({"id": "d:2", "html": html})
+    assert rec["seller"] == "kwholesale" and (rec["price"], rec["currency"]) == (150.0, "EUR")
+    # a label word inside prose is not a label line
+    rec = extractor.extract({"id": "d:3", "text": "Ketamine 5g\nBecome a vendor\ntoday"})
+    assert rec["seller"] is None
+
+
 def test_page_from_a_market_without_config(extractor):
     html = (Path(__file__).parent / "fixtures" / "nlp" / "unknown_market_listing.html").read_text()
     rec = extractor.extract({"id": "u:1", "html": html})
