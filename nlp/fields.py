@@ -61,6 +61,28 @@ def _origin(text: str) -> tuple[str | None, list[str]]:
         found = parse_places(head)
         if found:
             return found[0], parse_places(rest[0]) if rest else _region_tail(head, found)
+    return _route(text)
+
+
+# A route drawn with an arrow and no cue word: "🇳🇱 ➡️ 🇪🇺", "Shipping: DE -> EU", "UK → WW".
+_ARROW = re.compile(r"[ \t]*(?:->|=>|→|⇒|⟶|➡\ufe0f?)[ \t]*")
+_ROUTE_SIDE = 40  # characters read either side of the arrow
+
+
+def _route(text: str) -> tuple[str | None, list[str]]:
+    """(origin, destinations) of the first arrow with one place before it and places after
+    it on its line; (None, []) when there is none. Demonyms are not trusted here."""
+    if not any(a in text for a in ("->", "=>", "→", "⇒", "⟶", "➡")):
+        return None, []
+    for m in _ARROW.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        before = text[max(line_start, m.start() - _ROUTE_SIDE):m.start()]
+        after = text[m.end():min(len(text) if line_end < 0 else line_end, m.end() + _ROUTE_SIDE)]
+        origins = parse_places(before.split(":")[-1], demonyms=False)
+        destinations = parse_places(_ARROW.split(after)[0].split(". ")[0], demonyms=False)
+        if len(origins) == 1 and destinations:
+            return origins[0], destinations
     return None, []
 
 

@@ -227,6 +227,20 @@ def test_title_of_a_generic_page(extractor, body, title):
     assert extractor.extract({"id": "t:1", "html": f"<html>{body}</html>"})["title"] == title
 
 
+@pytest.mark.parametrize("line,origin,dest", [
+    ("Shipping: Czech Republic -> Czech Republic, European Union. Tracking on request.",
+     "CZ", ["CZ", "EU"]),
+    ("🇳🇱 ➡️ 🇪🇺 Fast shipping", "NL", ["EU"]),  # flags are ISO codes spelt in emoji
+    ("UK → WW tracked", "GB", ["WW"]),
+    ("Ships from 🇩🇪\nShips to: 🇬🇧 🇮🇪", "DE", ["GB", "IE"]),
+    ("Price: 1g -> $80", None, []),  # an arrow between things that are not places
+    ("Dutch -> EU", None, []),       # demonyms are not trusted outside a cue
+])
+def test_routes_drawn_with_arrows_and_flags(extractor, line, origin, dest):
+    rec = extractor.extract({"id": "r:1", "text": "Xanax 2mg x 10\n" + line})
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
 def test_destinations_listed_under_their_label(extractor):
     html = ("<html><h1>Cocaine 90% Peru</h1><p>Sold by <b>PeruDirect</b></p>"
             "<p>Shipping from: Netherlands</p><p>Shipping to:</p>"
