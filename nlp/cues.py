@@ -16,7 +16,9 @@ SHIP_FROM = re.compile(
     r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"
     r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
-    r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны)(?!\w)", _F)
+    r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны|"
+    # classifieds: where the seller is ("Location: Lagos, Nigeria"), only as a labelled field
+    r"(?:location|standort|localisation|ubicaci[oó]n|locatie|местоположение)(?=[ \t]*:))(?!\w)", _F)
 SHIP_TO = re.compile(
     r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
     r"lieferung\s+nach|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"

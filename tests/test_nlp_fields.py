@@ -228,6 +228,20 @@ def test_title_of_a_generic_page(extractor, body, title):
 
 
 @pytest.mark.parametrize("line,origin,dest", [
+    ("Ships from: Amsterdam\nShips to: London, Paris, Berlin", "NL", ["GB", "FR", "DE"]),
+    ("Location: Los Angeles, California", "US", []),  # classifieds: where the seller is
+    ("Отправка из: Москва\nДоставка: Санкт-Петербург", "RU", ["RU"]),
+    ("Versand aus: München", "DE", []),
+    ("Ships from: Valencia", None, []),  # Spain's or Venezuela's: not a guess
+    ("Ships from: Cali", None, []),      # slang for California, not Colombia's city
+    ("Big sale in Berlin and Paris", None, []),  # cities count only after a cue
+])
+def test_major_cities(extractor, line, origin, dest):
+    rec = extractor.extract({"id": "c:1", "text": "Xanax 2mg x 10\n" + line})
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
+@pytest.mark.parametrize("line,origin,dest", [
     ("Shipping: Czech Republic -> Czech Republic, European Union. Tracking on request.",
      "CZ", ["CZ", "EU"]),
     ("🇳🇱 ➡️ 🇪🇺 Fast shipping", "NL", ["EU"]),  # flags are ISO codes spelt in emoji
