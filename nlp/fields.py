@@ -161,7 +161,10 @@ _NOT_HANDLE = frozenset(
     "add level since info information profile rating ratings contact me us the is a an "
     "and or of on for to in at by with trust trusted verified page shop store feedback "
     "none n/a na no yes name seller vendor here now via only please message block list "
-    "positive negative neutral payment status statistics stats".split())
+    "positive negative neutral payment status statistics stats "
+    # "Contact me on WhatsApp": the messenger, not the seller
+    "whatsapp telegram signal wickr threema session email e-mail mail phone icq jabber xmpp "
+    "discord skype snapchat instagram kik wechat viber line protonmail".split())
 # Strongest first: an explicit "sold by", a "Name (97%)" rating line, a "Vendor: X" label.
 _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vendu\s+par|verkauft\s+von|"
                       r"vendido\s+por|verkocht\s+door|aangeboden\s+door|продавец|продает)"

@@ -255,6 +255,15 @@ def test_routes_drawn_with_arrows_and_flags(extractor, line, origin, dest):
     assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
 
 
+def test_a_messenger_is_not_the_seller(extractor):
+    text = ("Selling: Moving help with van.\nContact: Telegram: @nightshop28 / Wickr: nightshop_918\n"
+            "Price: 65€")
+    rec = extractor.extract({"id": "m:1", "text": text})
+    assert rec["seller"] in ("nightshop28", "nightshop_918")  # a handle, not "Telegram"
+    rec = extractor.extract({"id": "m:2", "text": "Oxycodone 30mg\nContact me on WhatsApp +44 7911 123456"})
+    assert rec["seller"] is None and rec["contacts"] == [{"kind": "whatsapp", "value": "+447911123456"}]
+
+
 def test_destinations_listed_under_their_label(extractor):
     html = ("<html><h1>Cocaine 90% Peru</h1><p>Sold by <b>PeruDirect</b></p>"
             "<p>Shipping from: Netherlands</p><p>Shipping to:</p>"
