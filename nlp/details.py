@@ -21,6 +21,9 @@ _COUNT = re.compile(r"(?<![\w.,])(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?
                     r"(?:pills?|tabs?|tablets?|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
                     r"st(?:ück|uks)?|comprim[ée]s|pastillas|c[áa]psulas|secantes|trips|buvards|"
                     r"pillen|ampullen|vials?|patches|таблеток|табл|шт|капсул)\b)", re.I)
+# A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg").
+_BARE_COUNT = re.compile(r"[ \t]?(\d{1,6})(?![\d.,]|[ \t]?(?:mg|mcg|µg|μg|ug|ml|iu|kg|g|gr|grams?|oz|%)\b)",
+                         re.IGNORECASE)
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
           "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
 _MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg"}
@@ -46,7 +49,12 @@ def quantity(text: str) -> dict[str, Any] | None:
     """Units in the pack (x100, 100 pills) or mass in grams (10 g, 1 oz, 1kg)."""
     m = _COUNT.search(text)
     if m:
-        return {"value": float(m.group("a") or m.group("b") or m.group("c")), "unit": "unit"}
+        count = m.group("a") or m.group("b") or m.group("c")
+        if m.group("b") and m.start("b") and text[m.start("b") - 1] == "/":
+            # "Percs 10/325 x 20": 325 is half of a combination strength; the count follows x
+            after = _BARE_COUNT.match(text, m.end())
+            count = after.group(1) if after else count
+        return {"value": float(count), "unit": "unit"}
     m = _MASS.search(text)
     if m:
         unit = m.group("u").lower()

@@ -29,6 +29,15 @@ def test_product_details_and_usd(extractor):
     assert rec["drug_class"] == "benzodiazepine" and rec["error"] is None
 
 
+@pytest.mark.parametrize("title,count", [
+    ("Percs 10/325 x 20", 20.0), ("Norco 10/325 x 100 pills", 100.0),  # 325: half a strength
+    ("Suboxone 8mg/2mg x 7", 7.0), ("100 x 10mg", 100.0),
+])
+def test_pack_count_after_a_combination_strength(extractor, title, count):
+    rec = extractor.extract({"id": "q:1", "text": "", "fields": {"title": title}})
+    assert rec["quantity"] == {"value": count, "unit": "unit"}
+
+
 def test_contacts_normalised(extractor):
     rec = extractor.extract({"id": "c:1", "text": "Cocaine 1g. Telegram: @PlugDE, Wickr: plugz99, "
                              "WhatsApp: +49 151 23456789, mail plug@example.org"})
