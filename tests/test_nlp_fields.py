@@ -153,6 +153,16 @@ def test_isomers_and_new_substances_have_schedules(extractor, title, inn, cls, u
 
 
 @pytest.mark.parametrize("title,inns", [
+    ("Girl Scout Cookies for sale", ["cannabis"]), ("7 Grams of Green Crack", ["cannabis"]),
+    ("Jack Herer 28g indoor", ["cannabis"]), ("Pineapple Express 3.5g", ["cannabis"]),
+    ("Wedding cake for 20 guests", []),  # an ambiguous strain name needs cannabis words near it
+])
+def test_cannabis_strains(extractor, title, inns):
+    rec = extractor.extract({"id": "s:1", "text": "", "fields": {"title": title}})
+    assert [d["inn"] for d in rec["drugs"]] == inns
+
+
+@pytest.mark.parametrize("title,inns", [
     ("Melatonin-free Sleep Tea", []), ("Hemp tea, THC-frei", []),
     ("Valium-free shipping 10mg x 50", ["diazepam"]),  # a lost dash, not "without valium"
 ])
