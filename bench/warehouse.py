@@ -144,11 +144,14 @@ class Phases:
         for mod, name, fn in self._saved:
             setattr(mod, name, fn)
 
+    def slowest(self) -> str:
+        top = sorted(self.model.items(), key=lambda kv: -kv[1])[:6]
+        return "  slowest models: " + ", ".join(f"{n} {s:.1f} s" for n, s in top)
+
     def report(self) -> None:
         for name, secs in self.phase.items():
             print(f"  {name:<52} {secs:8.2f} s")
-        top = sorted(self.model.items(), key=lambda kv: -kv[1])[:6]
-        print("  slowest models: " + ", ".join(f"{n} {s:.1f} s" for n, s in top))
+        print(self.slowest())
 
 
 def timed_load(root: Path, db: Path) -> float:
@@ -212,8 +215,7 @@ def bulk_build(db: Path, rows: int, dates: int) -> tuple[int, float, float]:
         models_s = time.perf_counter() - t0
     finally:
         phases.close()
-    top = sorted(phases.model.items(), key=lambda kv: -kv[1])[:6]
-    print("  slowest models: " + ", ".join(f"{n} {s:.1f} s" for n, s in top))
+    print(phases.slowest())
     con.close()
     return per * dates * len(MARKETS), raw_s, models_s
 
@@ -243,10 +245,9 @@ def mart_floor(db: Path, work: Path, n: int) -> float:
     finally:
         phases.close()
         con.close()
-    top = sorted(phases.model.items(), key=lambda kv: -kv[1])[:6]
     print(f"mart floor (raw read in place from typed Parquet, no staging cost; models + commit): "
           f"{elapsed:.2f} s = {n / elapsed:,.0f} rows/s")
-    print("  slowest models: " + ", ".join(f"{m} {s:.1f} s" for m, s in top))
+    print(phases.slowest())
     shutil.rmtree(floor_dir)
     return elapsed
 

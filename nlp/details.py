@@ -13,17 +13,17 @@ from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
 from nlp.rates import parse_day, to_usd
 
 _NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
-_STRENGTH = re.compile(_NUM + r"[ \t]?(?P<u>mg|mcg|µg|μg|ug|ml|iu)\b", re.I)
+_DOSE_UNITS = r"mg|mcg|µg|μg|ug|ml|iu"
+_MASS_UNITS = r"kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|gram|oz|ounces?|lbs?|г|гр"
+_STRENGTH = re.compile(_NUM + rf"[ \t]?(?P<u>{_DOSE_UNITS})\b", re.I)
 _PURITY = re.compile(_NUM + r"[ \t]?%[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
-_MASS = re.compile(r"(?<![\w.,])" + _NUM + r"[ \t]?(?P<u>kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|"
-                   r"gram|oz|ounces?|lbs?|г|гр)\b", re.I)
+_MASS = re.compile(r"(?<![\w.,])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 _COUNT = re.compile(r"(?<![\w.,])(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x\b|(?P<c>\d{1,6})[ \t]?"
                     r"(?:pills?|tabs?|tablets?|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
                     r"st(?:ück|uks)?|comprim[ée]s|pastillas|c[áa]psulas|secantes|trips|buvards|"
                     r"pillen|ampullen|vials?|patches|таблеток|табл|шт|капсул)\b)", re.I)
 # A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg").
-_BARE_COUNT = re.compile(r"[ \t]?(\d{1,6})(?![\d.,]|[ \t]?(?:mg|mcg|µg|μg|ug|ml|iu|kg|g|gr|grams?|oz|%)\b)",
-                         re.IGNORECASE)
+_BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,]|[ \t]?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)", re.I)
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
           "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
 _MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg"}

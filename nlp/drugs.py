@@ -35,11 +35,11 @@ _SPACED_GATE = re.compile(r" [^\W\d_] [^\W\d_] ")
 # Market categories: a handful per market, looked up once each.
 _CATEGORY_CACHE = 10_000
 _MAX_CATEGORY = 300  # characters: a category is a short path, never a page
-_CRUMB = re.compile(r"\s*[>»›]\s*")
+_CRUMB = re.compile(r"\s*[>»›]\s*")  # "Drugs>Cocaine": separators the tokenizer keeps in a word
 # "<drug>-free" (English, German, French, Spanish, Dutch): the product is without it; not
 # "Valium-free shipping", a dash lost between the drug and the shipping offer.
 _FREE_OF = re.compile(r"-(?:free|frei|vrij|sans|libre)\b(?!\s*(?:ship|deliver|post|versand|"
-                      r"lieferung|livraison|env[íi]o|verzend))", re.IGNORECASE)  # "Drugs>Cocaine": separators the tokenizer keeps in a word
+                      r"lieferung|livraison|env[íi]o|verzend))", re.IGNORECASE)
 
 
 def _key(text: str) -> str:

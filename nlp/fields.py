@@ -65,14 +65,15 @@ def _origin(text: str) -> tuple[str | None, list[str]]:
 
 
 # A route drawn with an arrow and no cue word: "🇳🇱 ➡️ 🇪🇺", "Shipping: DE -> EU", "UK → WW".
-_ARROW = re.compile(r"[ \t]*(?:->|=>|→|⇒|⟶|➡\ufe0f?)[ \t]*")
+_ARROWS = ("->", "=>", "→", "⇒", "⟶", "➡")
+_ARROW = re.compile(r"[ \t]*(?:" + "|".join(map(re.escape, _ARROWS)) + r")\ufe0f?[ \t]*")
 _ROUTE_SIDE = 40  # characters read either side of the arrow
 
 
 def _route(text: str) -> tuple[str | None, list[str]]:
     """(origin, destinations) of the first arrow with one place before it and places after
     it on its line; (None, []) when there is none. Demonyms are not trusted here."""
-    if not any(a in text for a in ("->", "=>", "→", "⇒", "⟶", "➡")):
+    if not any(a in text for a in _ARROWS):
         return None, []
     for m in _ARROW.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 import lxml.html
 from lxml import etree
@@ -149,11 +151,16 @@ def _heading_title(root: etree._Element, title: str | None) -> str | None:
     every page with their own name), else an element named as a title."""
     if title:
         return title
-    for el in (*root.iter("h1", "h2"), *_TITLE_ELEMENTS(root)):
+    # chain: the XPath runs only on pages whose headings give no title
+    for el in chain(root.iter("h1", "h2"), _title_elements(root)):
         text = _SPACES.sub(" ", el.text_content()).strip()
         if 3 <= len(text) <= 200:
             return text
     return None
+
+
+def _title_elements(root: etree._Element) -> Iterator[etree._Element]:
+    yield from _TITLE_ELEMENTS(root)
 
 
 def html_title(html: str) -> str | None:

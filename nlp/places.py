@@ -135,6 +135,7 @@ def country_names() -> dict[str, str]:
 _CITY_POPULATION = 300_000
 _CYRILLIC_NAME = re.compile(r"^[А-Яа-яЁёІіЇїЄє' -]{4,}$")  # "Москва", "Київ": Russian listings
 _CYRILLIC_POPULATION = 1_000_000  # geonames' other scripts are listed for the largest only
+_CITY_DOMINANCE = 3  # a shared name is the bigger city's when it is this many times bigger
 # Names that are ordinary words in a listing's languages (or slang: "Cali" is California).
 _NOT_CITIES = frozenset(
     "aba aden agra banan buda cali erode essen golfe guli hue ibb jos kota koto loni natal "
@@ -153,8 +154,6 @@ _CITY_EXONYMS = {
     "new york": "US", "nyc": "US", "frankfurt": "DE", "barcelona": "ES",
 }
 
-
-_CITY_DOMINANCE = 3  # a shared name is the bigger city's when it is this many times bigger
 
 
 @lru_cache(maxsize=1)
@@ -262,18 +261,24 @@ def _parse_places(segment: str, demonyms: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _longest_name(words: list[str], i: int, table: dict[str, str],
+                  most: int) -> tuple[str | None, int]:
+    """(code, words used) of the longest run of up to `most` words at i that `table` names."""
+    for n in range(min(most, len(words) - i), 0, -1):
+        code = table.get(fold(" ".join(words[i:i + n])))
+        if code is not None:
+            return code, n
+    return None, 0
+
+
 def _match_at(words: list[str], i: int, names: dict[str, str],
               demonyms: bool) -> tuple[str | None, int]:
-    for n in range(min(5, len(words) - i), 0, -1):
-        key = fold(" ".join(words[i:i + n]))
-        if key in names:
-            return names[key], n
-    if demonyms:  # a trusted segment: cities too ("Location: Lagos", "Ships from: Amsterdam")
-        cities = city_names()
-        for n in range(min(4, len(words) - i), 0, -1):
-            key = fold(" ".join(words[i:i + n]))
-            if key in cities:
-                return cities[key], n
+    code, used = _longest_name(words, i, names, 5)
+    if code is None and demonyms:
+        # a trusted segment: cities too ("Location: Lagos", "Ships from: Amsterdam")
+        code, used = _longest_name(words, i, city_names(), 4)
+    if code is not None:
+        return code, used
     word = words[i].strip(".'-")
     if len(word) in (2, 3) and word.isupper() and word in _codes():
         # Upper-case ISO codes only: lower-case "in", "to", "and", "can" are ordinary words.
