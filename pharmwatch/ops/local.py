@@ -33,6 +33,10 @@ STATE_FILE = "pharmwatch-stack.json"
 SECRETS_FILE = "pharmwatch-secrets.json"
 PASSWORDS_FILE = "simple_auth_manager_passwords.json.generated"
 ADMIN_USER = "admin"
+# SQLite's own default is to wait 5 s for a write lock. The laptop stack has four processes
+# writing one file; on a loaded machine the API's PATCH lost that race ("Database error", HTTP
+# 500) while the dag-processor wrote serialized DAGs. Airflow imports this dict by path.
+SQLITE_CONNECT_ARGS: dict[str, object] = {"timeout": 120}
 
 
 class StackError(PharmwatchError):
@@ -111,6 +115,10 @@ def stack_env(cfg: StackConfig) -> dict[str, str]:
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",  # its health server would listen
     }
+    if not cfg.db_url:
+        args = "pharmwatch.ops.local.SQLITE_CONNECT_ARGS"
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS"] = args
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"] = args
     if cfg.executor == "celery":
         env.update({
             "AIRFLOW__CELERY__BROKER_URL": cfg.broker_url,
