@@ -263,8 +263,10 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
 _CUR = r"USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|UAH|грн|PLN|zł|[$€£฿₽₴]"
 # "2 500 руб": thousands grouped by spaces, as Russian and Polish prices are written
 _AMT = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d[\d,]*)(?:\.\d+)?"
+# "$\n189.00": shop themes (WooCommerce) wrap the symbol in its own element, a line of its own;
+# only a symbol, never a code: "BTC/USD\n9257.78" is a rate widget
 _MONEY = re.compile(
-    rf"(?:(?P<c1>{_CUR})[ \t]?(?P<a1>\d[\d,]*(?:\.\d+)?))|"
+    rf"(?:(?P<c1>{_CUR})(?:[ \t]|(?<=[$€£])\n)?(?P<a1>\d[\d,]*(?:\.\d+)?))|"
     rf"(?:(?P<a2>{_AMT})[ \t]?(?P<c2>{_CUR}))", re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _MONEY = guarded(_MONEY)
@@ -275,22 +277,37 @@ _PRICE_CUE = Prechecked(cues.PRICE)
 _PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*)?$", re.IGNORECASE)
 
 
-def parse_money(text: str | None) -> tuple[float | None, str | None]:
+_CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH"})
+
+
+def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | None, str | None]:
     """(amount, ISO/crypto currency) from a price string; (None, None) when not a price.
-    Zero amounts are wallet balances or placeholders, never prices."""
+    Zero amounts are wallet balances or placeholders, never prices. With `prefer_fiat`, a
+    fiat amount shown beside a crypto one ("฿0.10293 (EUR 245.00)") is the price: markets
+    fix the fiat price and let the coin amount follow the exchange rate."""
     if not text:
         return None, None
+    first: tuple[float | None, str | None] = (None, None)
     for m in _MONEY.finditer(text):
-        amount = _amount(m.group(0))
         currency = _SYMBOLS.get((m.group("c1") or m.group("c2") or "").lower())
-        if amount is not None and currency is not None and amount > 0:
+        if currency is None:
+            continue
+        amount = _amount(m.group(0), currency in _CRYPTO)
+        if amount is None or amount <= 0:
+            continue
+        if not prefer_fiat or currency not in _CRYPTO:
             return float(amount), currency
-    return None, None
+        if first[0] is None:
+            first = (float(amount), currency)
+    return first
 
 
 @lru_cache(maxsize=100_000)
-def _amount(money: str):  # noqa: ANN202 - price_parser's Decimal or None
-    """price_parser's amount for one money match (cached: amounts repeat across listings)."""
+def _amount(money: str, crypto: bool):  # noqa: ANN202 - price_parser's Decimal or None
+    """price_parser's amount for one money match (cached: amounts repeat across listings).
+    Coin amounts always use a decimal point: price_parser would read "0.125 BTC" as 125."""
+    if crypto or money.lstrip("$€£฿₽₴ \t\n").startswith("0."):
+        return Price.fromstring(money, decimal_separator=".").amount
     return Price.fromstring(money).amount
 
 
@@ -308,12 +325,12 @@ class PriceTagger:
         body = text[title_end:]
         if amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
             for _, value in cues.values_after(cues.PRICE, body):
-                amount, currency = parse_money(value)
+                amount, currency = parse_money(value, prefer_fiat=True)
                 if amount is not None:
                     break
         if amount is None:
             for m in _PRICE_LINE.finditer(body):
-                amount, currency = parse_money(m.group(0))
+                amount, currency = parse_money(m.group(0), prefer_fiat=True)
                 if amount is not None:
                     break
         if amount is None:

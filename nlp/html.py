@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 
@@ -136,31 +135,50 @@ def _profile_handles(root: etree._Element) -> list[str]:
     return ranked
 
 
-# Elements markets use for a product's name when they have no heading: class or id
-# "title" / "product-name" ..., or schema.org's itemprop="name".
+# Elements markets use for a product's name besides headings: class or id "title" /
+# "product-name" ... (WooCommerce's "product_title"), Bootstrap's "h1" class, or
+# schema.org's itemprop="name".
 _TITLE_ELEMENTS = etree.XPath(
     "//*[@itemprop='name' or contains(concat(' ', translate(normalize-space(@class), "
     "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), ' '), ' title ') or "
-    "contains(@class, 'product-title') or contains(@class, 'product-name') or "
-    "contains(@class, 'listing-title') or contains(@class, 'item-title') or "
-    "@id='title' or @id='product-title' or @id='listing-title']")
+    "contains(concat(' ', normalize-space(@class), ' '), ' h1 ') or "
+    "contains(@class, 'product-title') or contains(@class, 'product_title') or "
+    "contains(@class, 'product-name') or contains(@class, 'listing-title') or "
+    "contains(@class, 'item-title') or @id='title' or @id='product-title' or "
+    "@id='listing-title']")
+_WORD = re.compile(r"\w+")
+_MAX_SITE_WORDS = 2  # "WHM", "Dream Market": a <title> this short naming nothing on the page
 
 
 def _heading_title(root: etree._Element, title: str | None) -> str | None:
-    """The <title> when it is specific, else the first <h1>/<h2> (many markets title
-    every page with their own name), else an element named as a title."""
-    if title:
-        return title
-    # chain: the XPath runs only on pages whose headings give no title
-    for el in chain(root.iter("h1", "h2"), _title_elements(root)):
-        text = _SPACES.sub(" ", el.text_content()).strip()
-        if 3 <= len(text) <= 200:
-            return text
-    return None
+    """The product's own name: the <title>, unless a heading names the product inside a
+    <title> that decorates it ("Buy Ambien Online | Cheap Zolpidem 10mg" around an <h1>
+    "Ambien 10mg") or a <title> that is only the site's name ("WHM")."""
+    named = [t for t in map(_element_text, _TITLE_ELEMENTS(root)) if 3 <= len(t) <= 200]
+    h1 = [t for t in map(_element_text, root.iter("h1")) if 3 <= len(t) <= 200]
+    if not title:  # an <h2> may name the product only on a page that names nothing else
+        h2 = [t for t in map(_element_text, root.iter("h2")) if 3 <= len(t) <= 200]
+        return next(chain(h1, h2, named), None)
+    words = set(_WORD.findall(title.lower()))
+    # <h2>s are left out here: a vendor box's "Dutch Pharma" inside "Xanax by Dutch Pharma"
+    inside = [h for h in h1 + named if _inside(h, words) and len(h) < len(title)]
+    if inside:
+        return max(inside, key=len)
+    several = [h for h in h1 + named if len(_WORD.findall(h)) > 1]
+    if several and len(words) <= _MAX_SITE_WORDS and not any(
+            words & set(_WORD.findall(h.lower())) for h in several):
+        return several[0]
+    return title
 
 
-def _title_elements(root: etree._Element) -> Iterator[etree._Element]:
-    yield from _TITLE_ELEMENTS(root)
+def _element_text(el: etree._Element) -> str:
+    return _SPACES.sub(" ", el.text_content()).strip()
+
+
+def _inside(heading: str, title_words: set[str]) -> bool:
+    """Every word of a heading of two words or more appears in the <title>."""
+    words = _WORD.findall(heading.lower())
+    return len(words) > 1 and all(w in title_words for w in words)
 
 
 def html_title(html: str) -> str | None:

@@ -231,6 +231,30 @@ def test_more_currencies(text, amount, currency):
     assert parse_money(text) == (amount, currency)
 
 
+@pytest.mark.parametrize("text,amount,currency", [
+    ("0.125 BTC", 0.125, "BTC"), ("12.040 XMR", 12.04, "XMR"),  # coins: always a decimal point
+    ("฿0.812", 0.812, "BTC"), ("1.250 €", 1250.0, "EUR"),      # fiat: still a thousands group
+    ("$\n189.00", 189.0, "USD"),                              # symbol in its own element
+    ("BTC/USD\n9257.78", None, None),                         # a rate widget, not a price
+])
+def test_coin_decimals_and_split_symbols(text, amount, currency):
+    assert parse_money(text) == (amount, currency)
+
+
+@pytest.mark.parametrize("html,price", [
+    ("<h1>Cocaine 3.5g</h1><div><label>Price</label><span>฿0.10293 (EUR 245.00)</span></div>",
+     (245.0, "EUR")),
+    ("<h1>Oxycodone 30mg</h1><table><tr><th>Price</th><td>0.812 XMR (USD 180.00)</td></tr>"
+     "</table>", (180.0, "USD")),
+    ("<h1>MDMA 1g</h1><div class='price'>฿0.0571</div>", (0.0571, "BTC")),
+    ("<h1 class='product_title'>Ambien 10mg</h1><p class='price'><span><span>$</span>189.00"
+     "</span></p>", (189.0, "USD")),
+])
+def test_fiat_price_shown_beside_a_coin_amount_is_the_price(extractor, html, price):
+    rec = extractor.extract({"id": "p:1", "html": f"<html>{html}</html>"})
+    assert (rec["price"], rec["currency"]) == price
+
+
 @pytest.mark.parametrize("body,title", [
     # the page opens with its heading: a dash inside it is the listing's, not a site name's
     ("<h2>MDMA Crystals 84% - 5g</h2><p>Seller: DutchQuality</p>", "MDMA Crystals 84% - 5g"),
@@ -241,6 +265,19 @@ def test_more_currencies(text, amount, currency):
     # a site name opening the page is still dropped from the <title>
     ("<head><title>PillHub - Valium 10mg x 100</title></head><header>PillHub</header>"
      "<h1>Valium 10mg x 100</h1>", "Valium 10mg x 100"),
+    # a shop's SEO <title> decorating the product's <h1>
+    ("<head><title>Buy Ambien Online Without Prescription | Cheap Zolpidem 10mg</title></head>"
+     "<h1 class='product_title'>Ambien 10mg</h1>", "Ambien 10mg"),
+    # a <title> that is only the site's name; the product title element names the listing
+    ("<head><title>WHM</title></head><h3 class='product-title'>Oxycodone 30mg x 10</h3>",
+     "Oxycodone 30mg x 10"),
+    # the market's name before the listing's, the heading styled by a class
+    ("<head><title>Silk Road 2.0 - 1g MDMA crystal 84%</title></head>"
+     "<div id='header'>Silk Road anonymous market</div><div class='h1'>1g MDMA crystal 84%</div>",
+     "1g MDMA crystal 84%"),
+    # a vendor box's <h2> inside the title does not replace it
+    ("<head><title>Xanax 2mg x 50 by Dutch Pharma</title></head><h2>Dutch Pharma</h2>",
+     "Xanax 2mg x 50 by Dutch Pharma"),
 ])
 def test_title_of_a_generic_page(extractor, body, title):
     assert extractor.extract({"id": "t:1", "html": f"<html>{body}</html>"})["title"] == title
@@ -311,3 +348,12 @@ def test_page_from_a_market_without_config(extractor):
     assert [d["inn"] for d in rec["drugs"]] == ["oxycodone"]  # not the tag spam or the script
     assert (rec["ship_from"], rec["ship_to"], rec["ship_to_exclusions"]) == ("NL", ["EU"], ["DE"])
     assert (rec["price"], rec["currency"]) == (640.0, "EUR")
+
+
+@pytest.mark.parametrize("text,inns", [
+    ("Lyrica 150mg - 10 pills. Pharma grade, no fakes, no pressed junk.", ["pregabalin"]),
+    ("Oxycodone 30mg (M30) x 10 Pressed Pills", ["oxycodone"]),  # pressed oxy, not ecstasy
+    ("Blue Tesla pills 280mg", ["mdma"]),
+])
+def test_pressed_pills_are_not_ecstasy_by_themselves(extractor, text, inns):
+    assert [d["inn"] for d in extractor.extract({"id": "q:1", "text": text})["drugs"]] == inns
