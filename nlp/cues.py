@@ -18,7 +18,8 @@ SHIP_FROM = re.compile(
     r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
     r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны|"
     # classifieds: where the seller is ("Location: Lagos, Nigeria"), only as a labelled field
-    r"(?:location|standort|localisation|ubicaci[oó]n|locatie|местоположение)(?=[ \t]*:))(?!\w)", _F)
+    r"(?:location|standort|localisation|ubicaci[oó]n|locatie|местоположение|"
+    r"city|stadt|ville|ciudad|stad|город)(?=[ \t]*:))(?!\w)", _F)
 SHIP_TO = re.compile(
     r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
     r"lieferung\s+nach|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"

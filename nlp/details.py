@@ -81,7 +81,7 @@ class DetailTagger:
         day = parse_day(u.listing_date)
         u.price_usd = to_usd(u.price, u.currency, day)
         low = folded_of(doc)[:self.max_chars]
-        u.contacts = identity.contacts(text, low)
+        u.contacts = identity.contacts(text, low, u.ship_from)
         u.pgp_fingerprints = identity.pgp_fingerprints(text)
         u.crypto_addresses = identity.crypto_addresses(text, low)
         return doc

@@ -19,6 +19,7 @@ _BLOCK = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5"
           "label", "span", "a", "b", "strong")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+_MAX_ALT = 40  # characters: a flag's or an icon's alt text, not a photo's caption
 _TITLE_SPLIT = re.compile(r"(\s+(?:-|::|\|)\s+)")
 
 
@@ -101,7 +102,12 @@ def _drop_site_name(title: str | None, text: str) -> str | None:
     if len(parts) < 3 or not head or head.startswith(title.lower()):
         return title  # the page opens with the title itself: "MDMA 84% - 5g" is all title
     if parts[0].strip().lower() and head.startswith(parts[0].strip().lower()):
-        return "".join(parts[2:]).strip() or title
+        rest = "".join(parts[2:]).strip()
+        if rest and rest.lower() not in text.lower():
+            # The page opens with the title's first part and never shows the rest: the
+            # first part is the listing ("Cocaína 1g 90% pureza | Mercado"), the rest the site.
+            return parts[0].strip()
+        return rest or title
     if parts[-1].strip().lower() and head.startswith(parts[-1].strip().lower()):
         return "".join(parts[:-2]).strip() or title
     return title
@@ -142,10 +148,10 @@ _TITLE_ELEMENTS = etree.XPath(
     "//*[@itemprop='name' or contains(concat(' ', translate(normalize-space(@class), "
     "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), ' '), ' title ') or "
     "contains(concat(' ', normalize-space(@class), ' '), ' h1 ') or "
-    "contains(@class, 'product-title') or contains(@class, 'product_title') or "
-    "contains(@class, 'product-name') or contains(@class, 'listing-title') or "
-    "contains(@class, 'item-title') or @id='title' or @id='product-title' or "
-    "@id='listing-title']")
+    + "".join(f"contains(@class, '{what}{sep}{part}') or "
+              for what in ("product", "listing", "item", "offer") for sep in "-_"
+              for part in ("title", "name"))
+    + "@id='title' or @id='product-title' or @id='listing-title']")
 _WORD = re.compile(r"\w+")
 _MAX_SITE_WORDS = 2  # "WHM", "Dream Market": a <title> this short naming nothing on the page
 
@@ -211,6 +217,11 @@ def _visible_text(root: etree._Element) -> str:
     for el in list(root.iter(*_INVISIBLE)):
         if el.getparent() is not None:
             el.drop_tree()
+    for img in root.iter("img"):
+        # Markets show ship-from and ship-to as flag images: their alt text is the country.
+        alt = _SPACES.sub(" ", img.get("alt") or "").strip()
+        if alt and len(alt) <= _MAX_ALT:
+            img.tail = f" {alt} {img.tail or ''}"
     for el in root.iter(*_BLOCK):
         # Block ends become newlines so cue phrases and values stay on separate lines.
         el.tail = "\n" + (el.tail or "")

@@ -22,19 +22,29 @@ _PHONE = guarded(_PHONE)
 # Each cue runs only on texts containing a word its matches need ("telegram", "wickr"...).
 _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for kind, pattern in {
     "telegram": re.compile(r"(?:\btelegram|\btg)\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|@|[ \t]@)"
-                           r"(?P<h>[A-Za-z][\w]{3,31})|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})", re.I),
+                           r"(?P<h>[A-Za-z][\w]{3,31})|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})|"
+                           # "DM @pillman on telegram"
+                           r"(?<![\w@.])@(?P<h3>[A-Za-z][\w]{3,31})[ \t]+(?:on|via|at|over)[ \t]+"
+                           r"telegram\b", re.I),
     "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|[ \t]?@|[ \t]+is[ \t]+)"
                         r"(?P<h>[A-Za-z][\w.\-]{2,31})", re.I),
     "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
     "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
 }.items()}
 _PHONE_APPS = re.compile(r"\b(whats\s?app|signal|viber|phone|tel|call|sms)\b", re.I)
+# A number written the national way ("07911 123456") counts only right after one of these
+# words, read in the country the listing ships from: digits alone are prices and order ids.
+_NATIONAL_CUE = guarded(re.compile(
+    r"\b(?:whats\s?app|signal|viber|phone|tel|telephone|mobile|mob|call(?: me)?|text(?: me)?|"
+    r"sms|ring|handy|telefon|t[ée]l[ée]phone|tel[ée]fono|móvil|телефон|тел)\b\.?[ \t]*(?::[ \t]*)?"
+    r"(?:(?:on|at|or)[ \t]+)?(?P<n>\(?[08][\d \t().\-]{6,16}\d)", re.I))
 _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
 
 
-def contacts(text: str, low: str | None = None) -> list[dict[str, str]]:
+def contacts(text: str, low: str | None = None, region: str | None = None) -> list[dict[str, str]]:
     """[{kind, value}] in order of first appearance, deduplicated; phones in E.164.
-    `low`: fastre.folded(text), when the caller already has it."""
+    `low`: fastre.folded(text), when the caller already has it. `region`: the ISO country
+    the listing ships from, to read national numbers after a phone word."""
     low = folded(text) if low is None else low
     found: list[tuple[int, str, str]] = []
     if "@" in text:
@@ -42,7 +52,7 @@ def contacts(text: str, low: str | None = None) -> list[dict[str, str]]:
             found.append((m.start(), "email", m.group(0).lower()))
     for kind, cue in _HANDLE_CUES.items():
         for m in cue.finditer(text, low):
-            handle = m.group("h") or (m.groupdict().get("h2") or "")
+            handle = m.group("h") or m.groupdict().get("h2") or m.groupdict().get("h3") or ""
             if handle and handle.lower() not in _WORDS_NOT_HANDLES:
                 found.append((m.start(), kind, handle.lower() if kind != "threema" else handle))
     for m in _PHONE.finditer(text) if "+" in text else ():
@@ -51,6 +61,8 @@ def contacts(text: str, low: str | None = None) -> list[dict[str, str]]:
             app = _PHONE_APPS.search(text[max(0, m.start() - 25):m.start()])
             kind = _phone_kind(app.group(1)) if app else "phone"
             found.append((m.start(), kind, e164))
+    if region and len(region) == 2 and region not in ("EU", "WW"):
+        found += _national_phones(text, region)
     out, seen = [], set()
     for _, kind, value in sorted(found):
         if (kind, value) not in seen:
@@ -59,15 +71,25 @@ def contacts(text: str, low: str | None = None) -> list[dict[str, str]]:
     return out
 
 
+def _national_phones(text: str, region: str) -> list[tuple[int, str, str]]:
+    found = []
+    for m in _NATIONAL_CUE.finditer(text):
+        e164 = _e164(m.group("n"), region)
+        if e164:
+            app = _PHONE_APPS.search(m.group(0))
+            found.append((m.start("n"), _phone_kind(app.group(1)) if app else "phone", e164))
+    return found
+
+
 def _phone_kind(word: str) -> str:
     word = word.lower().replace(" ", "")
     return word if word in ("whatsapp", "signal", "viber") else "phone"
 
 
 @lru_cache(maxsize=50_000)
-def _e164(raw: str) -> str | None:
+def _e164(raw: str, region: str | None = None) -> str | None:
     try:
-        number = phonenumbers.parse(raw, None)
+        number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):

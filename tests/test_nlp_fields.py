@@ -275,6 +275,12 @@ def test_fiat_price_shown_beside_a_coin_amount_is_the_price(extractor, html, pri
     ("<head><title>Silk Road 2.0 - 1g MDMA crystal 84%</title></head>"
      "<div id='header'>Silk Road anonymous market</div><div class='h1'>1g MDMA crystal 84%</div>",
      "1g MDMA crystal 84%"),
+    # a listing-name class under a site-name <title>
+    ("<head><title>Versus Project</title></head><h4 class='listing-name'>Ketamine 5g</h4>",
+     "Ketamine 5g"),
+    # the page opens with the title's first part and never shows the rest (the site's name)
+    ("<head><title>Cocaína 1g 90% pureza | Mercado</title></head><h2>Cocaína 1g 90% pureza</h2>"
+     "<p>Vendedor: ElPatron</p>", "Cocaína 1g 90% pureza"),
     # a vendor box's <h2> inside the title does not replace it
     ("<head><title>Xanax 2mg x 50 by Dutch Pharma</title></head><h2>Dutch Pharma</h2>",
      "Xanax 2mg x 50 by Dutch Pharma"),
@@ -357,3 +363,36 @@ def test_page_from_a_market_without_config(extractor):
 ])
 def test_pressed_pills_are_not_ecstasy_by_themselves(extractor, text, inns):
     assert [d["inn"] for d in extractor.extract({"id": "q:1", "text": text})["drugs"]] == inns
+
+
+def test_flag_images_give_the_route(extractor):
+    html = ("<html><h1>LSD 250ug x 10 tabs</h1><div>Vendor: acidqueen</div><div class='ship'>"
+            "<img src='/f/nl.png' alt='Netherlands'> &rarr; <img src='/f/eu.png' alt='Europe'>"
+            "</div><img src='/p/1.jpg' alt='A very long caption of the product photo, not a place "
+            "name: Germany'></html>")
+    rec = extractor.extract({"id": "f:1", "html": html})
+    assert (rec["ship_from"], rec["ship_to"]) == ("NL", ["EU"])
+
+
+@pytest.mark.parametrize("line,origin", [
+    ("Город: Москва", "RU"), ("City: Manchester", "GB"), ("Stadt: München", "DE"),
+    ("Best city for parties", None),  # only a labelled field
+])
+def test_a_city_field_is_where_the_seller_is(extractor, line, origin):
+    rec = extractor.extract({"id": "g:1", "text": "Xanax 2mg x 10\n" + line})
+    assert rec["ship_from"] == origin
+
+
+@pytest.mark.parametrize("text,contacts", [
+    # a national number after a phone word, read in the country the listing ships from
+    ("Valium 10mg\nLocation: Manchester\nText me 07911 123456 or DM @pillman on telegram",
+     [{"kind": "phone", "value": "+447911123456"}, {"kind": "telegram", "value": "pillman"}]),
+    ("Ritalin 10mg\nVersand aus: Deutschland\nWhatsApp: 0176 12345678",
+     [{"kind": "whatsapp", "value": "+4917612345678"}]),
+    ("Мефедрон 1г\nГород: Москва\nТелефон: 8 912 345-67-89", [{"kind": "phone", "value": "+79123456789"}]),
+    # digits without a phone word are order numbers; without an origin, no country to read in
+    ("Valium 10mg\nShips from: UK\nOrder 07911123456 shipped", []),
+    ("Valium 10mg\nText me 07911 123456", []),
+])
+def test_national_phone_numbers_and_handles_before_the_app(extractor, text, contacts):
+    assert extractor.extract({"id": "n:1", "text": text})["contacts"] == contacts
