@@ -328,7 +328,7 @@ class DrugMatcher:
         return remap.inn if remap is not None and remap.context is None else canonical
 
     def describe(self, name: str, inn: str, start_char: int, end_char: int) -> dict[str, Any]:
-        sub = self.substances.get(inn)
+        sub = self.substances.get(inn) or self.substances.get(_base_name(inn))
         return {"name": name, "inn": inn,
                 "class": sub.drug_class if sub else None,
                 "schedule_un": sub.schedule_un if sub else None,
@@ -360,6 +360,24 @@ class DrugMatcher:
         self.stop = frozenset(data.get("stop", []))
         self._set_data(subs, aliases, data["variants"])
         return self
+
+
+# Salts and esters (INN modifiers): "testosterone propionate" is controlled as testosterone
+# is (21 CFR 1300.01 covers a steroid's esters; the conventions cover salts and esters too).
+_SALTS = frozenset({
+    "acetate", "propionate", "dipropionate", "phenylpropionate", "phenpropionate", "enanthate",
+    "cypionate", "decanoate", "undecanoate", "undecylenate", "isocaproate", "caproate",
+    "valerate", "hydrochloride", "hcl", "sulfate", "sulphate", "citrate", "tartrate",
+    "bitartrate", "phosphate", "maleate", "mesylate", "besylate", "succinate", "fumarate",
+    "bromide", "hydrobromide", "sodium", "potassium", "calcium", "base"})
+
+
+def _base_name(inn: str) -> str:
+    """'testosterone propionate' -> 'testosterone'; other names unchanged."""
+    words = inn.split()
+    while len(words) > 1 and words[-1] in _SALTS:
+        words.pop()
+    return " ".join(words)
 
 
 class FuzzyIndex:

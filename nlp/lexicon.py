@@ -123,5 +123,22 @@ def load_package_variants(min_length: int = 5, max_words: int = 3) -> dict[str, 
             continue
         info = canon_data.get(canonicals[0], {})
         if "drugbank_id" in info or "medline_plus_id" in info:
-            out[variant.lower()] = canonicals[0].lower()
+            out[variant.lower()] = _plain_name(canonicals[0].lower())
     return out
+
+
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")
+_FORMS = frozenset({"patch", "patches", "tablet", "tablets", "capsule", "capsules", "injection",
+                    "cream", "gel", "spray", "solution", "syrup", "drops", "transdermal", "topical"})
+
+
+def _plain_name(canonical: str) -> str:
+    """The substance in a package entry named for a product or a use: "fentanyl patch" ->
+    fentanyl, "propranolol (cardiovascular)" -> propranolol, "medical cannabis" -> cannabis
+    (so the curated class and schedules apply)."""
+    words = _QUALIFIER.sub("", canonical).split()
+    while len(words) > 1 and words[-1] in _FORMS:
+        words.pop()
+    if len(words) > 1 and words[0] == "medical":
+        words.pop(0)
+    return " ".join(words) or canonical

@@ -92,6 +92,13 @@ def despaced(text: str) -> str:
     return _SPACED_WORD.sub(lambda m: m.group().replace(" ", ""), text)
 
 
+def _blockers(text: str, mentions: dict[str, list[tuple[int, int]]]) -> int:
+    """Non-drug words in `text`, except where the word is itself a drug's mention: "DOB" is
+    a date of birth in "Fullz DOB+SSN" but the psychedelic in "1.5mg DOB tabs"."""
+    spans = {span for found in mentions.values() for span in found}
+    return sum(1 for m in _NOT_DRUG.finditer(text) if m.span() not in spans)
+
+
 class ListingJudge:
     """doc._.is_drug_listing and doc._.drug_class; keeps only the drugs the listing offers."""
 
@@ -155,10 +162,10 @@ class ListingJudge:
             blocked = False
         elif title_end:
             offered = in_title or dosed_body
-            blocked = _NOT_DRUG.search(text[:title_end]) is not None
+            blocked = _blockers(text[:title_end], mentions) > 0
         else:
             offered = drugs
-            blocked = len(_NOT_DRUG.findall(text[:cut])) >= max(1, len(drugs))
+            blocked = _blockers(text[:cut], mentions) >= max(1, len(drugs))
         model_says = guess is not None and guess != NONE and p >= self.threshold
         # A confident "not a drug" from the model vetoes drug names in a book or guide title.
         vetoed = guess == NONE and p >= self.veto and not custom

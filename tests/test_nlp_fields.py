@@ -145,6 +145,21 @@ def test_misspelling_and_slang(extractor):
     ("Diclazepam 1mg pellets x 100", "diclazepam", "benzodiazepine", "1971-IV", "I"),
     ("4-FA 1g crystals", "4-fluoroamphetamine", "stimulant", "1971-II", None),
     ("Xylazine (tranq) 10g", "xylazine", "sedative", None, None),
+    # anabolic steroids (21 CFR 1300.01) and their esters: controlled as the steroid is
+    ("Anadrol 50mg x 50 tabs", "oxymetholone", "steroid", None, "III"),
+    ("UGL Testosterone Propionate 100mg/mL (10mL)", "testosterone propionate", "steroid", None, "III"),
+    ("MASTERON (DROSTANOLONE PROPIONATE) 100mg/ml", "drostanolone propionate", "steroid", None, "III"),
+    ("Methadone HCl 10mg", "methadone", "opioid", "1961-I", "II"),
+    # more of the Green and Yellow Lists: without a row these carried no class and no schedule
+    ("20 Stck. Bromazepam 6,0mg org. Blister", "bromazepam", "benzodiazepine", "1971-IV", "IV"),
+    ("5x Rohypnol 1mg", "flunitrazepam", "benzodiazepine", "1971-III", "IV"),
+    ("Halcion 0.25mg x 40", "triazolam", "benzodiazepine", "1971-IV", "IV"),
+    ("1 gr. Phenazepam powder", "phenazepam", "benzodiazepine", "1971-IV", None),
+    ("Darvocet 65 mg x 200", "dextropropoxyphene", "opioid", "1961-II", "IV"),
+    ("100x 1.5mg DOB Tabs", "dob", "psychedelic", "1971-I", "I"),
+    # the package names a product or a use, not the substance: the curated row applies
+    ("Fentanyl Patch 75mcg 1A Pharma", "fentanyl", "opioid", "1961-I", "II"),
+    ("Medical cannabis 1g", "cannabis", "cannabis", "1961-I", "I"),
 ])
 def test_isomers_and_new_substances_have_schedules(extractor, title, inn, cls, un, us):
     rec = extractor.extract({"id": "i:1", "text": "", "fields": {"title": title}})
@@ -396,3 +411,14 @@ def test_a_city_field_is_where_the_seller_is(extractor, line, origin):
 ])
 def test_national_phone_numbers_and_handles_before_the_app(extractor, text, contacts):
     assert extractor.extract({"id": "n:1", "text": text})["contacts"] == contacts
+
+
+@pytest.mark.parametrize("title,is_drug,inns", [
+    ("25x 1.5mg DOB Tabs", True, ["dob"]),              # the psychedelic, by its dose and tabs
+    ("RANDOM USA FULLZ DOB+SSN", False, []),            # a date of birth
+    ("Full Info USA (SSN+DOB+DL+MMN) 10 pcs", False, []),
+    ("Propranolol 40mg x 100", True, ["propranolol"]),  # not "propranolol (cardiovascular)"
+])
+def test_a_non_drug_word_that_is_the_drug_itself(extractor, title, is_drug, inns):
+    rec = extractor.extract({"id": "w:1", "text": "", "fields": {"title": title}})
+    assert (rec["is_drug_listing"], [d["inn"] for d in rec["drugs"]]) == (is_drug, inns)
