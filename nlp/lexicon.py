@@ -22,6 +22,7 @@ DATA_DIR = Path(__file__).parent / "data"
 SUBSTANCES_CSV = DATA_DIR / "controlled_substances.csv"
 ALIASES_CSV = DATA_DIR / "aliases.csv"
 STOPLIST_TXT = DATA_DIR / "lexicon_stoplist.txt"
+NOT_MEDICINES_TXT = DATA_DIR / "not_medicines.txt"
 _SUBSTANCE_COLUMNS = ("inn", "class", "schedule_un", "schedule_us", "rx_only", "source")
 _UN = re.compile(r"^(1961-(I|II|III|IV)|1971-(I|II|III|IV))?$")
 _US = re.compile(r"^(I|II|III|IV|V)?$")
@@ -98,6 +99,11 @@ def load_stoplist(path: Path = STOPLIST_TXT) -> frozenset[str]:
     return frozenset(l.strip().lower() for l in lines if l.strip() and not l.startswith("#"))
 
 
+def load_not_medicines(path: Path = NOT_MEDICINES_TXT) -> frozenset[str]:
+    """Package canonical names that are supplements, foods or cosmetic bases, not medicines."""
+    return load_stoplist(path)
+
+
 def load_package_variants(min_length: int = 5, max_words: int = 3) -> dict[str, str]:
     """Brand/synonym -> canonical generic name from `drug-named-entity-recognition`.
 
@@ -117,11 +123,14 @@ def load_package_variants(min_length: int = 5, max_words: int = 3) -> dict[str, 
     except (OSError, pickle.UnpicklingError, EOFError) as exc:
         raise LexiconError(f"cannot read {path}: {exc}") from exc
     canon_data = data["drug_canonical_to_data"]
+    not_medicines = load_not_medicines()
     out: dict[str, str] = {}
     for variant, canonicals in data["drug_variant_to_canonical"].items():
         if len(canonicals) != 1 or len(variant) < min_length or len(variant.split()) > max_words:
             continue
         info = canon_data.get(canonicals[0], {})
+        if canonicals[0].lower() in not_medicines:
+            continue
         if "drugbank_id" in info or "medline_plus_id" in info:
             out[variant.lower()] = _plain_name(canonicals[0].lower())
     return out

@@ -422,3 +422,19 @@ def test_national_phone_numbers_and_handles_before_the_app(extractor, text, cont
 def test_a_non_drug_word_that_is_the_drug_itself(extractor, title, is_drug, inns):
     rec = extractor.extract({"id": "w:1", "text": "", "fields": {"title": title}})
     assert (rec["is_drug_listing"], [d["inn"] for d in rec["drugs"]]) == (is_drug, inns)
+
+
+@pytest.mark.parametrize("title", [
+    "Vitamin D3 5000 IU softgels", "Biotin Hair Growth Gummies", "Hyaluronic Acid Serum 30ml",
+    "Vitamin C 1000mg x 100", "Whey protein 2kg",
+])
+def test_supplements_are_not_drug_offers(extractor, title):
+    rec = extractor.extract({"id": "s:1", "text": "", "fields": {"title": title}})
+    assert (rec["is_drug_listing"], rec["drugs"]) == (False, [])
+
+
+@pytest.mark.parametrize("title,inn", [("Melatonin 5mg x 60", "melatonin"),  # a medicine too
+                                       ("Ibuprofen 400mg x 50", "ibuprofen")])
+def test_medicines_sold_beside_supplements_still_count(extractor, title, inn):
+    rec = extractor.extract({"id": "s:2", "text": "", "fields": {"title": title}})
+    assert [d["inn"] for d in rec["drugs"]] == [inn]
