@@ -177,6 +177,10 @@ _LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:
 # A key-value table read as lines: the label alone on its line, the handle alone on the next.
 _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*\n[ \t]*"
                          + _H + r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# A shop's name as a labelled field ("Shop: PharmaDirect", "Anbieter: X", "Магазин: X"); only
+# with its colon ("Shop" alone on a line is a menu entry) and never "Store:" (how to keep pills).
+_SHOP_LABEL = re.compile(r"\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
+                         r"[ \t]*:[ \t]*" + _H + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*" + _H,
                           re.IGNORECASE)
 # Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
@@ -192,6 +196,7 @@ _SOLD_BY = Prechecked(guarded(_SOLD_BY))
 _RATING = Prechecked(_RATING)
 _LABEL = Prechecked(guarded(_LABEL))
 _LABEL_LINE = Prechecked(_LABEL_LINE)
+_SHOP_LABEL = Prechecked(guarded(_SHOP_LABEL))
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
@@ -227,7 +232,7 @@ class SellerTagger:
     def _find(doc: Doc) -> tuple[str, int | None] | None:
         text, low = text_of(doc), folded_of(doc)
         me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
-        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE):
+        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _SHOP_LABEL):
             for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
                     continue

@@ -438,3 +438,14 @@ def test_supplements_are_not_drug_offers(extractor, title):
 def test_medicines_sold_beside_supplements_still_count(extractor, title, inn):
     rec = extractor.extract({"id": "s:2", "text": "", "fields": {"title": title}})
     assert [d["inn"] for d in rec["drugs"]] == [inn]
+
+
+@pytest.mark.parametrize("line,seller", [
+    ("Shop: PharmaDirect", "PharmaDirect"), ("Anbieter: BerlinMeds", "BerlinMeds"),
+    ("Магазин: ChemDealer", "ChemDealer"), ("Merchant: rx_world", "rx_world"),
+    ("Store: in a cool dry place", None),   # how to keep the pills
+    ("Shop: Drugs > Benzos", None),          # a category path
+    ("Home\nShop\nCart", None),              # a menu
+])
+def test_a_shop_label_names_the_seller(extractor, line, seller):
+    assert extractor.extract({"id": "h:1", "text": "Xanax 2mg x 100\n" + line})["seller"] == seller
