@@ -10,7 +10,7 @@ from nlp.fastre import guarded
 _F = re.IGNORECASE | re.UNICODE
 
 SHIP_FROM = re.compile(
-    r"\b(ships?\s+from|shipping\s+from|shipped\s+from|sent\s+from|dispatch(?:ed)?\s+from|"
+    r"\b(ships?\s+from|shipping\s+from|shipped\s+from|sent\s+from|send(?:ing)?\s+from|dispatch(?:ed)?\s+from|"
     r"origin\s+country|country\s+of\s+origin|origin|versand\s+(?:aus|von)|versendet\s+aus|"
     r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|du)|exp[ée]dition\s+(?:depuis|de|du)|envoi\s+depuis|envoy[ée]\s+de|"
     r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"

@@ -285,7 +285,16 @@ def _match_at(words: list[str], i: int, names: dict[str, str],
         return _codes()[word], 1
     if demonyms and fold(word) in DEMONYMS:
         return DEMONYMS[fold(word)], 1
+    elided = _ELIDED.match(words[i])
+    if elided:
+        # "vers l'Europe", "depuis l'Allemagne": the article glued to the name; tried only
+        # after the whole word, so "Côte d'Ivoire" is still one name
+        code, used = _match_at([elided.group(1), *words[i + 1:]], 0, names, demonyms)
+        return code, used
     return None, 1
+
+
+_ELIDED = re.compile(r"^(?:[ldLD]|qu)['’](.+)$")
 
 
 def parse_place(segment: str | None) -> str | None:

@@ -449,3 +449,14 @@ def test_medicines_sold_beside_supplements_still_count(extractor, title, inn):
 ])
 def test_a_shop_label_names_the_seller(extractor, line, seller):
     assert extractor.extract({"id": "h:1", "text": "Xanax 2mg x 100\n" + line})["seller"] == seller
+
+
+@pytest.mark.parametrize("line,origin,dest", [
+    ("Expédition depuis la Belgique vers toute l'Europe.", "BE", ["EU"]),  # l'Europe: elision
+    ("Expédition depuis l'Allemagne", "DE", []),
+    ("Ships from: Côte d'Ivoire", "CI", []),              # an apostrophe inside a name stays
+    ("Sending from Spain to all EU countries", "ES", ["EU"]),
+])
+def test_french_elision_and_sending_from(extractor, line, origin, dest):
+    rec = extractor.extract({"id": "e:1", "text": "Xanax 2mg x 10\n" + line})
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
