@@ -59,6 +59,16 @@ _SPECIAL: dict[str, str] = {
     "европе": EUROPE, "европу": EUROPE, "европы": EUROPE, "всей европе": EUROPE,
     "всему миру": WORLDWIDE, "всего мира": WORLDWIDE, "heel europa": EUROPE,
 }
+# Regions markets ship to that are several countries: each name gives all of them, in this
+# order (the first is the origin when a region is where a parcel comes from).
+_GROUPS: dict[str, str] = {
+    "scandinavia": "DK+NO+SE", "skandinavien": "DK+NO+SE", "scandinavie": "DK+NO+SE",
+    "escandinavia": "DK+NO+SE", "scandinavië": "DK+NO+SE", "скандинавия": "DK+NO+SE",
+    "nordic countries": "DK+FI+IS+NO+SE", "nordics": "DK+FI+IS+NO+SE",
+    "benelux": "BE+NL+LU", "baltics": "EE+LV+LT", "baltic states": "EE+LV+LT",
+    "baltikum": "EE+LV+LT", "north america": "US+CA",
+    "nordamerika": "US+CA", "amérique du nord": "US+CA", "norteamérica": "US+CA",
+}
 # Demonyms are only trusted inside a ship-from/to segment, never in free text
 # ("Dutch MDMA" names a style, not a route).
 DEMONYMS: dict[str, str] = {
@@ -119,7 +129,7 @@ def country_names() -> dict[str, str]:
     for c in pycountry.countries:
         for form in russian_forms(ru.gettext(c.name)):
             table.setdefault(fold(form), c.alpha_2)
-    for name, code in {**_EXTRA_NAMES, **_SPECIAL}.items():
+    for name, code in {**_EXTRA_NAMES, **_SPECIAL, **_GROUPS}.items():
         table[fold(name)] = code
     # Antarctica is a continent in the markets' destination lists ("World Wide, Asia, Africa,
     # Antarctica"), like the other continents there: no place a parcel goes.
@@ -255,8 +265,9 @@ def _parse_places(segment: str, demonyms: bool) -> tuple[str, ...]:
     i = 0
     while i < len(words):
         code, used = _match_at(words, i, names, demonyms)
-        if code and code not in out:
-            out.append(code)
+        for one in code.split("+") if code else ():
+            if one not in out:
+                out.append(one)
         i += used or 1
     return tuple(out)
 

@@ -460,3 +460,14 @@ def test_a_shop_label_names_the_seller(extractor, line, seller):
 def test_french_elision_and_sending_from(extractor, line, origin, dest):
     rec = extractor.extract({"id": "e:1", "text": "Xanax 2mg x 10\n" + line})
     assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
+@pytest.mark.parametrize("line,dest,excluded", [
+    ("Ships to: Scandinavia", ["DK", "NO", "SE"], []),
+    ("Ships to: EU, North America", ["EU", "US", "CA"], []),
+    ("Ships to: Benelux", ["BE", "NL", "LU"], []),
+    ("Ships to: Worldwide except: Australia, USA, Scandinavia", ["WW"], ["AU", "US", "DK", "NO", "SE"]),
+])
+def test_regions_of_several_countries(extractor, line, dest, excluded):
+    rec = extractor.extract({"id": "r:2", "text": "Xanax 2mg x 10\nShips from: Germany\n" + line})
+    assert (rec["ship_to"], rec["ship_to_exclusions"]) == (dest, excluded)
