@@ -26,7 +26,9 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
                            # "DM @pillman on telegram"
                            r"(?<![\w@.])@(?P<h3>[A-Za-z][\w]{3,31})[ \t]+(?:on|via|at|over)[ \t]+"
                            r"telegram\b", re.I),
-    "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|[ \t]?@|[ \t]+is[ \t]+)"
+    "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|[ \t]?@|[ \t]+is[ \t]+|"
+                        # "wickr pharmaking_uk": a bare word only when it looks like a handle
+                        r"[ \t]+(?=[A-Za-z][\w.\-]*[\d_]))"
                         r"(?P<h>[A-Za-z][\w.\-]{2,31})", re.I),
     "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
     "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
