@@ -102,11 +102,13 @@ def _drop_site_name(title: str | None, text: str) -> str | None:
     if len(parts) < 3 or not head or head.startswith(title.lower()):
         return title  # the page opens with the title itself: "MDMA 84% - 5g" is all title
     if parts[0].strip().lower() and head.startswith(parts[0].strip().lower()):
-        rest = "".join(parts[2:]).strip()
-        if rest and rest.lower() not in text.lower():
-            # The page opens with the title's first part and never shows the rest: the
-            # first part is the listing ("Cocaína 1g 90% pureza | Mercado"), the rest the site.
-            return parts[0].strip()
+        first, rest = parts[0].strip(), "".join(parts[2:]).strip()
+        if (rest and rest.lower() not in text.lower()
+                and len(_WORD.findall(first)) > len(_WORD.findall(rest))):
+            # The page opens with the title's longer first part and never shows the rest:
+            # the first part is the listing ("Cocaína 1g 90% pureza | Mercado"), the rest the
+            # site. A short first part is a site name ("PillHub - Valium 10mg").
+            return first
         return rest or title
     if parts[-1].strip().lower() and head.startswith(parts[-1].strip().lower()):
         return "".join(parts[:-2]).strip() or title

@@ -471,3 +471,9 @@ def test_french_elision_and_sending_from(extractor, line, origin, dest):
 def test_regions_of_several_countries(extractor, line, dest, excluded):
     rec = extractor.extract({"id": "r:2", "text": "Xanax 2mg x 10\nShips from: Germany\n" + line})
     assert (rec["ship_to"], rec["ship_to_exclusions"]) == (dest, excluded)
+
+
+def test_a_site_name_opening_the_page_is_dropped_even_if_the_name_differs_on_the_page(extractor):
+    html = ("<html><head><title>PillHub - Valium 10mg</title></head><header>PillHub</header>"
+            "<div>Valium 10 mg, 100 tablets</div></html>")
+    assert extractor.extract({"id": "t:2", "html": html})["title"] == "Valium 10mg"
