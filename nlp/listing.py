@@ -34,6 +34,14 @@ _NOT_DRUG = re.compile(
     r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synthesis|"
     r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test|test\s?kits?|"
     r"test\s?strips?|reagent\s+tests?|harm\s+reduction)\b", re.IGNORECASE)
+# Supplements and cosmetics (nlp/data/not_medicines.txt keeps their names out of the drug
+# lexicon): a title naming one and no drug is not a drug offer, whatever its dose looks like
+# to the classifier ("Omega-3 Fish Oil 1000mg").
+_SUPPLEMENT = re.compile(
+    r"\b(multi-?vitamins?|vitamins?|omega[- ]?3|fish\s+oil|cod\s+liver\s+oil|collagen|biotin|"
+    r"whey|protein\s+powder|probiotics?|dietary\s+supplements?|supplements?|"
+    r"hyaluronic|glucosamine|creatine|ashwagandha|spirulina|moisturi[sz]er|shampoo|"
+    r"nahrungserg[äa]nzung\w*|compl[ée]ments?\s+alimentaires?|suplementos?)\b", re.IGNORECASE)
 # An amount by weight or by the dose unit: "1G", "100GR.", "10 x 2mg", "50 pills".
 _AMOUNT = r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|tabs?|pills?|caps(?:ules)?|blotters?"
 _DOSE = re.compile(_AMOUNT + r"|ml|pcs|x)\b", re.IGNORECASE)
@@ -173,7 +181,8 @@ class ListingJudge:
         # model already takes for a drug offer, or whose own words trade by weight or dose.
         if shelf and (model_says or self._traded(text, title_end, cut)):
             offered = shelf
-        is_drug = not blocked and not vetoed and (bool(offered) or model_says)
+        supplement = not offered and _SUPPLEMENT.search(text[:title_end or cut]) is not None
+        is_drug = not blocked and not vetoed and not supplement and (bool(offered) or model_says)
         u.is_drug_listing = is_drug
         u.drugs = offered if is_drug else []
         u.drug_class = (offered[0]["class"] if offered else guess) if is_drug else None

@@ -477,3 +477,14 @@ def test_a_site_name_opening_the_page_is_dropped_even_if_the_name_differs_on_the
     html = ("<html><head><title>PillHub - Valium 10mg</title></head><header>PillHub</header>"
             "<div>Valium 10 mg, 100 tablets</div></html>")
     assert extractor.extract({"id": "t:2", "html": html})["title"] == "Valium 10mg"
+
+
+@pytest.mark.parametrize("title,is_drug", [
+    ("Omega-3 Fish Oil 1000mg", False),          # a dose-like amount, but a supplement
+    ("Collagen Peptides Powder 300g", False),
+    ("5x 240ug Liquid Dosed Gummies", True),     # LSD gummies: "gummies" is no supplement word
+    ("Testosterone supplement 250mg/ml 10ml", True),  # a drug named: offered whatever the words
+])
+def test_a_supplement_title_is_no_drug_offer(extractor, title, is_drug):
+    rec = extractor.extract({"id": "s:3", "text": "", "fields": {"title": title}})
+    assert rec["is_drug_listing"] is is_drug
