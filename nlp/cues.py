@@ -1,4 +1,4 @@
-"""Cue phrases (en/de/fr/es/nl/ru) that introduce a seller, an origin, destinations or a price."""
+"""Cue phrases (en/de/fr/es/nl/ru, and it/pt/pl) that introduce a seller, an origin, destinations or a price."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ SHIP_FROM = re.compile(
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"
     r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
     r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны|"
+    # Italian, Portuguese, Polish
+    r"spedizione\s+da|spedit[oa]\s+da|spediamo\s+da|provenienza|paese\s+di\s+origine|"
+    r"enviado\s+de|envio\s+de|pa[ií]s\s+de\s+origem|origem|wysy[lł]ka\s+z|wysy[lł]amy\s+z|"
+    r"kraj\s+pochodzenia|"
     # classifieds: where the seller is ("Location: Lagos, Nigeria"), only as a labelled field
     r"(?:location|standort|localisation|ubicaci[oó]n|locatie|местоположение|"
     r"city|stadt|ville|ciudad|stad|город)(?=[ \t]*:))(?!\w)", _F)
@@ -24,12 +28,16 @@ SHIP_TO = re.compile(
     r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
     r"lieferung\s+nach|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
     r"env[ií]os?\s+a|enviamos\s+a|destino|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
-    r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по))(?!\w)", _F)
+    r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"
+    r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione|consegna\s+in|"
+    r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
+    r"wysy[lł]amy\s+do)(?!\w)", _F)
 PRICE = re.compile(
-    r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость)(?!\w)", _F)
+    r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость|"
+    r"prezzo|pre[çc]o|cena)(?!\w)", _F)
 SELLER = re.compile(
     r"\b(vendor|seller|sold\s+by|verk[äa]ufer|h[äa]ndler|vendeur|vendu\s+par|vendedor|"
-    r"vendido\s+por|verkoper|продавец)(?!\w)", _F)
+    r"vendido\s+por|verkoper|продавец|venditore|venduto\s+da|sprzedawca|sprzedaj[aą]cy)(?!\w)", _F)
 CONTACT = re.compile(
     r"\b(telegram|wickr(?:\s*me)?|whatsapp|signal|threema|session|contact(?:\s+me)?|kontakt)\b", _F)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.

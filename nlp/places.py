@@ -58,6 +58,10 @@ _SPECIAL: dict[str, str] = {
     "ес": EUROPE, "евросоюз": EUROPE, "all of europe": EUROPE, "ganz europa": EUROPE,
     "европе": EUROPE, "европу": EUROPE, "европы": EUROPE, "всей европе": EUROPE,
     "всему миру": WORLDWIDE, "всего мира": WORLDWIDE, "heel europa": EUROPE,
+    # Italian, Portuguese, Polish (and French/Spanish "UE")
+    "ue": EUROPE, "unione europea": EUROPE, "união europeia": EUROPE, "unia europejska": EUROPE,
+    "tutto il mondo": WORLDWIDE, "in tutto il mondo": WORLDWIDE, "mundo todo": WORLDWIDE,
+    "todo o mundo": WORLDWIDE, "cały świat": WORLDWIDE, "na cały świat": WORLDWIDE,
 }
 # Regions markets ship to that are several countries: each name gives all of them, in this
 # order (the first is the origin when a region is where a parcel comes from).
@@ -77,7 +81,7 @@ DEMONYMS: dict[str, str] = {
     "swiss": "CH", "austrian": "AT", "italian": "IT", "chinese": "CN", "indian": "IN",
     "colombian": "CO", "swedish": "SE", "danish": "DK", "czech": "CZ", "irish": "IE",
 }
-_LANGS = ("de", "fr", "es", "nl", "it", "pt", "ru")
+_LANGS = ("de", "fr", "es", "nl", "it", "pt", "ru", "pl")
 
 
 @lru_cache(maxsize=200_000)

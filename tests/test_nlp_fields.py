@@ -488,3 +488,17 @@ def test_a_site_name_opening_the_page_is_dropped_even_if_the_name_differs_on_the
 def test_a_supplement_title_is_no_drug_offer(extractor, title, is_drug):
     rec = extractor.extract({"id": "s:3", "text": "", "fields": {"title": title}})
     assert rec["is_drug_listing"] is is_drug
+
+
+@pytest.mark.parametrize("text,seller,origin,dest,price", [
+    ("Cocaina 1g\nVenditore: ItaloBoss\nSpedizione da: Italia\nSpedizione in: Europa\n"
+     "Prezzo: 80 €", "ItaloBoss", "IT", ["EU"], (80.0, "EUR")),
+    ("Cocaína 1g\nVendedor: BrasilFlow\nEnviado de: Brasil\nEnvio para: Portugal, Espanha",
+     "BrasilFlow", "BR", ["PT", "ES"], (None, None)),
+    ("Amfetamina 10g\nSprzedawca: PolskiSpeed\nWysyłka z: Polska\nWysyłka do: UE\nCena: 200 zł",
+     "PolskiSpeed", "PL", ["EU"], (200.0, "PLN")),
+])
+def test_italian_portuguese_and_polish_cues(extractor, text, seller, origin, dest, price):
+    rec = extractor.extract({"id": "l:9", "text": text})
+    assert (rec["seller"], rec["ship_from"], rec["ship_to"]) == (seller, origin, dest)
+    assert (rec["price"], rec["currency"]) == price
