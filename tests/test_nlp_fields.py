@@ -18,6 +18,11 @@ def extractor() -> Extractor:
     return Extractor()
 
 
+def _xanax_with(extractor: Extractor, lines: str) -> dict:
+    """The record of a plain Xanax listing whose body is `lines`."""
+    return extractor.extract({"id": "x:1", "text": "Xanax 2mg x 10\n" + lines})
+
+
 def test_product_details_and_usd(extractor):
     rec = extractor.extract({"id": "p:1", "date": "2017-07-15",
                              "text": "Ships from: Germany\nPrice: 0.05 BTC",
@@ -314,7 +319,7 @@ def test_title_of_a_generic_page(extractor, body, title):
     ("Big sale in Berlin and Paris", None, []),  # cities count only after a cue
 ])
 def test_major_cities(extractor, line, origin, dest):
-    rec = extractor.extract({"id": "c:1", "text": "Xanax 2mg x 10\n" + line})
+    rec = _xanax_with(extractor, line)
     assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
 
 
@@ -328,7 +333,7 @@ def test_major_cities(extractor, line, origin, dest):
     ("Dutch -> EU", None, []),       # demonyms are not trusted outside a cue
 ])
 def test_routes_drawn_with_arrows_and_flags(extractor, line, origin, dest):
-    rec = extractor.extract({"id": "r:1", "text": "Xanax 2mg x 10\n" + line})
+    rec = _xanax_with(extractor, line)
     assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
 
 
@@ -394,7 +399,7 @@ def test_flag_images_give_the_route(extractor):
     ("Best city for parties", None),  # only a labelled field
 ])
 def test_a_city_field_is_where_the_seller_is(extractor, line, origin):
-    rec = extractor.extract({"id": "g:1", "text": "Xanax 2mg x 10\n" + line})
+    rec = _xanax_with(extractor, line)
     assert rec["ship_from"] == origin
 
 
@@ -458,7 +463,7 @@ def test_a_shop_label_names_the_seller(extractor, line, seller):
     ("Sending from Spain to all EU countries", "ES", ["EU"]),
 ])
 def test_french_elision_and_sending_from(extractor, line, origin, dest):
-    rec = extractor.extract({"id": "e:1", "text": "Xanax 2mg x 10\n" + line})
+    rec = _xanax_with(extractor, line)
     assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
 
 
@@ -469,7 +474,7 @@ def test_french_elision_and_sending_from(extractor, line, origin, dest):
     ("Ships to: Worldwide except: Australia, USA, Scandinavia", ["WW"], ["AU", "US", "DK", "NO", "SE"]),
 ])
 def test_regions_of_several_countries(extractor, line, dest, excluded):
-    rec = extractor.extract({"id": "r:2", "text": "Xanax 2mg x 10\nShips from: Germany\n" + line})
+    rec = _xanax_with(extractor, "Ships from: Germany\n" + line)
     assert (rec["ship_to"], rec["ship_to_exclusions"]) == (dest, excluded)
 
 
