@@ -264,8 +264,10 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             "c$": "CAD", "bch": "BCH", "chf": "CHF",
             # Russian and Eastern European listings: rouble, hryvnia, zloty
             "rub": "RUB", "rur": "RUB", "₽": "RUB", "руб": "RUB", "uah": "UAH", "₴": "UAH",
-            "грн": "UAH", "pln": "PLN", "zł": "PLN"}
-_CUR = r"USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|UAH|грн|PLN|zł|[$€£฿₽₴]"
+            "грн": "UAH", "pln": "PLN", "zł": "PLN",
+            # Brazilian reais (Portuguese listings): "R$ 300" is not dollars
+            "r$": "BRL", "brl": "BRL"}
+_CUR = r"R\$|USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|UAH|грн|PLN|zł|BRL|[$€£฿₽₴]"
 # "2 500 руб": thousands grouped by spaces, as Russian and Polish prices are written
 _AMT = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d[\d,]*)(?:\.\d+)?"
 # "$\n189.00": shop themes (WooCommerce) wrap the symbol in its own element, a line of its own;

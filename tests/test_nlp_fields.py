@@ -246,6 +246,7 @@ def test_russian_listing_priced_in_roubles(extractor):
     ("2500 ₽", 2500.0, "RUB"), ("RUB 2500", 2500.0, "RUB"), ("1 200 грн", 1200.0, "UAH"),
     ("45,50 zł", 45.5, "PLN"), ("120 PLN", 120.0, "PLN"), ("1,200.50 USD", 1200.5, "USD"),
     ("10 pills 500 RUB", 500.0, "RUB"),  # a count is not a thousands group
+    ("R$ 300", 300.0, "BRL"), ("Preço: R$ 1.250,00", 1250.0, "BRL"),  # reais, not dollars
 ])
 def test_more_currencies(text, amount, currency):
     assert parse_money(text) == (amount, currency)
