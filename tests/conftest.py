@@ -107,3 +107,11 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
         yield box
     finally:
         box._controller.stop()
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    """One loaded extraction pipeline for every NLP test module (loading costs seconds)."""
+    from nlp.extract import Extractor
+
+    return Extractor()

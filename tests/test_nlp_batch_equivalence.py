@@ -10,7 +10,7 @@ import pytest
 
 from nlp import evaluate
 from nlp.exceptions import InputRecordError
-from nlp.extract import Extractor, error_record
+from nlp.extract import error_record
 from nlp.fastre import Prechecked, folded, guarded, min_width
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nlp"
@@ -62,11 +62,6 @@ def _records(limit_each: int = 80) -> list:
     records += _EDGE
     # Interleave sources so every batch mixes text, html, hinted and broken records.
     return records[::2] + records[1::2]
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,7 @@ import pytest
 
 import nlp.pipeline  # noqa: F401  (registers factories)
 from nlp.extensions import DocAttrs
-from nlp.extract import Extractor
 from nlp.html import parse_page
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Extractor, stage and CLI on the full pipeline (built once per module)."""
+"""Extractor, stage and CLI on the full pipeline (built once per session: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from nlp.cli import extract_command
 from nlp.exceptions import InputRecordError, NlpError
-from nlp.extract import Extractor
 from nlp.listing import despaced
 from nlp.stage import extract_partition
 from pharmwatch.paths import Layout
@@ -23,11 +22,6 @@ KEYS = {"id", "url", "drugs", "seller", "ship_from", "ship_to", "price", "curren
         "price_usd", "contacts", "pgp_fingerprints", "crypto_addresses", "error"}
 DRUG_KEYS = {"name", "inn", "class", "schedule_un", "schedule_us", "controlled", "rx_only",
              "start", "end"}
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def test_contract_record_from_text(extractor):

@@ -13,11 +13,6 @@ from nlp.fields import parse_money
 from nlp.identity import crypto_addresses, pgp_fingerprints
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def _xanax_with(extractor: Extractor, lines: str) -> dict:
     """The record of a plain Xanax listing whose body is `lines`."""
     return extractor.extract({"id": "x:1", "text": "Xanax 2mg x 10\n" + lines})

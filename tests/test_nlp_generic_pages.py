@@ -8,17 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from nlp.extract import Extractor
 
 PAGES = Path(__file__).parent / "fixtures" / "nlp" / "generic_pages"
 EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8"))
 FIELDS = ("title", "seller", "ship_from", "ship_to", "ship_to_exclusions", "price", "currency",
           "is_drug_listing", "language", "contacts")
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED))

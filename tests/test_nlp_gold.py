@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from nlp.evaluate import DEFAULT_DATA_DIR, evaluate_agora, evaluate_dream, evaluate_pages
-from nlp.extract import Extractor
 
 import os
 
@@ -14,11 +13,6 @@ _GOLD = (DEFAULT_DATA_DIR / "pages_dev_gold.jsonl").is_file()
 if not _GOLD and os.environ.get("CI") == "true":  # CI lays shared/ beside the clone: must be there
     raise RuntimeError(f"development gold missing at {DEFAULT_DATA_DIR} (set PHARMWATCH_GOLD_DIR)")
 pytestmark = pytest.mark.skipif(not _GOLD, reason="development gold not present")
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def test_pages_dev_gold(extractor):
