@@ -15,8 +15,17 @@ from pharmwatch.exceptions import PharmwatchError
 TERMINAL = {"success", "failed"}
 
 
+IDEMPOTENT = frozenset({"GET", "PATCH", "PUT", "DELETE"})
+RETRIES = 4
+RETRY_DELAY = 2.0  # seconds, times the attempt number
+
+
 class ApiError(PharmwatchError):
     """The Airflow API answered with an error or not at all."""
+
+
+class _ServerError(Exception):
+    """HTTP 5xx: worth one more try for an idempotent request."""
 
 
 class AirflowClient:
@@ -34,6 +43,20 @@ class AirflowClient:
         return cls(url, username, passwords[username])
 
     def _request(self, method: str, path: str, body: Any = None, auth: bool = True) -> Any:
+        # An idempotent request that met a server error is sent again: on the SQLite laptop
+        # stack a write can lose a lock race ("Database error", HTTP 500) and succeed a
+        # moment later. POSTs are never repeated (a trigger or a clear could run twice).
+        attempts = RETRIES if method in IDEMPOTENT else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._send(method, path, body, auth)
+            except _ServerError as exc:
+                if attempt == attempts:
+                    raise ApiError(str(exc)) from exc
+                time.sleep(RETRY_DELAY * attempt)
+        raise AssertionError("unreachable")
+
+    def _send(self, method: str, path: str, body: Any, auth: bool) -> Any:
         headers = {"Content-Type": "application/json"}
         if auth:
             headers["Authorization"] = f"Bearer {self.token()}"
@@ -43,7 +66,10 @@ class AirflowClient:
             with urllib.request.urlopen(req, timeout=30) as r:
                 raw = r.read()
         except urllib.error.HTTPError as exc:
-            raise ApiError(f"{method} {path}: HTTP {exc.code}: {exc.read()[:500]!r}") from exc
+            message = f"{method} {path}: HTTP {exc.code}: {exc.read()[:500]!r}"
+            if exc.code >= 500:
+                raise _ServerError(message) from exc
+            raise ApiError(message) from exc
         except OSError as exc:
             raise ApiError(f"{method} {path}: {exc}") from exc
         return json.loads(raw) if raw else None
