@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -19,11 +20,15 @@ class _Flaky(BaseHTTPRequestHandler):
     """Answers HTTP 500 to the first `failures` requests, then 200 with a JSON body."""
 
     failures = 1
+    slow = False  # fail by answering too late instead of with a 500
     calls: list[str] = []
 
     def _answer(self) -> None:
         type(self).calls.append(self.command)
         ok = len(type(self).calls) > type(self).failures
+        if not ok and type(self).slow:
+            time.sleep(0.5)
+            ok = True  # the late answer goes nowhere: the client has given up
         body = b'{"ok": true}' if ok else b'{"detail": {"reason": "Database error"}}'
         self.send_response(200 if ok else 500)
         self.send_header("Content-Type", "application/json")
@@ -42,7 +47,7 @@ def flaky(monkeypatch):
     monkeypatch.setattr(api, "RETRY_DELAY", 0.01)  # the real delay is seconds; the logic is not
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Flaky.calls, _Flaky.failures = [], 1
+    _Flaky.calls, _Flaky.failures, _Flaky.slow = [], 1, False
     client = AirflowClient(f"http://127.0.0.1:{server.server_address[1]}", "u", "p")
     client._token = "t"  # no login round trip
     yield client
@@ -52,6 +57,13 @@ def flaky(monkeypatch):
 def test_an_idempotent_request_is_sent_again_after_a_server_error(flaky):
     assert flaky.patch("/api/v2/dags/x", {"is_paused": False}) == {"ok": True}
     assert _Flaky.calls == ["PATCH", "PATCH"]
+
+
+def test_an_idempotent_request_is_sent_again_after_no_answer_in_time(flaky, monkeypatch):
+    monkeypatch.setattr(api, "TIMEOUT", 0.2)
+    _Flaky.slow = True
+    assert flaky.get("/api/v2/dags") == {"ok": True}
+    assert _Flaky.calls == ["GET", "GET"]
 
 
 def test_a_post_is_never_repeated(flaky):

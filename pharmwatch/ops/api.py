@@ -18,6 +18,7 @@ TERMINAL = {"success", "failed"}
 IDEMPOTENT = frozenset({"GET", "PATCH", "PUT", "DELETE"})
 RETRIES = 4
 RETRY_DELAY = 2.0  # seconds, times the attempt number
+TIMEOUT = 30.0  # seconds for one answer
 
 
 class ApiError(PharmwatchError):
@@ -25,7 +26,7 @@ class ApiError(PharmwatchError):
 
 
 class _ServerError(Exception):
-    """HTTP 5xx: worth one more try for an idempotent request."""
+    """HTTP 5xx or no answer in time: worth one more try for an idempotent request."""
 
 
 class AirflowClient:
@@ -63,13 +64,19 @@ class AirflowClient:
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(req, timeout=30) as r:
+            with urllib.request.urlopen(req, timeout=TIMEOUT) as r:
                 raw = r.read()
         except urllib.error.HTTPError as exc:
             message = f"{method} {path}: HTTP {exc.code}: {exc.read()[:500]!r}"
             if exc.code >= 500:
                 raise _ServerError(message) from exc
             raise ApiError(message) from exc
+        except (TimeoutError, urllib.error.URLError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
+                # A write queued behind SQLite's lock answers late; repeating it is safe.
+                raise _ServerError(f"{method} {path}: timed out") from exc
+            raise ApiError(f"{method} {path}: {exc}") from exc
         except OSError as exc:
             raise ApiError(f"{method} {path}: {exc}") from exc
         return json.loads(raw) if raw else None
