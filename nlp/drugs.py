@@ -36,6 +36,11 @@ _SPACED_GATE = re.compile(r" [^\W\d_] [^\W\d_] ")
 _CATEGORY_CACHE = 10_000
 _MAX_CATEGORY = 300  # characters: a category is a short path, never a page
 _CRUMB = re.compile(r"\s*[>»›]\s*")  # "Drugs>Cocaine": separators the tokenizer keeps in a word
+# A strength right after a word ("Xanex 2mg", "Valum 10 mg"): what lets a 5-letter word be read
+# as a misspelt drug name. Five-letter words are too many ("value", "venus") to match on spelling
+# alone; a strength after one is a product name's place.
+_SHORT_FUZZY_LENGTH = 5
+_STRENGTH_AFTER = re.compile(r"[ \t]{0,2}\d{1,4}(?:[.,]\d{1,3})?[ \t]?(?:mg|mcg|ug|µg)\b", re.IGNORECASE)
 # "<drug>-free" (English, German, French, Spanish, Dutch): the product is without it; not
 # "Valium-free shipping", a dash lost between the drug and the shipping offer.
 _FREE_OF = re.compile(r"-(?:free|frei|vrij|sans|libre)\b(?!\s*(?:ship|deliver|post|versand|"
@@ -160,6 +165,7 @@ class DrugMatcher:
         register_extensions()
         self.nlp, self.name = nlp, name
         self.fuzzy: FuzzyIndex | None = None
+        self.fuzzy_short: FuzzyIndex | None = None
         self.use_fuzzy, self.fuzzy_min_length = fuzzy, fuzzy_min_length
         self.use_package_lexicon = use_package_lexicon
         self.min_variant_length = min_variant_length
@@ -205,6 +211,13 @@ class DrugMatcher:
         curated = [t for t in set(subs) | set(aliases)
                    if " " not in t and t.isalpha() and len(t) >= self.fuzzy_min_length]
         self.fuzzy = FuzzyIndex(curated, self.stop) if self.use_fuzzy else None
+        # Shorter words (a strength after them required) only against medicine names, the
+        # substances and the brands the package knows: a slang alias ("smack", "speed") is one
+        # letter from too many words ("Tren Stack 150mg").
+        short = [t for t in set(subs) | set(aliases)
+                 if " " not in t and t.isalpha() and len(t) >= _SHORT_FUZZY_LENGTH
+                 and (t in subs or t in variants)]
+        self.fuzzy_short = FuzzyIndex(short, self.stop) if self.use_fuzzy else None
 
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
@@ -279,12 +292,17 @@ class DrugMatcher:
         to `candidates` as one-token pairs, in token order)."""
         covered = {i for s, e in candidates for i in range(s, e)}
         min_length, lookup = self.fuzzy_min_length, self.fuzzy.lookup
+        short = _SHORT_FUZZY_LENGTH if self.fuzzy_short is not None else min_length
         words = [i for i, n in enumerate(length)
-                 if n >= min_length and alpha[i] and i not in covered]
+                 if n >= short and alpha[i] and i not in covered]
         terms: dict[int, str] = {}
         for i in words:
             # A token's LOWER is its text lower-cased, and its text sits at IDX in doc.text.
-            term = lookup(text[idx[i]:idx[i] + length[i]].lower())
+            start, end = idx[i], idx[i] + length[i]
+            word = text[start:end].lower()
+            term = lookup(word) if length[i] >= min_length else None
+            if term is None and short < min_length and _STRENGTH_AFTER.match(text, end):
+                term = self.fuzzy_short.lookup(word)
             if term is not None:
                 terms[i] = term
                 candidates.append((i, i + 1))

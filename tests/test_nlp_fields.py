@@ -196,6 +196,22 @@ def test_swapped_letters(extractor, title, name, inn):
     assert [(d["name"], d["inn"]) for d in rec["drugs"]] == [(name, inn)] and rec["is_drug_listing"]
 
 
+@pytest.mark.parametrize("title,found", [
+    # five-letter slips, and brands shorter than the fuzzy minimum, read when a strength follows
+    ("28x Xanex 0.5mg pills", [("Xanex", "alprazolam")]),
+    ("60 VALUM 10mg", [("VALUM", "diazepam")]),
+    ("Xannax 1mg", [("Xannax", "alprazolam")]),
+    ("Zanax 2mg x 30", [("Zanax", "alprazolam")]),  # the common spelling with a Z: an alias
+    # no strength after them: five-letter words are too many to match on spelling alone
+    ("Xanex and more", []), ("Value pack 10mg", []),
+    # only medicine names are targets: "Stack" is one letter from the slang "smack" (heroin)
+    ("Tren Stack 150mg", [("Tren", "trenbolone")]),
+])
+def test_short_misspellings_need_a_strength(extractor, title, found):
+    rec = extractor.extract({"id": "m:5", "text": "", "fields": {"title": title}})
+    assert [(d["name"], d["inn"]) for d in rec["drugs"]] == found
+
+
 def test_bad_input_never_stops_the_batch(extractor):
     records = [{"id": "e:1", "text": ""}, {"id": "e:2", "text": "xanax 2mg " * 600_000},
                {"id": "e:3", "text": bytes(range(256)).decode("latin-1") * 50},
