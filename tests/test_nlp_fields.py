@@ -160,6 +160,9 @@ def test_misspelling_and_slang(extractor):
     # the package names a product or a use, not the substance: the curated row applies
     ("Fentanyl Patch 75mcg 1A Pharma", "fentanyl", "opioid", "1961-I", "II"),
     ("Medical cannabis 1g", "cannabis", "cannabis", "1961-I", "I"),
+    # a precursor of its own, not ephedrine with a word before it
+    ("Pseudo-ephedrine 60mg x 100", "pseudoephedrine", "stimulant", None, None),
+    ("pseudo ephedrine tabs", "pseudoephedrine", "stimulant", None, None),
 ])
 def test_isomers_and_new_substances_have_schedules(extractor, title, inn, cls, un, us):
     rec = extractor.extract({"id": "i:1", "text": "", "fields": {"title": title}})
