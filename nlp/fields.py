@@ -11,7 +11,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import cues
-from nlp.fastre import Prechecked, guarded
+from nlp.fastre import Prechecked, folded, guarded
 from nlp.extensions import DocAttrs, folded_of, hint, register_extensions, text_of
 from nlp.places import REGIONS, country_names, exclusions, parse_places
 
@@ -32,19 +32,41 @@ class PlaceTagger:
         doc.spans["places"] = self.matcher(doc, as_spans=True)  # labelled LOCATION
         from_hint, to_hint = hint(doc, "ships_from"), hint(doc, "ships_to")
         if from_hint is not None:
-            found = parse_places(from_hint)
-            u.ship_from = found[0] if found else None
+            u.ship_from = _hinted_origin(from_hint)
         to_places: list[str] = []
         text = text_of(doc)
         if from_hint is None:
             u.ship_from, to_places = _origin(text)
         if to_hint is not None:
-            u.ship_to, u.ship_to_exclusions = parse_places(to_hint), exclusions(to_hint)
+            u.ship_to, u.ship_to_exclusions = _hinted_destinations(to_hint)
         else:
             found, excluded = _destinations(text)
             u.ship_to = found or to_places or _destinations_before(text, folded_of(doc))
             u.ship_to_exclusions = excluded
         return doc
+
+
+# A crawler's field is mostly a bare value ("Germany", "EU, US"), but a market may show its
+# route as a sentence in one element, which a config then gives as both fields ("We ship
+# worldwide from India"): a field with cue words is read by the cue rules, like the text.
+def _hinted_origin(value: str) -> str | None:
+    origin, _ = _origin(value)
+    if origin is not None:
+        return origin
+    found = parse_places(value)
+    return found[0] if found else None
+
+
+def _hinted_destinations(value: str) -> tuple[list[str], list[str]]:
+    found, excluded = _destinations(value)
+    if not found:
+        origin, tail = _origin(value)
+        # With an origin cue, only what follows the origin ("Ships from Germany to EU") or
+        # precedes a delivery word ("Fast UK & EU delivery from the United Kingdom") is a
+        # destination; without one the value is the destination list.
+        found = (tail or _destinations_before(value, folded(value)) if origin is not None
+                 else parse_places(value))
+    return found, excluded + [c for c in exclusions(value) if c not in excluded]
 
 
 # "Ships from Germany to EU", "X To: Y", "NL > EU": the origin value carries destinations.
@@ -55,9 +77,23 @@ _TO_SPLIT = re.compile(r"\s(?:to|nach|vers|hacia|naar|по|->|>|→)\s*:?\s", re
 _LIST_MARK = re.compile(r"[,/;|(&+]")
 
 
+# "Envío desde España a España", "Spedito dall'Italia a Italia", "de la France à la Belgique":
+# the Romance "to" is a one-letter word, so it splits only when places stand either side.
+_TO_SPLIT_SHORT = re.compile(r"\s(?:a|à|al|para)\s", re.IGNORECASE)
+
+
+def _split_route(value: str) -> tuple[str, list[str]]:
+    head, *rest = _TO_SPLIT.split(value, maxsplit=1)
+    if not rest:
+        short_head, *short_rest = _TO_SPLIT_SHORT.split(value, maxsplit=1)
+        if short_rest and parse_places(short_head) and parse_places(short_rest[0]):
+            return short_head, short_rest
+    return head, rest
+
+
 def _origin(text: str) -> tuple[str | None, list[str]]:
     for _, value in cues.values_after(cues.SHIP_FROM, text):
-        head, *rest = _TO_SPLIT.split(value, maxsplit=1)
+        head, rest = _split_route(value)
         found = parse_places(head)
         if found:
             return found[0], parse_places(rest[0]) if rest else _region_tail(head, found)

@@ -90,8 +90,13 @@ def test_broken_and_failing_pages_are_recorded_not_fatal(main_job) -> None:
             assert any(u.endswith(path) for u in listed)
 
 
+FIELDS = ("drugs", "seller", "ship_from", "ship_to", "price", "currency", "is_drug_listing")
+
+
 def test_extraction_against_ground_truth(main_job) -> None:
-    """Precision/recall per field against the sandbox's own truth (first version: printed)."""
+    """What the main job extracted (crawler fields as hints, as in production) against the
+    sandbox's own truth, per market: a market's fields read wrong cannot hide in the total
+    (pillstore's "We ship worldwide from India" once gave WW -> IN for all its listings)."""
     from nlp.evaluate import format_scores, score
     from sandbox.world import World
 
@@ -99,11 +104,13 @@ def test_extraction_against_ground_truth(main_job) -> None:
     preds = []
     for f in sorted((main_job["data"] / "extracted").rglob("entities.jsonl")):
         preds += [json.loads(line) for line in f.read_text().splitlines() if line.strip()]
-    scores = score(preds, truth)
-    print("\n" + format_scores(scores))
     assert {p["id"] for p in preds} == {t["id"] for t in truth}
-    assert scores["drugs"]["f1"] > 0.5
-    assert scores["is_drug_listing"]["f1"] > 0.5
+    print("\n" + format_scores(score(preds, truth)))
+    for market in ("nightbazaar", "pillstore", "boardex"):
+        scores = score([p for p in preds if p["id"].startswith(market + ":")],
+                       [t for t in truth if t["market"] == market])
+        low = {f: scores[f]["f1"] for f in FIELDS if scores[f]["f1"] < 0.95}
+        assert not low, f"{market}: {low}"
 
 
 def test_airflow_dag_runs_end_to_end(airflow_db, tmp_path) -> None:

@@ -522,3 +522,30 @@ def test_italian_portuguese_and_polish_cues(extractor, text, seller, origin, des
     rec = extractor.extract({"id": "l:9", "text": text})
     assert (rec["seller"], rec["ship_from"], rec["ship_to"]) == (seller, origin, dest)
     assert (rec["price"], rec["currency"]) == price
+
+
+@pytest.mark.parametrize("ships_from,ships_to,origin,destinations,excluded", [
+    ("Germany", "EU, US", "DE", ["EU", "US"], []),  # bare values, as most configs give them
+    ("United States", "Worldwide except USA, Canada", "US", ["WW"], ["US", "CA"]),
+    ("Torland", "Internet", None, [], []),
+    # one element holding the route sentence, given as both fields
+    ("We ship worldwide from India", "We ship worldwide from India", "IN", ["WW"], []),
+    ("Ships from Germany to EU", "Ships from Germany to EU", "DE", ["EU"], []),
+    ("Fast UK & EU delivery from the United Kingdom",
+     "Fast UK & EU delivery from the United Kingdom", "GB", ["GB", "EU"], []),
+])
+def test_crawler_route_fields(extractor, ships_from, ships_to, origin, destinations, excluded):
+    rec = extractor.extract({"id": "h:1", "text": "Xanax 2mg x 30",
+                             "fields": {"ships_from": ships_from, "ships_to": ships_to}})
+    assert (rec["ship_from"], rec["ship_to"], rec["ship_to_exclusions"]) == (origin, destinations, excluded)
+
+
+@pytest.mark.parametrize("text,origin,destinations", [
+    ("Envío desde España a España.", "ES", ["ES"]),
+    ("Envío desde los Países Bajos a los Países Bajos.", "NL", ["NL"]),
+    ("Expédié de France à la Belgique", "FR", ["BE"]),
+    ("Ships from Germany a day after payment", "DE", []),  # an English article, no place after it
+])
+def test_one_letter_to_between_places(extractor, text, origin, destinations):
+    rec = extractor.extract({"id": "r:1", "text": f"Alprazolam 1mg x 10\n{text}"})
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, destinations)
