@@ -149,10 +149,29 @@ def collect(db_path: Path, week: str | None, csv_dir: Path | None = None) -> tup
         return week, data
 
 
+# Coin prices are fractions of a coin: two decimals showed "0.0043 BTC" as "0.00 BTC".
+_COINS = frozenset({"BTC", "XMR", "LTC", "BCH", "ETH", "DASH", "ZEC"})
+
+
+def money(amount: float | None, currency: str | None) -> str:
+    """A price as the report shows it: fiat to the cent, coins to the satoshi (zeros trimmed)."""
+    if amount is None:
+        return ""
+    code = (currency or "").upper()
+    if code in _COINS:
+        digits = f"{amount:.8f}".rstrip("0")
+        whole, _, frac = digits.partition(".")
+        text = f"{whole}.{frac.ljust(2, '0')}"
+    else:
+        text = f"{amount:,.2f}"
+    return f"{text} {currency}" if currency else text
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["country"] = country_name
+    env.filters["money"] = money
     return env
 
 

@@ -154,3 +154,52 @@ def test_a_pdf_failure_fails_the_report_after_the_csvs(report, tmp_path: Path,
     with pytest.raises(ReportError, match="out of fonts"):
         render_report(db, tmp_path / "r", refresh_alerts=False)
     assert (tmp_path / "r" / "flagged.csv").is_file() and not (tmp_path / "r" / "report.pdf").exists()
+
+
+def _pdf_words(pdf: Path) -> list[tuple[int, float, float, list[tuple[float, float, float, float, str]]]]:
+    """(page number, width, height, words as (x0, y0, x1, y1, text)) from poppler's pdftotext."""
+    import subprocess
+
+    import lxml.etree
+
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    pages = []
+    for n, page in enumerate(lxml.etree.fromstring(out).iter(f"{xhtml}page"), start=1):
+        words = [(float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")),
+                  w.text or "") for w in page.iter(f"{xhtml}word")]
+        pages.append((n, float(page.get("width")), float(page.get("height")), words))
+    return pages
+
+
+def test_pdf_text_stays_on_the_page_and_never_overlaps(report) -> None:
+    """What a recipient prints: no word runs off the paper (the crawl time of each flagged
+    listing once did) and no two words overprint (a long price ran into the route column)."""
+    pages = _pdf_words(report[2].with_suffix(".pdf"))
+    assert pages and any(w[4] == "Flagged" for *_, words in pages for w in words)
+    for n, width, height, words in pages:
+        off = [w[4] for w in words if w[0] < -0.5 or w[2] > width + 0.5 or w[3] > height + 0.5]
+        assert not off, f"page {n}: off the paper: {off[:5]}"
+        words.sort(key=lambda w: w[1])
+        for i, a in enumerate(words):
+            for b in words[i + 1:]:
+                if b[1] >= a[3] - 1:
+                    break
+                overlap_x = min(a[2], b[2]) - max(a[0], b[0])
+                assert overlap_x <= 1, f"page {n}: {a[4]!r} overprints {b[4]!r}"
+
+
+@pytest.mark.parametrize("amount,currency,shown", [
+    (0.0043, "BTC", "0.0043 BTC"), (0.5, "XMR", "0.50 XMR"), (1.23456789123, "BTC", "1.23456789 BTC"),
+    (1221.01, "USD", "1,221.01 USD"), (45.0, "EUR", "45.00 EUR"), (12.5, None, "12.50"), (None, "USD", ""),
+])
+def test_report_prices_keep_coin_fractions(amount, currency, shown) -> None:
+    from reports.weekly import money
+
+    assert money(amount, currency) == shown
+
+
+def test_a_rule_found_twice_shows_its_points_once(report) -> None:
+    tree = report[3]
+    reasons = [d.text_content().strip() for d in tree.xpath('//table[@id="flagged"]//div[@class="reason"]')]
+    assert reasons and not [r for r in reasons if r.startswith("+0 ")]
