@@ -175,8 +175,11 @@ class ListingJudge:
             offered = drugs
             blocked = _blockers(text[:cut], mentions) >= max(1, len(drugs))
         model_says = guess is not None and guess != NONE and p >= self.threshold
-        # A confident "not a drug" from the model vetoes drug names in a book or guide title.
-        vetoed = guess == NONE and p >= self.veto and not custom
+        # A confident "not a drug" from the model vetoes drug names in a book or guide title,
+        # but not a dose or weight beside a mention of the drug: the model reads only the title,
+        # and a short one ("Verkoop wiet") says little the body ("wiet, 1g") does not settle.
+        vetoed = (guess == NONE and p >= self.veto and not custom and not dosed_body
+                  and not any(self._dosed(text, mentions.get(d["inn"]) or [], cut) for d in in_title))
         # A pipe in "Cannabis" is not cannabis: the shelf names the drug of a listing that the
         # model already takes for a drug offer, or whose own words trade by weight or dose.
         if shelf and (model_says or self._traded(text, title_end, cut)):

@@ -549,3 +549,15 @@ def test_crawler_route_fields(extractor, ships_from, ships_to, origin, destinati
 def test_one_letter_to_between_places(extractor, text, origin, destinations):
     rec = extractor.extract({"id": "r:1", "text": f"Alprazolam 1mg x 10\n{text}"})
     assert (rec["ship_from"], rec["ship_to"]) == (origin, destinations)
+
+
+def test_a_dose_by_the_drug_lifts_the_title_model_veto(extractor):
+    """The model reads only the title; a short one ("Verkoop wiet") it takes for no drug at all,
+    which vetoed the name. A weight beside a mention of the drug settles it."""
+    title = "Verkoop wiet"
+    dosed = extractor.extract({"id": "v:1", "fields": {"title": title},
+                               "text": f"{title}\nVerkoop wiet, 1g. Verzending vanuit Nederland."})
+    assert dosed["is_drug_listing"] and [d["inn"] for d in dosed["drugs"]] == ["cannabis"]
+    bare = extractor.extract({"id": "v:2", "fields": {"title": title},
+                              "text": f"{title}\nNeem contact op via Telegram."})
+    assert not bare["is_drug_listing"] and bare["drugs"] == []
