@@ -174,6 +174,8 @@ def test_isomers_and_new_substances_have_schedules(extractor, title, inn, cls, u
     ("Girl Scout Cookies for sale", ["cannabis"]), ("7 Grams of Green Crack", ["cannabis"]),
     ("Jack Herer 28g indoor", ["cannabis"]), ("Pineapple Express 3.5g", ["cannabis"]),
     ("Wedding cake for 20 guests", []),  # an ambiguous strain name needs cannabis words near it
+    ("3.5 grammes de herbe Top Shelf", ["cannabis"]), ("Herbe 3,5g indoor", ["cannabis"]),
+    ("Tisane herbe de Provence", []),  # French "grass" is weed only by a weight or a strain word
 ])
 def test_cannabis_strains(extractor, title, inns):
     rec = extractor.extract({"id": "s:1", "text": "", "fields": {"title": title}})
