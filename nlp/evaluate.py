@@ -148,7 +148,9 @@ GOLD_CLASSES = ("opioid", "benzodiazepine", "stimulant", "cannabis", "entactogen
                 "psychedelic", "dissociative", "steroid")
 # Our classes onto Agora's subcategory classes (only where the two schemes differ).
 CLASS_MAP = {"pde5_inhibitor": "prescription", "gabapentinoid": "prescription",
-             "muscle_relaxant": "prescription", "sedative": "prescription"}
+             "muscle_relaxant": "prescription", "sedative": "prescription",
+             "antibiotic": "prescription", "antidepressant": "prescription",
+             "antipsychotic": "prescription"}
 
 
 def accuracy(preds: list[dict[str, Any]], truth: list[dict[str, Any]], field: str,

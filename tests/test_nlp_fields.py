@@ -563,3 +563,15 @@ def test_a_dose_by_the_drug_lifts_the_title_model_veto(extractor):
     bare = extractor.extract({"id": "v:2", "fields": {"title": title},
                               "text": f"{title}\nNeem contact op via Telegram."})
     assert not bare["is_drug_listing"] and bare["drugs"] == []
+
+
+@pytest.mark.parametrize("title,inn,cls", [
+    # what rogue pharmacies sell without a prescription: rows of their own, or no flag fires
+    ("Amoxicillin 500mg x 21 capsules", "amoxicillin", "antibiotic"),
+    ("Zoloft 50mg - no prescription", "sertraline", "antidepressant"),
+    ("Propecia 1mg x 90", "finasteride", "prescription"),
+    ("Ozempic 1mg pen", "semaglutide", "weight_loss"),
+])
+def test_prescription_only_medicines_carry_rx_only(extractor, title, inn, cls):
+    (d,) = extractor.extract({"id": "rx:1", "text": "", "fields": {"title": title}})["drugs"]
+    assert (d["inn"], d["class"], d["rx_only"], d["controlled"]) == (inn, cls, True, False)
