@@ -13,7 +13,8 @@ from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
 from nlp.rates import parse_day, to_usd
 
 _NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
-_DOSE_UNITS = r"mg|mcg|µg|μg|ug|ml|iu"
+# Cyrillic units too: "50 мкг/ч", "2 мг", "10 мл" (Russian listings).
+_DOSE_UNITS = r"mg|mcg|µg|μg|ug|ml|iu|мкг|мг|мл"
 _MASS_UNITS = r"kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|gram|oz|ounces?|lbs?|г|гр"
 _STRENGTH = re.compile(_NUM + rf"[ \t]?(?P<u>{_DOSE_UNITS})\b", re.I)
 _PURITY = re.compile(_NUM + r"[ \t]?%[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
@@ -21,12 +22,13 @@ _MASS = re.compile(r"(?<![\w.,])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.
 _COUNT = re.compile(r"(?<![\w.,])(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x\b|(?P<c>\d{1,6})[ \t]?"
                     r"(?:pills?|tabs?|tablets?|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
                     r"st(?:ück|uks)?|comprim[ée]s|pastillas|c[áa]psulas|secantes|trips|buvards|"
-                    r"pillen|ampullen|vials?|patches|таблеток|табл|шт|капсул)\b)", re.I)
+                    r"pillen|ampullen|vials?|patch(?:es|s)?|parches|pflaster|pleisters|cerotti|adesivos|"
+                    r"пластыр\w*|таблеток|табл|шт|капсул)\b)", re.I)
 # A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg").
 _BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,]|[ \t]?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)", re.I)
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
           "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
-_MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg"}
+_MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "мкг": "mcg", "мг": "mg", "мл": "ml"}
 
 
 def _num(text: str) -> float:

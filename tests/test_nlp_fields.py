@@ -575,3 +575,22 @@ def test_a_dose_by_the_drug_lifts_the_title_model_veto(extractor):
 def test_prescription_only_medicines_carry_rx_only(extractor, title, inn, cls):
     (d,) = extractor.extract({"id": "rx:1", "text": "", "fields": {"title": title}})["drugs"]
     assert (d["inn"], d["class"], d["rx_only"], d["controlled"]) == (inn, cls, True, False)
+
+
+@pytest.mark.parametrize("text,inns,strength,count", [
+    # patches counted in the languages the sandbox and real shops use
+    ("Durogesic 50mcg/h - 5 parches en venta", ["fentanyl"], (50.0, "mcg"), 5.0),
+    ("Vends Fentanyl 100mcg/h\n10 patchs disponibles", ["fentanyl"], (100.0, "mcg"), 10.0),
+    ("Fentanyl Pflaster 75µg/h, 5 Pflaster", ["fentanyl"], (75.0, "mcg"), 5.0),
+    # Russian names (inflected forms one letter off) and Cyrillic units
+    ("10 пластырей фентанила 50 мкг/ч", ["fentanyl"], (50.0, "mcg"), 10.0),
+    ("Лирика 300 мг, 56 капсул", ["pregabalin"], (300.0, "mg"), 56.0),
+    ("Феназепам 1мг x 50", ["phenazepam"], (1.0, "mg"), 50.0),
+    ("Лирика Пушкина, сборник стихов", [], None, None),  # "lyric poetry": no dose, no drug
+])
+def test_patches_russian_names_and_cyrillic_units(extractor, text, inns, strength, count):
+    rec = extractor.extract({"id": "ru:1", "text": text})
+    assert [d["inn"] for d in rec["drugs"]] == inns
+    got = rec["strength"]
+    assert (got["value"], got["unit"]) == strength if got else strength is None
+    assert (rec["quantity"] or {}).get("value") == count
