@@ -16,7 +16,7 @@ from staged_world import HOSTILE_DESCRIPTION, HOSTILE_TITLE, write_world  # noqa
 from warehouse.cli import _statement, load_command, query_command  # noqa: E402
 from warehouse.exceptions import QueryError  # noqa: E402
 from warehouse.query import analyst_query_names, report_internal, saved_query_names  # noqa: E402
-from warehouse.query import format_table, run_query, write_csv  # noqa: E402
+from warehouse.query import float_text, format_table, run_query, write_csv  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -90,4 +90,36 @@ def test_report_sections_reading_the_report_temp_tables_are_not_offered_to_analy
     # ... and asking for one on the command line says why instead of a binder error.
     args = argparse.Namespace(db=Path("unused.duckdb"), sql=None, saved="report-flag-matrix", csv=False)
     with pytest.raises(QueryError, match="weekly report"):
-        _statement(args)
+        _statement(args, Path("unused.duckdb"))
+
+
+def test_a_saved_query_without_week_runs_on_the_newest_crawled(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    write_world(tmp_path, dates=("2026-11-16", "2026-11-24"), n=6)  # ISO weeks 47 and 48
+    db = tmp_path / "w.duckdb"
+    assert load_command(argparse.Namespace(data=tmp_path, db=db, market=None, date=None)) == 0
+    capsys.readouterr()
+
+    def weeks(week: str | None) -> tuple[set[str], str]:
+        args = argparse.Namespace(db=db, sql=None, saved="cross-country", week=week, csv=True)
+        assert query_command(args) == 0
+        out = capsys.readouterr()
+        return {row[0] for row in list(csv.reader(io.StringIO(out.out)))[1:]}, out.err
+
+    default, note = weeks(None)
+    assert default == {"2026-W48"} and "2026-W48" in note
+    assert weeks("2026-W47")[0] == {"2026-W47"}
+    # an empty warehouse has no newest week: the error says what to give
+    empty = tmp_path / "empty.duckdb"
+    assert load_command(argparse.Namespace(data=tmp_path / "none", db=empty, market=None, date=None)) == 0
+    assert query_command(argparse.Namespace(db=empty, sql=None, saved="cross-country", week=None, csv=True)) == 1
+    assert "needs --week" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value,shown", [
+    (2.62281023, "2.62"), (1234.5678, "1234.57"), (-2.5, "-2.50"), (0.004321, "0.004321"),
+    (0.0, "0"), (float("nan"), "nan"),
+])
+def test_table_floats_are_for_reading(value: float, shown: str) -> None:
+    assert float_text(value) == shown
+    assert format_table(["v"], [(value,)]).splitlines()[2].strip() == shown

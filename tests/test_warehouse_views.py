@@ -96,8 +96,8 @@ def test_saved_query_with_bound_week_in_every_format(db: Path, tmp_path: Path, c
 
 
 def test_saved_query_errors_are_clear(db: Path, capsys) -> None:
-    assert main(["query", "--db", str(db), "--saved", "cross-country"]) == 1
-    assert "--week" in capsys.readouterr().err
+    assert main(["query", "--db", str(db), "--saved", "seller"]) == 1
+    assert "--handle" in capsys.readouterr().err  # --week alone has a default: the newest week
     assert main(["query", "--db", str(db), "--saved", "cross-country", "--week", "47"]) == 1
     assert "ISO week" in capsys.readouterr().err
     assert main(["query", "--db", str(db), "--saved", "no-such"]) == 1

@@ -11,8 +11,9 @@ from pharmwatch.paths import Layout
 from warehouse.exceptions import QueryError, WarehouseError
 from warehouse.load import load_all, load_partition
 from warehouse.publish import readable
-from warehouse.query import (analyst_query_names, bind_saved, format_table, report_internal, run_query,
-                             run_query_arrow, write_csv, write_json)
+from warehouse.query import (analyst_query_names, bind_saved, format_table, latest_crawl_week,
+                             needed_params, report_internal, run_query, run_query_arrow, saved_query,
+                             write_csv, write_json)
 
 FORMATS = ("table", "csv", "json", "parquet")
 _WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
@@ -29,7 +30,7 @@ def configure_query_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None, help="warehouse file (default DATA/warehouse.duckdb)")
     parser.add_argument("sql", nargs="?", help="free SQL (read-only); or use --saved NAME")
     parser.add_argument("--saved", help="saved query: " + ", ".join(analyst_query_names()))
-    parser.add_argument("--week", help="ISO week for saved queries, e.g. 2026-W47")
+    parser.add_argument("--week", help="ISO week for saved queries, e.g. 2026-W47 (default: the newest crawled)")
     parser.add_argument("--handle", help="seller handle for --saved seller")
     parser.add_argument("--listing", help="listing key market:listing_id for --saved price-history")
     parser.add_argument("--min-score", dest="min_score", help="for --saved flagged")
@@ -84,7 +85,7 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
     return params
 
 
-def _statement(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
+def _statement(args: argparse.Namespace, source: Path) -> tuple[str, dict[str, str]]:
     params = _params(args)
     if getattr(args, "saved", None):
         if args.sql:
@@ -92,6 +93,13 @@ def _statement(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
         if report_internal(args.saved):
             raise QueryError(f"saved query {args.saved!r} is a section of the weekly report (it reads the "
                              "report's temp tables): run `pharmwatch report` instead")
+        if "week" not in params and "week" in needed_params(saved_query(args.saved)):
+            # Without --week, the week an analyst most often wants: the newest one crawled.
+            week = latest_crawl_week(source)
+            if week is None:
+                raise QueryError(f"saved query {args.saved!r} needs --week (the warehouse holds no crawl yet)")
+            params["week"] = week
+            print(f"week: {week} (the newest crawled; --week WEEK for another)", file=sys.stderr)
         return bind_saved(args.saved, params)
     if not args.sql:
         raise QueryError("give SQL or --saved NAME")
@@ -104,7 +112,7 @@ def query_command(args: argparse.Namespace) -> int:
     fmt = "csv" if getattr(args, "csv", False) else getattr(args, "format", "table")
     output = getattr(args, "output", None)
     try:
-        sql, params = _statement(args)
+        sql, params = _statement(args, source)
         if fmt == "parquet":
             if output is None:
                 raise QueryError("--format parquet needs --output FILE")

@@ -63,10 +63,21 @@ def analyst_query_names() -> list[str]:
     return [n for n in saved_query_names() if not report_internal(n)]
 
 
+def needed_params(sql: str) -> set[str]:
+    """The $names a query binds."""
+    return set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
+
+
+def latest_crawl_week(db_path: Path) -> str | None:
+    """The ISO week of the newest crawl in the warehouse (None while it holds none)."""
+    _, rows = run_query(db_path, "SELECT strftime(max(crawl_date), '%G-W%V') FROM listing_observation")
+    return rows[0][0] if rows else None
+
+
 def bind_saved(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The saved query's SQL and the parameters it uses; a parameter it needs but lacks is an error."""
     sql = saved_query(name)
-    needed = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
+    needed = needed_params(sql)
     missing = sorted(needed - set(params))
     if missing:
         raise QueryError(f"saved query {name!r} needs " + ", ".join(f"--{m.replace('_', '-')}" for m in missing))
@@ -134,9 +145,20 @@ def write_json(columns: Sequence[str], rows: Rows, stream: TextIO) -> None:
     stream.write("\n")
 
 
+def float_text(value: float) -> str:
+    """A float for reading, not for computing (CSV, JSON and Parquet keep every digit): two
+    decimals from 1 up ("2.62", not "2.62281023"), four significant digits below ("0.004321
+    BTC" must not read 0.00)."""
+    if value != value or value in (float("inf"), float("-inf")) or value == 0:
+        return str(value) if value else "0"
+    return f"{value:.2f}" if abs(value) >= 1 else f"{value:.4g}"
+
+
 def format_table(columns: Sequence[str], rows: Rows, max_width: int = 60) -> str:
     """A plain-text table for the terminal; control characters in data are shown escaped."""
     def show(value: Any) -> str:
+        if isinstance(value, float):
+            return float_text(value)
         text = cell_text(value).encode("unicode_escape").decode("ascii")
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
