@@ -20,6 +20,13 @@ class Drug:
     pharmacy: bool = False        # sold on the rogue pharmacy too
     misspellings: tuple[str, ...] = ()
     local: tuple[tuple[str, ...], ...] = ()   # (de, fr, es, nl, ru) name when it differs ("" = none)
+    # A name that is another INN (an isomer): a title with it sells that INN ("S-Ketamine" is
+    # esketamine, the INN the lexicon gives it), so the truth says so.
+    isomers: tuple[tuple[str, str], ...] = ()
+
+    def inn_for(self, title: str) -> str:
+        low = title.lower()
+        return next((inn for name, inn in self.isomers if name.lower() in low), self.inn)
 
 
 DRUGS: tuple[Drug, ...] = (
@@ -77,7 +84,8 @@ DRUGS: tuple[Drug, ...] = (
     Drug("lsd", "psychedelics", "blotter", ("LSD", "LSD blotters", "Acid tabs"), ("100ug", "150ug", "250ug"),
          6.0, 5),
     Drug("ketamine", "dissociatives", "powder", ("Ketamine", "Ketamine shards", "S-Ketamine"), ("",), 25.0, 5,
-         False, ("Ketamin",), (("Ketamin", "kétamine", "ketamina", "ketamine", "Кетамин"),)),
+         False, ("Ketamin",), (("Ketamin", "kétamine", "ketamina", "ketamine", "Кетамин"),),
+         isomers=(("S-Ketamine", "esketamine"),)),
 )
 
 # Drugs a rogue pharmacy sells openly.

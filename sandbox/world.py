@@ -176,7 +176,7 @@ class World:
 
 
 def truth_record(item: Listing) -> dict:
-    drugs = [item.drug.inn] if item.drug is not None else []
+    drugs = [item.drug.inn_for(item.title)] if item.drug is not None else []
     seller_path = f"/nightbazaar/vendor/{item.seller.handle}" if item.market == "nightbazaar" else None
     return {
         "id": f"{item.market}:{item.listing_id}", "market": item.market, "listing_id": item.listing_id,
