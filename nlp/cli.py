@@ -66,7 +66,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
 
     sandbox = None if args.no_sandbox else (args.seed, args.listings)
     evaluate_all(Path(args.data_dir), Extractor(model_path=args.model), sandbox=sandbox,
-                 agora_limit=args.agora_limit)
+                 agora_limit=args.agora_limit, unseen_folds=args.unseen_vendors)
     return 0
 
 
@@ -82,6 +82,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-sandbox", action="store_true", help="skip the sandbox world")
     p.add_argument("--agora-limit", type=int, default=None, help="first N Agora rows only")
     p.add_argument("--model", default=None, help="saved pipeline directory (nlp.to_disk)")
+    p.add_argument("--unseen-vendors", type=int, default=None, metavar="FOLDS",
+                   help="also score Agora with a classifier that never saw the row's vendor "
+                        "(FOLDS vendor-grouped folds, as the held-out split will be)")
     p.set_defaults(handler=evaluate_command)
 
 

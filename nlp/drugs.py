@@ -210,7 +210,8 @@ class DrugMatcher:
         # near-words ("lotion", "tablet") to be safe targets for a one-letter slip.
         curated = [t for t in set(subs) | set(aliases)
                    if " " not in t and t.isalpha() and len(t) >= self.fuzzy_min_length]
-        self.fuzzy = FuzzyIndex(curated, self.stop) if self.use_fuzzy else None
+        medicines = frozenset(t for t in curated if t in subs or t in variants)
+        self.fuzzy = FuzzyIndex(curated, self.stop, medicines) if self.use_fuzzy else None
         # Shorter words (a strength after them required) only against medicine names, the
         # substances and the brands the package knows: a slang alias ("smack", "speed") is one
         # letter from too many words ("Tren Stack 150mg").
@@ -400,14 +401,18 @@ def _base_name(inn: str) -> str:
 
 class FuzzyIndex:
     """Misspelt drug names -> lexicon term: accents folded, then at most one edit (two for
-    names of 9+ letters), same first letter, never a word on the stoplist. Cached per word.
-    An edit may swap two neighbouring letters (optimal string alignment): "Codiene" is one
-    slip from codeine, not the two Levenshtein counts."""
+    words of 9+ letters, against medicine names only), same first letter, never a word on the
+    stoplist. Cached per word. An edit may swap two neighbouring letters (optimal string
+    alignment): "Codiene" is one slip from codeine, not the two Levenshtein counts. Two edits
+    from a slang compound reach everyday words: "Speedmaster" (a watch) is two from
+    "speedpaste", "Shattered" two from "shatter"."""
 
-    def __init__(self, terms: list[str], stop: frozenset[str]) -> None:
+    def __init__(self, terms: list[str], stop: frozenset[str],
+                 two_edit_terms: frozenset[str] | None = None) -> None:
         self.terms = sorted(set(terms))
         self.exact = set(self.terms)
         self.stop = stop
+        self.two_edit = self.exact if two_edit_terms is None else two_edit_terms
         self.lookup = lru_cache(maxsize=200_000)(self._lookup)
 
     def _lookup(self, word: str) -> str | None:
@@ -418,7 +423,10 @@ class FuzzyIndex:
             return folded
         limit = 1 if len(folded) < 9 else 2
         pool = [t for t in self.terms if t[0] == folded[0] and abs(len(t) - len(folded)) <= limit]
-        best = process.extractOne(folded, pool, scorer=OSA.distance, score_cutoff=limit)
+        best = process.extractOne(folded, pool, scorer=OSA.distance, score_cutoff=1)
+        if best is None and limit == 2:
+            best = process.extractOne(folded, [t for t in pool if t in self.two_edit],
+                                      scorer=OSA.distance, score_cutoff=2)
         return best[0] if best else None
 
 

@@ -150,7 +150,7 @@ GOLD_CLASSES = ("opioid", "benzodiazepine", "stimulant", "cannabis", "entactogen
 CLASS_MAP = {"pde5_inhibitor": "prescription", "gabapentinoid": "prescription",
              "muscle_relaxant": "prescription", "sedative": "prescription",
              "antibiotic": "prescription", "antidepressant": "prescription",
-             "antipsychotic": "prescription"}
+             "antipsychotic": "prescription", "synthetic_cannabinoid": "cannabis"}
 
 
 def accuracy(preds: list[dict[str, Any]], truth: list[dict[str, Any]], field: str,
@@ -204,7 +204,11 @@ def evaluate_pages(extractor: Any, data_dir: Path) -> dict[str, Any]:
 
 def evaluate_agora(extractor: Any, data_dir: Path, limit: int | None = None) -> dict[str, Any]:
     recs, truth = agora_gold(data_dir, limit)
-    preds = list(extractor.extract_many(recs))
+    return score_agora(list(extractor.extract_many(recs)), truth)
+
+
+def score_agora(preds: list[dict[str, Any]], truth: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Agora figures the issue sets thresholds on, plus the class confusion."""
     out = score(preds, truth, fields=("ship_from", "is_drug_listing"))
     out["ship_from_accuracy"] = accuracy(preds, truth, "ship_from", lambda t: t["ship_from"])
     out["nondrug_fp_rate"] = _fp_rate(preds, truth)
@@ -257,7 +261,7 @@ def print_results(name: str, result: dict[str, Any]) -> None:
 
 def evaluate_all(data_dir: Path = DEFAULT_DATA_DIR, extractor: Any = None,
                  sandbox: tuple[int, int] | None = (7, 300), agora_limit: int | None = None,
-                 ) -> dict[str, dict[str, Any]]:
+                 unseen_folds: int | None = None) -> dict[str, dict[str, Any]]:
     """Every gold set available; prints each as tables and returns the numbers."""
     from nlp.extract import Extractor  # heavy: only when evaluating
 
@@ -267,6 +271,11 @@ def evaluate_all(data_dir: Path = DEFAULT_DATA_DIR, extractor: Any = None,
     results = {"pages_dev_gold": evaluate_pages(extractor, data_dir),
                "agora2014_dev": evaluate_agora(extractor, data_dir, agora_limit),
                "dream2017_cocaine": evaluate_dream(extractor, data_dir)}
+    if unseen_folds:
+        from nlp.evaluate_unseen import evaluate_agora_unseen
+
+        results[f"agora2014_dev, vendors unseen by the model ({unseen_folds}-fold, grouped by vendor)"] = \
+            evaluate_agora_unseen(data_dir, unseen_folds)
     if sandbox is not None:
         results["sandbox"] = evaluate_sandbox(extractor, *sandbox)
     for name, result in results.items():

@@ -31,9 +31,14 @@ _NOT_DRUG = re.compile(
     r"tutorials?|e-?books?|pdf|counterfeit|fake\s?ids?|gold\s?bars?|silver\s+bars?|bullion|rolex|iphone|"
     r"samsung|software|hacking|hacked|carding|netflix|hbo\w*|spotify|subscriptions?|selfies|"
     r"templates?|scans?|passports?|licen[cs]e|gift\s?cards?|cashout|porn|method|"
-    r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synthesis|"
+    r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synt(?:h)?esis|"
+    r"diar(?:y|ies)|lexi[ck]on|encyclop(?:a)?edia|visa|mastercard|\d+\s?[gt]b|"
     r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test|test\s?kits?|"
     r"test\s?strips?|reagent\s+tests?|harm\s+reduction)\b", re.IGNORECASE)
+# Goods whose titles look like drug offers to the model ("[AAA+]" grades weed, and watches):
+# they stop a listing that names no drug, not one that does ("xanax pfizer replicas" are pills).
+_NOT_DRUG_UNNAMED = re.compile(r"\b(replicas?|watch(?:es)?|chronograph|hublot|patek|heuer|breitling|"
+                               r"tobacco)\b", re.IGNORECASE)
 # Supplements and cosmetics (nlp/data/not_medicines.txt keeps their names out of the drug
 # lexicon): a title naming one and no drug is not a drug offer, whatever its dose looks like
 # to the classifier ("Omega-3 Fish Oil 1000mg").
@@ -45,6 +50,11 @@ _SUPPLEMENT = re.compile(
 # An amount by weight or by the dose unit: "1G", "100GR.", "10 x 2mg", "50 pills".
 _AMOUNT = r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|tabs?|pills?|caps(?:ules)?|blotters?"
 _DOSE = re.compile(_AMOUNT + r"|ml|pcs|x)\b", re.IGNORECASE)
+# A dose per unit in the title ("Superman 210MG+", "Silver Liquid @ 200ug", "MSContin 30 MG ER"):
+# on a market, such a title offers a drug even when its name is in no lexicon (a pill press, a
+# local brand). Not one of Agora's 1,617 non-drug rows has one; ml and % are left out (perfume,
+# e-liquid, purity of anything). "25mgx100" still counts.
+_TITLE_DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug)(?![^\W\d_xX])", re.IGNORECASE)
 # Drugs after a "Tags:" label are search spam, not what the listing offers.
 _TAGS = re.compile(r"\b(tags?|product\s+tags|keywords?|search\s+terms|schlagw[öo]rter|"
                    r"mots[- ]cl[ée]s|etiquetas|trefwoorden|теги|ключевые\s+слова)\s*:",
@@ -91,6 +101,14 @@ def classifier_text(doc: Doc) -> str:
         return despaced(text[:title_end])
     lines = [l for l in text[:2000].splitlines() if not _CUE_LINE.match(l)]
     return despaced("\n".join(lines)[:500])
+
+
+def _heading(doc: Doc) -> str:
+    """The title, else the first line that is not a ship cue (Agora's product line)."""
+    title_end, text = DocAttrs(doc).title_end or 0, text_of(doc)
+    if title_end:
+        return text[:title_end]
+    return next((l for l in text[:2000].splitlines() if l.strip() and not _CUE_LINE.match(l)), "")
 
 
 def despaced(text: str) -> str:
@@ -184,11 +202,15 @@ class ListingJudge:
         # model already takes for a drug offer, or whose own words trade by weight or dose.
         if shelf and (model_says or self._traded(text, title_end, cut)):
             offered = shelf
-        supplement = not offered and _SUPPLEMENT.search(text[:title_end or cut]) is not None
-        is_drug = not blocked and not vetoed and not supplement and (bool(offered) or model_says)
+        supplement = not offered and (_SUPPLEMENT.search(text[:title_end or cut]) is not None
+                                      or _NOT_DRUG_UNNAMED.search(_heading(doc)) is not None)
+        dosed_title = not offered and _TITLE_DOSE.search(_heading(doc)) is not None
+        is_drug = (not blocked and not supplement
+                   and ((not vetoed and (bool(offered) or model_says)) or dosed_title))
         u.is_drug_listing = is_drug
         u.drugs = offered if is_drug else []
-        u.drug_class = (offered[0]["class"] if offered else guess) if is_drug else None
+        u.drug_class = (offered[0]["class"] if offered else (guess if guess != NONE else None)
+                        ) if is_drug else None
         u.class_source = (("category" if shelf else "lexicon") if offered else "classifier"
                           ) if is_drug else None
         groups = [doc.spans[k] for k in ("drugs", "sellers", "places") if k in doc.spans]

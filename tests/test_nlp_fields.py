@@ -594,3 +594,42 @@ def test_patches_russian_names_and_cyrillic_units(extractor, text, inns, strengt
     got = rec["strength"]
     assert (got["value"], got["unit"]) == strength if got else strength is None
     assert (rec["quantity"] or {}).get("value") == count
+
+
+@pytest.mark.parametrize("title,is_drug,inns", [
+    # a dose per unit in the title offers a drug, named in no lexicon or not (pill presses)
+    ("50x Superman 210MG+", True, []), ("Swiss Silver Liquid @ 200ug - 50 Drops", True, []),
+    ("Parabolax 25mgx100kpl", True, []),
+    ("Omega-3 Fish Oil 1000mg", False, []), ("Chanel No 5 100ml", False, []),
+    # goods the model takes for drugs stop a listing naming none, not one naming one
+    ("TAG Heuer - Grand Carrera Calibre 36 RS [AAA+]", False, []),
+    ("100x 2.5 mg xanax pfizer replicas", True, ["alprazolam"]),
+    ("Jenna Haze Collection (72GB)", False, []),
+    # two slips only towards medicine names: "Speedmaster" is a watch, not "speedpaste"
+    ("Omega Speedmaster", False, []), ("Zoplicone 7.5mg x 28", True, ["zopiclone"]),
+])
+def test_title_evidence_for_unseen_vendors(extractor, title, is_drug, inns):
+    rec = extractor.extract({"id": "t:1", "text": "", "fields": {"title": title}})
+    assert (rec["is_drug_listing"], [d["inn"] for d in rec["drugs"]]) == (is_drug, inns)
+
+
+@pytest.mark.parametrize("title,inn,cls,us", [
+    # research chemicals as vendors write their codes (the hyphens come and go)
+    ("25g AB-FUBINACA", "ab-fubinaca", "synthetic_cannabinoid", "I"),
+    ("500g 5F-PB22", "5f-pb-22", "synthetic_cannabinoid", "I"),
+    ("5 Grams 4-MEC", "4-mec", "stimulant", "I"),
+    ("Pentylone 50g - Import Free Ship", "pentylone", "entactogen", "I"),
+    ("1 gr 3-MMC crystals", "3-mmc", "stimulant", None),
+    ("0.25g 2-DPMP", "desoxypipradrol", "stimulant", None),
+    ("NaGHB powder form - 25g", "ghb", "sedative", "I"),
+    ("Reines Kolumbanisches Koks 10g", "cocaine", "stimulant", "II"),
+    ("250g Tampanensis Truffles", "psilocybin", "psychedelic", "I"),
+])
+def test_research_chemicals_and_slang(extractor, title, inn, cls, us):
+    rec = extractor.extract({"id": "rc:1", "text": "", "fields": {"title": title}})
+    assert [(d["inn"], d["class"], d["schedule_us"]) for d in rec["drugs"]] == [(inn, cls, us)]
+
+
+@pytest.mark.parametrize("title", ["Chocolate truffles box", "Koks für den Grill", "MXP Automotive parts"])
+def test_ambiguous_slang_needs_its_context(extractor, title):
+    assert extractor.extract({"id": "rc:2", "text": "", "fields": {"title": title}})["drugs"] == []
