@@ -16,9 +16,9 @@ from nlp.exceptions import NlpError
 
 CONFIG_PATH = Path(__file__).parent / "pipeline.cfg"
 # Listing titles glue words to numbers and quotes: "COCAINE-92%", 'PERUVIAN"UNCUT"COCAINE',
-# "50gCocaine". Splitting there lets the lexicon see the drug name as its own token.
+# "50gCocaine", "5xFentanyl". Splitting there lets the lexicon see the drug name as its own token.
 _EXTRA_INFIXES = (r'(?<=[^\W\d_])[-–/"*+|~](?=\w)', r'(?<=\d)[-–/"*+|~](?=[^\W\d_])',
-                  r'(?<=\d[gG])(?=[A-Z][a-z])')
+                  r'(?<=\d[gGxX])(?=[A-Z][a-z])')
 
 
 # spaCy's base exceptions make single whitespace chunks special cases that tokenize exactly as

@@ -633,3 +633,17 @@ def test_research_chemicals_and_slang(extractor, title, inn, cls, us):
 @pytest.mark.parametrize("title", ["Chocolate truffles box", "Koks für den Grill", "MXP Automotive parts"])
 def test_ambiguous_slang_needs_its_context(extractor, title):
     assert extractor.extract({"id": "rc:2", "text": "", "fields": {"title": title}})["drugs"] == []
+
+
+@pytest.mark.parametrize("title,inns", [
+    ('5xOxycodon "OXYGESIC AKUT"', ["oxycodone"]),  # a count glued to the name is split off
+    ("10x #4 Stamps", ["heroin"]), ("1.2G #4 $175", ["heroin"]),
+    ("28g Gorilla Glue #4 AAA+", ["cannabis"]),  # a strain's number, not heroin No. 4
+    ("Ticket #4 for the show", []),
+    ("MSContin 30 MG ER X 5", ["morphine"]), ("Sealed pint of actavis", ["codeine"]),
+    ("150gr Northern Light Special", ["cannabis"]), ("Top Red Lebanese x 1 gr", ["cannabis"]),
+    ("Lebanese restaurant menu", []),
+])
+def test_brands_strains_and_heroin_numbers(extractor, title, inns):
+    rec = extractor.extract({"id": "b:1", "text": "", "fields": {"title": title}})
+    assert [d["inn"] for d in rec["drugs"]] == inns
