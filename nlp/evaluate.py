@@ -150,7 +150,8 @@ GOLD_CLASSES = ("opioid", "benzodiazepine", "stimulant", "cannabis", "entactogen
 CLASS_MAP = {"pde5_inhibitor": "prescription", "gabapentinoid": "prescription",
              "muscle_relaxant": "prescription", "sedative": "prescription",
              "antibiotic": "prescription", "antidepressant": "prescription",
-             "antipsychotic": "prescription", "synthetic_cannabinoid": "cannabis"}
+             "antipsychotic": "prescription", "synthetic_cannabinoid": "cannabis",
+             "hormone": "steroid"}
 
 
 def accuracy(preds: list[dict[str, Any]], truth: list[dict[str, Any]], field: str,

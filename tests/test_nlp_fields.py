@@ -647,3 +647,16 @@ def test_ambiguous_slang_needs_its_context(extractor, title):
 def test_brands_strains_and_heroin_numbers(extractor, title, inns):
     rec = extractor.extract({"id": "b:1", "text": "", "fields": {"title": title}})
     assert [d["inn"] for d in rec["drugs"]] == inns
+
+
+@pytest.mark.parametrize("title,inn,cls", [
+    # what steroid shops sell beside steroids, and the slang and brands of unseen vendors
+    ("HCG 5000IU UNITED BIOTECH", "chorionic gonadotrophin", "hormone"),
+    ("100iu HGH kit", "somatropin", "hormone"), ("Deca 250", "nandrolone", "steroid"),
+    ("Special offer - 15 X BOLDOJECT 5ml", "boldenone", "steroid"),
+    ("7G Mike Vick $450 A1 Blow", "cocaine", "stimulant"),
+    ("subutril-meridia-subutramine-500-pills", "sibutramine", "weight_loss"),
+])
+def test_hormones_and_vendor_slang(extractor, title, inn, cls):
+    rec = extractor.extract({"id": "h:2", "text": "", "fields": {"title": title}})
+    assert [(d["inn"], d["class"]) for d in rec["drugs"]] == [(inn, cls)]
