@@ -269,6 +269,10 @@ class DrugMatcher:
             mentions.setdefault(inn, []).append((start_char, end_char))
             if inn not in drugs:
                 drugs[inn] = self.describe(name, inn, start_char, end_char)
+        # A brand and the ester it is ("MASTERON (DROSTANOLONE PROPIONATE)") are one drug: the
+        # ester, the more exact name.
+        for inn in [k for k in drugs if any(o.startswith(k + " ") for o in drugs)]:
+            del drugs[inn]
         return found, drugs, mentions
 
     def category_drugs(self, category: str) -> list[dict[str, Any]]:

@@ -54,7 +54,12 @@ _DOSE = re.compile(_AMOUNT + r"|ml|pcs|x)\b", re.IGNORECASE)
 # on a market, such a title offers a drug even when its name is in no lexicon (a pill press, a
 # local brand). Not one of Agora's 1,617 non-drug rows has one; ml and % are left out (perfume,
 # e-liquid, purity of anything). "25mgx100" still counts.
-_TITLE_DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug)(?![^\W\d_xX])", re.IGNORECASE)
+_TITLE_DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug)(?![^\W\d_xX])|"
+                         # ... or a count of pills ("20 X WHITE GOING POSTAL PILLS", "300 Audemars
+                         # Piguet (very heavy pills)"): Agora's non-drug titles name pills only
+                         # without a count ("Stash for Pills", "Beats Pill Speaker")
+                         r"(?<![\w.])\d+\s?(?:x\b)?[^\n\d]{0,40}?\b(?:pills|pillen|tabs|tablets)\b",
+                         re.IGNORECASE)
 # Drugs after a "Tags:" label are search spam, not what the listing offers.
 _TAGS = re.compile(r"\b(tags?|product\s+tags|keywords?|search\s+terms|schlagw[öo]rter|"
                    r"mots[- ]cl[ée]s|etiquetas|trefwoorden|теги|ключевые\s+слова)\s*:",

@@ -66,7 +66,6 @@ def test_non_drug_goods_on_a_drug_shelf_stay_non_drug(extractor, no_model, title
     ("Do-Si-Dos, 10 gr", "Cannabis", "cannabis"),
     ("Uncut - 90% purity", "Cocaine", "cocaine"),
     ("Pure: 84, fresh batch", "Cocaine", "cocaine"),
-    ("Blue footballs x 50 pills", "Benzodiazepines > Xanax", "alprazolam"),
 ])
 def test_trade_wording_lets_the_shelf_name_the_drug(no_model, title, category, inn):
     """Without the classifier only the text's trade wording can make the shelf count."""
@@ -74,6 +73,16 @@ def test_trade_wording_lets_the_shelf_name_the_drug(no_model, title, category, i
     assert doc._.is_drug_listing is True
     assert [(d["inn"], d["source"]) for d in doc._.drugs] == [(inn, "category")]
     assert _judged(no_model, title, None)._.is_drug_listing is False
+
+
+def test_a_count_of_pills_is_an_offer_the_shelf_names(no_model):
+    """A title counting pills offers a drug with or without a shelf; the shelf names which."""
+    title = "Blue footballs x 50 pills"
+    shelved = _judged(no_model, title, "Benzodiazepines > Xanax")
+    assert shelved._.is_drug_listing is True
+    assert [(d["inn"], d["source"]) for d in shelved._.drugs] == [("alprazolam", "category")]
+    bare = _judged(no_model, title, None)
+    assert bare._.is_drug_listing is True and bare._.drugs == []
 
 
 def test_shelf_does_not_beat_not_drug_words(no_model):

@@ -600,6 +600,8 @@ def test_patches_russian_names_and_cyrillic_units(extractor, text, inns, strengt
     # a dose per unit in the title offers a drug, named in no lexicon or not (pill presses)
     ("50x Superman 210MG+", True, []), ("Swiss Silver Liquid @ 200ug - 50 Drops", True, []),
     ("Parabolax 25mgx100kpl", True, []),
+    ("300 Audemars Piguet (very heavy pills)", True, []),  # a count of pills: a press name
+    ("BIC STASH LIGHTER - HIDE PILLS, CASH", False, []), ("Beats Pill Bluetooth Speaker", False, []),
     ("Omega-3 Fish Oil 1000mg", False, []), ("Chanel No 5 100ml", False, []),
     # goods the model takes for drugs stop a listing naming none, not one naming one
     ("TAG Heuer - Grand Carrera Calibre 36 RS [AAA+]", False, []),
@@ -652,6 +654,9 @@ def test_brands_strains_and_heroin_numbers(extractor, title, inns):
 @pytest.mark.parametrize("title,inn,cls", [
     # what steroid shops sell beside steroids, and the slang and brands of unseen vendors
     ("HCG 5000IU UNITED BIOTECH", "chorionic gonadotrophin", "hormone"),
+    ("Masteron 100", "drostanolone", "steroid"),
+    # the brand and the ester it is, named together: one drug, the ester
+    ("MASTERON (DROSTANOLONE PROPIONATE) 100mg/ml", "drostanolone propionate", "steroid"),
     ("100iu HGH kit", "somatropin", "hormone"), ("Deca 250", "nandrolone", "steroid"),
     ("Special offer - 15 X BOLDOJECT 5ml", "boldenone", "steroid"),
     ("7G Mike Vick $450 A1 Blow", "cocaine", "stimulant"),
