@@ -13,6 +13,10 @@ from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
 from nlp.rates import parse_day, to_usd
 
 _NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
+# A dose per pill or per patch, the units that tell a medicine's strength (not ml, not %):
+# what makes a misspelt short word a drug name (nlp/drugs.py) and a title a drug offer
+# (nlp/listing.py).
+DOSE_PER_UNIT = r"mg|mcg|µg|ug"
 # Cyrillic units too: "50 мкг/ч", "2 мг", "10 мл" (Russian listings).
 _DOSE_UNITS = r"mg|mcg|µg|μg|ug|ml|iu|мкг|мг|мл"
 _MASS_UNITS = r"kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|gram|oz|ounces?|lbs?|г|гр"

@@ -16,6 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from nlp import lexicon
+from nlp.details import DOSE_PER_UNIT
 from nlp.exceptions import LexiconError
 from nlp.extensions import DocAttrs, hint, register_extensions, text_of
 from nlp.places import fold
@@ -40,7 +41,7 @@ _CRUMB = re.compile(r"\s*[>»›]\s*")  # "Drugs>Cocaine": separators the tokeni
 # as a misspelt drug name. Five-letter words are too many ("value", "venus") to match on spelling
 # alone; a strength after one is a product name's place.
 _SHORT_FUZZY_LENGTH = 5
-_STRENGTH_AFTER = re.compile(r"[ \t]{0,2}\d{1,4}(?:[.,]\d{1,3})?[ \t]?(?:mg|mcg|ug|µg)\b", re.IGNORECASE)
+_STRENGTH_AFTER = re.compile(rf"[ \t]{{0,2}}\d{{1,4}}(?:[.,]\d{{1,3}})?[ \t]?(?:{DOSE_PER_UNIT})\b", re.IGNORECASE)
 # "<drug>-free" (English, German, French, Spanish, Dutch): the product is without it; not
 # "Valium-free shipping", a dash lost between the drug and the shipping offer.
 _FREE_OF = re.compile(r"-(?:free|frei|vrij|sans|libre)\b(?!\s*(?:ship|deliver|post|versand|"
@@ -208,16 +209,14 @@ class DrugMatcher:
         self.matcher.add("DRUG", patterns)
         # Fuzzy only against the curated names: the package's 100k+ variants include too many
         # near-words ("lotion", "tablet") to be safe targets for a one-letter slip.
-        curated = [t for t in set(subs) | set(aliases)
-                   if " " not in t and t.isalpha() and len(t) >= self.fuzzy_min_length]
-        medicines = frozenset(t for t in curated if t in subs or t in variants)
+        names = [t for t in set(subs) | set(aliases) if " " not in t and t.isalpha()]
+        curated = [t for t in names if len(t) >= self.fuzzy_min_length]
+        # Medicine names: the substances and the brands the package knows. Only they are
+        # targets for two slips, and for shorter words (a strength after them required): a
+        # slang alias ("smack", "speed") is too close to too many words ("Tren Stack 150mg").
+        medicines = frozenset(t for t in names if t in subs or t in variants)
+        short = [t for t in medicines if len(t) >= _SHORT_FUZZY_LENGTH]
         self.fuzzy = FuzzyIndex(curated, self.stop, medicines) if self.use_fuzzy else None
-        # Shorter words (a strength after them required) only against medicine names, the
-        # substances and the brands the package knows: a slang alias ("smack", "speed") is one
-        # letter from too many words ("Tren Stack 150mg").
-        short = [t for t in set(subs) | set(aliases)
-                 if " " not in t and t.isalpha() and len(t) >= _SHORT_FUZZY_LENGTH
-                 and (t in subs or t in variants)]
         self.fuzzy_short = FuzzyIndex(short, self.stop) if self.use_fuzzy else None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -271,8 +270,9 @@ class DrugMatcher:
                 drugs[inn] = self.describe(name, inn, start_char, end_char)
         # A brand and the ester it is ("MASTERON (DROSTANOLONE PROPIONATE)") are one drug: the
         # ester, the more exact name.
-        for inn in [k for k in drugs if any(o.startswith(k + " ") for o in drugs)]:
-            del drugs[inn]
+        if len(drugs) > 1:
+            for inn in {_base_name(k) for k in drugs if _base_name(k) != k} & drugs.keys():
+                del drugs[inn]
         return found, drugs, mentions
 
     def category_drugs(self, category: str) -> list[dict[str, Any]]:

@@ -28,12 +28,14 @@ def evaluate_agora_unseen(data_dir: Path, folds: int = 5, limit: int | None = No
     texts, labels, vendors = (part[:limit] for part in load_rows(data_dir))
     records, truth = agora_gold(data_dir, limit)
     preds: list[Any] = [None] * len(records)
+    extractor = Extractor(build_pipeline())  # built once; each fold swaps the judge's model
+    judge = extractor.nlp.get_pipe("pharmwatch_listing")
     with tempfile.TemporaryDirectory(prefix="pharmwatch-cv-") as tmp:
         for k, (train, test) in enumerate(GroupKFold(folds).split(texts, labels, vendors)):
             model = fit([texts[i] for i in train], labels[train], {"fold": k, "folds": folds})
-            path = Path(tmp) / f"fold{k}.npz"
-            model.save(path)
-            nlp = build_pipeline(overrides={"components.pharmwatch_listing.classifier_path": str(path)})
-            for i, pred in zip(test, Extractor(nlp).extract_many([records[i] for i in test])):
+            judge.path = str(Path(tmp) / f"fold{k}.npz")
+            model.save(Path(judge.path))
+            judge.initialize()  # loads the fold's model, forgets the last model's guesses
+            for i, pred in zip(test, extractor.extract_many([records[i] for i in test])):
                 preds[i] = pred
     return score_agora(preds, truth)

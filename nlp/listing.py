@@ -18,6 +18,7 @@ from spacy.util import filter_spans, minibatch
 
 from nlp import cues
 from nlp.classifier import ARTEFACT, NONE, ListingClassifier
+from nlp.details import DOSE_PER_UNIT
 from nlp.exceptions import LexiconError
 from nlp.fastre import Prechecked, guarded
 from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
@@ -54,7 +55,7 @@ _DOSE = re.compile(_AMOUNT + r"|ml|pcs|x)\b", re.IGNORECASE)
 # on a market, such a title offers a drug even when its name is in no lexicon (a pill press, a
 # local brand). Not one of Agora's 1,617 non-drug rows has one; ml and % are left out (perfume,
 # e-liquid, purity of anything). "25mgx100" still counts.
-_TITLE_DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug)(?![^\W\d_xX])|"
+_TITLE_DOSE = re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:{DOSE_PER_UNIT})(?![^\W\d_xX])|"
                          # ... or a count of pills ("20 X WHITE GOING POSTAL PILLS", "300 Audemars
                          # Piguet (very heavy pills)"): Agora's non-drug titles name pills only
                          # without a count ("Stash for Pills", "Beats Pill Speaker")
@@ -207,10 +208,13 @@ class ListingJudge:
         # model already takes for a drug offer, or whose own words trade by weight or dose.
         if shelf and (model_says or self._traded(text, title_end, cut)):
             offered = shelf
-        supplement = not offered and (_SUPPLEMENT.search(text[:title_end or cut]) is not None
-                                      or _NOT_DRUG_UNNAMED.search(_heading(doc)) is not None)
-        dosed_title = not offered and _TITLE_DOSE.search(_heading(doc)) is not None
-        is_drug = (not blocked and not supplement
+        # With no drug named: other goods ("Omega-3 1000mg", watches) are no offer; a dose or
+        # a pill count in the heading is one.
+        heading = "" if offered else _heading(doc)
+        other_goods = not offered and (_SUPPLEMENT.search(text[:title_end or cut]) is not None
+                                       or _NOT_DRUG_UNNAMED.search(heading) is not None)
+        dosed_title = not offered and _TITLE_DOSE.search(heading) is not None
+        is_drug = (not blocked and not other_goods
                    and ((not vetoed and (bool(offered) or model_says)) or dosed_title))
         u.is_drug_listing = is_drug
         u.drugs = offered if is_drug else []

@@ -7,13 +7,17 @@ import re
 import sys
 from pathlib import Path
 
+import duckdb
+
 from pharmwatch.paths import Layout
+from warehouse.alerts import latest_week
+from warehouse.db import connect
 from warehouse.exceptions import QueryError, WarehouseError
 from warehouse.load import load_all, load_partition
 from warehouse.publish import readable
-from warehouse.query import (analyst_query_names, bind_saved, format_table, latest_crawl_week,
-                             needed_params, report_internal, run_query, run_query_arrow, saved_query,
-                             write_csv, write_json)
+from warehouse.query import (analyst_query_names, bind_saved, format_table, needed_params,
+                             report_internal, run_query, run_query_arrow, saved_query, write_csv,
+                             write_json)
 
 FORMATS = ("table", "csv", "json", "parquet")
 _WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
@@ -85,6 +89,16 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
     return params
 
 
+def _newest_week(source: Path) -> str | None:
+    con = connect(source, read_only=True)
+    try:
+        return latest_week(con)
+    except duckdb.Error as exc:
+        raise QueryError(f"cannot read the newest week from {source}: {exc}") from exc
+    finally:
+        con.close()
+
+
 def _statement(args: argparse.Namespace, source: Path) -> tuple[str, dict[str, str]]:
     params = _params(args)
     if getattr(args, "saved", None):
@@ -95,7 +109,7 @@ def _statement(args: argparse.Namespace, source: Path) -> tuple[str, dict[str, s
                              "report's temp tables): run `pharmwatch report` instead")
         if "week" not in params and "week" in needed_params(saved_query(args.saved)):
             # Without --week, the week an analyst most often wants: the newest one crawled.
-            week = latest_crawl_week(source)
+            week = _newest_week(source)
             if week is None:
                 raise QueryError(f"saved query {args.saved!r} needs --week (the warehouse holds no crawl yet)")
             params["week"] = week

@@ -68,12 +68,6 @@ def needed_params(sql: str) -> set[str]:
     return set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
 
 
-def latest_crawl_week(db_path: Path) -> str | None:
-    """The ISO week of the newest crawl in the warehouse (None while it holds none)."""
-    _, rows = run_query(db_path, "SELECT strftime(max(crawl_date), '%G-W%V') FROM listing_observation")
-    return rows[0][0] if rows else None
-
-
 def bind_saved(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The saved query's SQL and the parameters it uses; a parameter it needs but lacks is an error."""
     sql = saved_query(name)
