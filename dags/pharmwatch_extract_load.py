@@ -2,7 +2,7 @@
 
 Scheduled on every market's staging Asset: each run reads the partitions named by its
 triggering asset events (or `partitions` in the run conf, to redo chosen days by hand),
-extracts each one (.expand) and loads exactly those into DuckDB in the single-slot warehouse
+extracts and prepares each one (.expand, in parallel) and loads exactly those into DuckDB in the single-slot warehouse
 pool. Loads replace their partitions, so clearing and rerunning any task changes nothing.
 """
 
@@ -40,6 +40,14 @@ def pharmwatch_extract_load():
                            data_dir=partition.get("data_dir"))
         return {**partition, "extracted": n}
 
+    @task
+    def prepare(partition: dict) -> dict:
+        # Typed and checked off the single writer: the load then only inserts Parquet in bulk.
+        from pharmwatch.pipeline import prepare_market
+
+        return {**partition, **prepare_market(partition["market"], date=partition["date"],
+                                                data_dir=partition.get("data_dir"))}
+
     @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE_ASSET])
     def load(parts: list[dict]) -> dict:
         from pharmwatch.pipeline import load_partition_list
@@ -54,7 +62,7 @@ def pharmwatch_extract_load():
         return alerts_for_partitions(parts)
 
     parts = partitions()
-    extract.expand(partition=parts) >> load(parts) >> alerts(parts)
+    prepare.expand(partition=extract.expand(partition=parts)) >> load(parts) >> alerts(parts)
 
 
 pharmwatch_extract_load()

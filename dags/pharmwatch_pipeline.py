@@ -4,7 +4,7 @@ The scheduled path is per market (pharmwatch_crawl.py -> pharmwatch_extract_load
 pharmwatch_weekly_report.py); this DAG is the walking skeleton, kept for one-off full runs.
 
 Orchestration only: each task calls one function of the stage packages, imported inside the
-task so parsing this file stays cheap. Crawls fan out per market with `.expand()`; the load
+task so parsing this file stays cheap. Crawls, extracts and prepares fan out per market with `.expand()`; the load
 is a single task because DuckDB allows one writer per file.
 """
 
@@ -43,6 +43,14 @@ def pharmwatch_pipeline():
         extract_market(market, **_params())
         return market
 
+    @task
+    def prepare(market: str) -> str:
+        # Typed and checked off the single writer, one task per market, in parallel.
+        from pharmwatch.pipeline import prepare_market
+
+        prepare_market(market, **_params())
+        return market
+
     @task(pool=WAREHOUSE_POOL)
     def load(crawled: list[str]) -> dict:
         from pharmwatch.pipeline import load_partition_list
@@ -57,7 +65,7 @@ def pharmwatch_pipeline():
 
         return str(report_for(**_params()))
 
-    report(load(extract.expand(market=crawl.expand(market=markets()))))
+    report(load(prepare.expand(market=extract.expand(market=crawl.expand(market=markets())))))
 
 
 pharmwatch_pipeline()

@@ -61,6 +61,8 @@ _DELEGATED = (
      "nlp.cli", "add_arguments", "extract_command"),
     ("load", "load staged + extracted partitions into the DuckDB warehouse",
      "warehouse.cli", "configure_load_parser", "load_command"),
+    ("prepare", "parse, type and check staged partitions into Parquet the load inserts in bulk",
+     "warehouse.cli", "configure_prepare_parser", "prepare_command"),
     ("query", "run SQL on the warehouse (read-only)",
      "warehouse.cli", "configure_query_parser", "query_command"),
     ("report", "write the HTML report from the warehouse",

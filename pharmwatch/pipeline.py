@@ -127,6 +127,7 @@ def run_all(cfg: RunConfig) -> RunResult:
     from reports.weekly import render_report
     from warehouse.db import migrate
     from warehouse.load import load_partitions
+    from warehouse.prepared import prepare_partitions
 
     layout = Layout(cfg.data)
     cfg.data.mkdir(parents=True, exist_ok=True)
@@ -142,6 +143,8 @@ def run_all(cfg: RunConfig) -> RunResult:
     extractor = Extractor()  # building the drug matcher takes seconds: once per run
     for market in crawled:
         result.extracted[market] = extract_partition(layout, market, cfg.date, extractor=extractor)
+    # As the DAGs do: each partition typed and checked off the writer, then one bulk load.
+    prepare_partitions(layout, [(m, cfg.date) for m in crawled], workers=min(2, len(crawled)))
     result.load_stats = load_partitions(cfg.db, layout, [(m, cfg.date) for m in crawled])
     result.alerts = raise_alerts(str(cfg.db))
     result.report = render_report(cfg.db, cfg.out)
@@ -225,6 +228,14 @@ def extract_market(market: str, *, date: str, data_dir: str | None = None, **_: 
     from nlp.stage import extract_partition
 
     return extract_partition(_layout(data_dir), market, date)
+
+
+def prepare_market(market: str, *, date: str, data_dir: str | None = None, **_: object) -> dict:
+    """Type and check a partition into prepared Parquet, so the single-writer load only inserts."""
+    from warehouse.prepared import prepare_partition
+
+    manifest = prepare_partition(_layout(data_dir), market, date)
+    return {"market": market, "date": date, **manifest["counts"]}
 
 
 def report_for(*, date: str, data_dir: str | None = None, **_: object) -> Path:

@@ -88,7 +88,10 @@ def test_extract_load_is_scheduled_on_every_staging_asset(dagbag) -> None:
     assert type(condition).__name__ == "AssetAny"  # any market's new partition starts a run
     uris = {a.uri for a in condition.objects}
     assert uris == {staging_asset(m).uri for m in list_markets(include_disabled=True)}
-    assert "load" in dag.get_task("extract").downstream_task_ids
+    # Each partition is typed and checked off the single writer before the load.
+    assert "prepare" in dag.get_task("extract").downstream_task_ids
+    assert "load" in dag.get_task("prepare").downstream_task_ids
+    assert dag.get_task("prepare").pool != WAREHOUSE_POOL
     assert dag.get_task("load").pool == WAREHOUSE_POOL
 
 

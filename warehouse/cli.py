@@ -13,7 +13,8 @@ from pharmwatch.paths import Layout
 from warehouse.alerts import latest_week
 from warehouse.db import connect
 from warehouse.exceptions import QueryError, WarehouseError
-from warehouse.load import load_all, load_partition
+from warehouse.load import all_partitions, load_all, load_partition
+from warehouse.prepared import prepare_partitions
 from warehouse.publish import readable
 from warehouse.query import (analyst_query_names, bind_saved, format_table, needed_params,
                              report_internal, run_query, run_query_arrow, saved_query, write_csv,
@@ -28,6 +29,32 @@ def configure_load_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None, help="warehouse file (default DATA/warehouse.duckdb)")
     parser.add_argument("--market", default=None)
     parser.add_argument("--date", default=None, help="crawl date YYYY-MM-DD")
+
+
+def configure_prepare_parser(parser: argparse.ArgumentParser) -> None:
+    configure_load_parser(parser)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="partitions prepared at once, one process each (default 1)")
+
+
+def prepare_command(args: argparse.Namespace) -> int:
+    """Parse, type and check staged partitions into prepared/ Parquet, without the warehouse."""
+    layout = _layout(args)
+    if (args.market is None) != (args.date is None):
+        print("error: give both --market and --date, or neither to prepare every partition", file=sys.stderr)
+        return 2
+    partitions = [(args.market, args.date)] if args.market else all_partitions(layout)
+    try:
+        manifests = prepare_partitions(layout, partitions, workers=max(1, args.workers))
+    except WarehouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for m in manifests:
+        summary = ", ".join(f"{k}={v}" for k, v in sorted(m["counts"].items()))
+        print(f"prepared {m['market']}/{m['date']}: {summary}")
+    if not manifests:
+        print(f"no partitions found under {layout.root}")
+    return 0
 
 
 def configure_query_parser(parser: argparse.ArgumentParser) -> None:

@@ -10,6 +10,7 @@ import duckdb
 
 from pharmwatch.paths import Layout
 from warehouse.db import connect, migrate_connection
+from warehouse import prepared
 from warehouse.exceptions import LoadError
 from warehouse.models import rebuild
 from warehouse.publish import publish
@@ -105,11 +106,31 @@ def _delete_partitions(con: duckdb.DuckDBPyConnection, partitions: list[tuple[st
                     {"keys": keys})
 
 
-def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]]) -> dict:
-    """Replace the partitions' raw rows: each kind of staged file loaded for all at once."""
+def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]],
+                use_prepared: bool = False) -> dict:
+    """Replace the partitions' raw rows: from their prepared Parquet where it is current, else
+    each kind of staged file read for all the other partitions at once."""
     countries = con.execute("SELECT coalesce(list(code ORDER BY code), []) FROM country").fetchall()[0][0]
     _delete_partitions(con, partitions)
     result = {f"{m}/{d}": {"quarantined": 0} for m, d in partitions}
+    ready = _ready(con, layout, partitions, countries) if use_prepared else []
+    if ready:
+        prepared.insert(con, ready, RAW_TABLES)
+        for item in ready:
+            result[f"{item.market}/{item.date}"] = {**item.counts, "prepared": True}
+    done = {(item.market, item.date) for item in ready}
+    _load_staged(con, layout, [p for p in partitions if p not in done], countries, result)
+    return result
+
+
+def _ready(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]],
+           countries: list[str]) -> list[prepared.Prepared]:
+    found = (prepared.current(layout, m, d, countries) for m, d in partitions)
+    return [item for item in found if item is not None and prepared.readable_rows(con, item)]
+
+
+def _load_staged(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]],
+                 countries: list[str], result: dict) -> None:
     run_ids = {(m, d): _stats_run_id(layout, m, d) for m, d in partitions}
     sources = [(spec, layout.staging) for spec in STAGING_FILES] + [(ENTITIES, layout.extracted)]
     for spec, where in sources:
@@ -120,10 +141,9 @@ def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list
             counts = result[f"{m}/{d}"]
             counts[spec.table] = loaded
             counts["quarantined"] += bad
-    return result
 
 
-def _validate_partition(market: str, date: str) -> None:
+def validate_partition(market: str, date: str) -> None:
     if not market or "/" in market or "\\" in market:
         raise LoadError(f"invalid market name {market!r}")
     try:
@@ -137,13 +157,13 @@ def load_partitions(db_path: Path, layout: Layout, partitions: list[tuple[str, s
     """Load several partitions in one transaction, rebuild the models once, publish a snapshot."""
     partitions = list(dict.fromkeys(partitions))
     for market, date in partitions:
-        _validate_partition(market, date)
+        validate_partition(market, date)
     con = connect(db_path)
     try:
         migrate_connection(con)
         con.execute("BEGIN TRANSACTION")
         try:
-            result = _load_batch(con, layout, partitions)
+            result = _load_batch(con, layout, partitions, use_prepared=True)
             rebuild(con)
             con.execute("COMMIT")
         except BaseException:
