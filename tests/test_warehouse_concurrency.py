@@ -13,12 +13,14 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from sandbox_staged import write_day  # noqa: E402
 
 from pharmwatch.paths import Layout  # noqa: E402
-from warehouse.load import load_all  # noqa: E402
+from warehouse.load import all_partitions, load_all  # noqa: E402
+from warehouse.prepared import prepare_partitions  # noqa: E402
 from warehouse.publish import pointer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,13 +70,16 @@ load.load_all(Path(sys.argv[1]), Layout(Path(sys.argv[2])))
 """
 
 
-def test_sigkill_midway_keeps_previous_state_and_rerun_completes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("from_prepared", [False, True], ids=["staged", "prepared"])
+def test_sigkill_midway_keeps_previous_state_and_rerun_completes(tmp_path: Path, from_prepared: bool) -> None:
     data = tmp_path / "data"
     write_day(data, 4, 600, 0)
     db = tmp_path / "w.duckdb"
     load_all(db, Layout(data))
     before, published_before = contents(db), pointer(db).resolve()
     write_day(data, 4, 600, 1)
+    if from_prepared:  # the DAGs' path: the new day typed off the writer, then bulk-inserted
+        prepare_partitions(Layout(data), all_partitions(Layout(data)))
     child = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(db), str(data)],
                              stdout=subprocess.PIPE, text=True, env=_env())
     assert child.stdout is not None and child.stdout.readline().strip() == "midway"
@@ -82,7 +87,8 @@ def test_sigkill_midway_keeps_previous_state_and_rerun_completes(tmp_path: Path)
     assert child.wait(timeout=30) == -signal.SIGKILL
     assert contents(db) == before
     assert pointer(db).resolve() == published_before
-    load_all(db, Layout(data))  # the rerun completes ...
+    rerun = load_all(db, Layout(data))  # the rerun completes ...
+    assert all(bool(c.get("prepared")) == from_prepared for c in rerun.values())
     fresh = tmp_path / "fresh.duckdb"
     load_all(fresh, Layout(data))
     assert contents(db) == contents(fresh)  # ... to exactly what a clean load gives

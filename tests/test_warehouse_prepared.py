@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,40 @@ def test_prepare_and_load_from_the_command_line(tmp_path: Path) -> None:
     load = subprocess.run(cli + ["load", "--data", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert load.returncode == 0, load.stderr
     assert load.stdout.count("prepared=True") == 6
+
+
+KILLED_PREPARE = """
+import sys, time
+from pathlib import Path
+import warehouse.prepared as prepared
+from pharmwatch.paths import Layout
+
+def hang(path, data):  # every Parquet file of the new generation written, the manifest not yet
+    print("midway", flush=True)
+    time.sleep(600)
+prepared._write_json_atomic = hang
+prepared.prepare_partition(Layout(Path(sys.argv[1])), "boardex", sys.argv[2])
+"""
+
+
+def test_a_prepare_killed_before_its_manifest_leaves_the_previous_one_in_force(tmp_path: Path) -> None:
+    import signal
+
+    write_world(tmp_path, n=9)
+    layout = Layout(tmp_path)
+    first = prepared.prepare_partition(layout, "boardex", DAY1)
+    child = subprocess.Popen([sys.executable, "-c", KILLED_PREPARE, str(tmp_path), DAY1],
+                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert child.stdout is not None and child.stdout.readline().strip() == "midway"
+    child.send_signal(signal.SIGKILL)
+    assert child.wait(timeout=30) == -signal.SIGKILL
+    folder = prepared.directory(layout, "boardex", DAY1)
+    tokens = {p.stem.rsplit("-", 1)[1] for p in folder.glob("*.parquet")}
+    assert len(tokens) == 2 and first["token"] in tokens  # the killed run's files are orphans
+    counts = load_all(tmp_path / "w.duckdb", layout)
+    assert counts[f"boardex/{DAY1}"]["prepared"]
+    again = prepared.prepare_partition(layout, "boardex", DAY1)  # the orphans go, the previous stays
+    assert {p.stem.rsplit("-", 1)[1] for p in folder.glob("*.parquet")} == {first["token"], again["token"]}
+    shutil.rmtree(tmp_path / "prepared")
+    load_all(tmp_path / "staged.duckdb", layout)
+    assert snapshot(tmp_path / "w.duckdb") == snapshot(tmp_path / "staged.duckdb")

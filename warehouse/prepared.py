@@ -16,6 +16,7 @@ unreadable file, and the load reads the staged files itself, as it always did.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -194,17 +195,27 @@ def readable_rows(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> bool:
 
 
 def insert(con: duckdb.DuckDBPyConnection, batch: list[Prepared], tables: tuple[str, ...]) -> None:
-    """One bulk INSERT per raw table from the batch's prepared files, in partition order."""
-    for table in tables:
-        paths = [p.files[table] for p in batch if table in p.files]
-        if not paths:
-            continue
-        listed = ", ".join(sql_literal(str(p)) for p in paths)
-        try:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet([{listed}], hive_partitioning = false)")
-        except duckdb.Error as exc:
-            raise LoadError(f"prepared rows of {table} cannot be loaded ({exc}); delete the "
-                            "partitions' prepared/ folders to load from the staged files") from exc
+    """One bulk INSERT per raw table from the batch's prepared files."""
+    # Raw rows carry their partition and line number; their physical order means nothing, and
+    # keeping it serialises part of the scan (a third slower at 1M rows).
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        for table in tables:
+            paths = [p.files[table] for p in batch if table in p.files]
+            if paths:
+                _insert_files(con, table, paths)
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even this
+            con.execute("RESET preserve_insertion_order")
+
+
+def _insert_files(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path]) -> None:
+    listed = ", ".join(sql_literal(str(p)) for p in paths)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet([{listed}], hive_partitioning = false)")
+    except duckdb.Error as exc:
+        raise LoadError(f"prepared rows of {table} cannot be loaded ({exc}); delete the "
+                        "partitions' prepared/ folders to load from the staged files") from exc
 
 
 def _prepare_one(root: str, market: str, date: str) -> dict:
