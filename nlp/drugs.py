@@ -19,6 +19,7 @@ from nlp import lexicon
 from nlp.details import DOSE_PER_UNIT
 from nlp.exceptions import LexiconError
 from nlp.extensions import DocAttrs, hint, register_extensions, text_of
+from nlp.fancy import plain
 from nlp.places import fold
 
 _SIMPLE = re.compile(r"^[a-z]+( [a-z]+)*$")
@@ -222,8 +223,14 @@ class DrugMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
             raise LexiconError(f"component {self.name!r} used before nlp.initialize()")
-        found, drugs, mentions = self._find(doc, text_of(doc))
-        doc.spans["drugs"] = [Span(doc, start, end, label="DRUG") for start, end in found]
+        text = text_of(doc)
+        letters = plain(text)
+        if letters is text:
+            found, drugs, mentions = self._find(doc, text)
+            spans = [Span(doc, start, end, label="DRUG") for start, end in found]
+        else:
+            spans, drugs, mentions = self._find_fancy(doc, text, letters)
+        doc.spans["drugs"] = spans
         u = DocAttrs(doc)
         u.drug_mentions = mentions
         entries = list(drugs.values())
@@ -234,6 +241,22 @@ class DrugMatcher:
             entries = self.category_drugs(category) if category is not None else entries
         u.drugs = entries
         return doc
+
+    def _find_fancy(self, doc: Doc, text: str, letters: str) -> tuple[
+            list[Span], dict[str, dict[str, Any]], dict[str, list[tuple[int, int]]]]:
+        """_find on the text with look-alike letters made plain (nlp/fancy.py): same offsets,
+        so spans map back by character; names are given as the listing wrote them."""
+        alt = self.nlp.make_doc(letters)
+        found, drugs, mentions = self._find(alt, letters)
+        spans = []
+        for start, end in found:
+            span = doc.char_span(alt[start].idx, alt[end - 1].idx + len(alt[end - 1]),
+                                 label="DRUG", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        for entry in drugs.values():
+            entry["name"] = text[entry["start"]:entry["end"]]
+        return spans, drugs, mentions
 
     def _find(self, doc: Doc, text: str) -> tuple[
             list[tuple[int, int]], dict[str, dict[str, Any]], dict[str, list[tuple[int, int]]]]:

@@ -54,13 +54,15 @@ _DOSE = re.compile(_AMOUNT + r"|ml|pcs|x)\b", re.IGNORECASE)
 # A dose per unit in the title ("Superman 210MG+", "Silver Liquid @ 200ug", "MSContin 30 MG ER"):
 # on a market, such a title offers a drug even when its name is in no lexicon (a pill press, a
 # local brand). Not one of Agora's 1,617 non-drug rows has one; ml and % are left out (perfume,
-# e-liquid, purity of anything). "25mgx100" still counts.
-_TITLE_DOSE = re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:{DOSE_PER_UNIT})(?![^\W\d_xX])|"
+# e-liquid, purity of anything). "25mgx100", "120 mgs" and "100+mg" still count.
+_TITLE_DOSE = re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?\+?\s?(?:{DOSE_PER_UNIT})s?(?![^\W\d_xX])|"
                          # ... or a count of pills ("20 X WHITE GOING POSTAL PILLS", "300 Audemars
                          # Piguet (very heavy pills)"): Agora's non-drug titles name pills only
                          # without a count ("Stash for Pills", "Beats Pill Speaker")
                          r"(?<![\w.])\d+\s?(?:x\b)?[^\n\d]{0,40}?\b(?:pills|pillen|tabs|tablets)\b",
                          re.IGNORECASE)
+# A strength per unit, the evidence that lifts a non-drug word's block on a named drug.
+_STRENGTH_NEAR = re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:{DOSE_PER_UNIT})s?\b", re.IGNORECASE)
 # Drugs after a "Tags:" label are search spam, not what the listing offers.
 _TAGS = re.compile(r"\b(tags?|product\s+tags|keywords?|search\s+terms|schlagw[öo]rter|"
                    r"mots[- ]cl[ée]s|etiquetas|trefwoorden|теги|ключевые\s+слова)\s*:",
@@ -194,10 +196,14 @@ class ListingJudge:
             blocked = False
         elif title_end:
             offered = in_title or dosed_body
-            blocked = _blockers(text[:title_end], mentions) > 0
+            # A dose beside a drug named in the title outweighs a non-drug word there: "60 x
+            # 20 mg Adderall IR tablets (Monthly Subscription)" sells pills, not a subscription.
+            blocked = (_blockers(text[:title_end], mentions) > 0
+                       and not self._any_dosed(text, in_title, mentions, title_end))
         else:
             offered = drugs
-            blocked = _blockers(text[:cut], mentions) >= max(1, len(drugs))
+            blocked = (_blockers(text[:cut], mentions) >= max(1, len(drugs))
+                       and not self._any_dosed(text, drugs, mentions, cut))
         model_says = guess is not None and guess != NONE and p >= self.threshold
         # A confident "not a drug" from the model vetoes drug names in a book or guide title,
         # but not a dose or weight beside a mention of the drug: the model reads only the title,
@@ -231,6 +237,16 @@ class ListingJudge:
     def _traded(text: str, title_end: int, cut: int) -> bool:
         """Drug-trade wording in the title (the text before any "Tags:" when there is none)."""
         return _TRADE.search(text[:title_end] if title_end else text[:cut]) is not None
+
+    def _any_dosed(self, text: str, drugs: list[dict], mentions: dict, cut: int) -> bool:
+        """A strength per unit ("20 mg", not "1oz": gold bars weigh too) right beside a mention
+        of any of `drugs` before `cut`."""
+        for d in drugs:
+            for start, end in mentions.get(d["inn"]) or [(d["start"], d["end"])]:
+                if start < cut and _STRENGTH_NEAR.search(
+                        text[max(0, start - self.dose_window):min(cut, end + self.dose_window)]):
+                    return True
+        return False
 
     def _dosed(self, text: str, mentions: list[tuple[int, int]], cut: int) -> bool:
         """Strong evidence in the body: a dose or quantity right next to a mention of the drug

@@ -665,3 +665,45 @@ def test_brands_strains_and_heroin_numbers(extractor, title, inns):
 def test_hormones_and_vendor_slang(extractor, title, inn, cls):
     rec = extractor.extract({"id": "h:2", "text": "", "fields": {"title": title}})
     assert [(d["inn"], d["class"]) for d in rec["drugs"]] == [(inn, cls)]
+
+
+@pytest.mark.parametrize("text,inns", [
+    # research chemicals and synthetic cannabinoids of unseen vendors
+    ("5000g AB-PINACA", ["ab-pinaca"]), ("50g 5F-SDB-006", ["5f-sdb-006"]), ("1g 2-FA", ["2-fluoroamphetamine"]),
+    # DOx names count next to a dose (before or after it), vials, tabs or blotters only
+    ("5 Vials DOC", ["doc"]), ("3x5mg DOM", ["dom"]), ("Doc Martens boots", []),
+    ("HASCH SMAKPROV 0.2G", ["cannabis"]),
+    ("BUDLIFE 30g A++ AK-47", ["cannabis"]), ("AK-47 rifle magazine, 30 rounds", []),
+])
+def test_unseen_vendors_chemicals_and_strains(extractor, text, inns):
+    rec = extractor.extract({"id": "u:1", "text": text})
+    assert [d["inn"] for d in rec["drugs"]] == inns
+
+
+def test_a_dose_beside_a_named_drug_outweighs_a_non_drug_word(extractor):
+    rec = extractor.extract({"id": "u:2", "text": "60 x 20 mg Adderall IR tablets (Monthly Subscription)"})
+    assert rec["is_drug_listing"] and [d["inn"] for d in rec["drugs"]] == ["amphetamine"]
+    rec = extractor.extract({"id": "u:3", "text": "Netflix subscription, 12 months, Adderall fans welcome"})
+    assert not rec["is_drug_listing"] and rec["drugs"] == []
+
+
+def test_fancy_text_letters_are_read_as_the_latin_ones_they_mimic(extractor):
+    title = "★5★ gяαм σƒ συя яαω η ρυяє Cσcαιηє 90%+ ((єυ ℓιѕтιηg))"
+    rec = extractor.extract({"id": "f:1", "text": "", "fields": {"title": title}})
+    assert rec["is_drug_listing"]
+    [drug] = rec["drugs"]
+    assert drug["inn"] == "cocaine" and drug["name"] == "Cσcαιηє"  # as written: evidence
+    assert title[drug["start"]:drug["end"]] == "Cσcαιηє"
+    # Russian words are Cyrillic, not look-alikes: left as they are (and still found)
+    rec = extractor.extract({"id": "f:2", "text": "Кокаин 1г, доставка по России"})
+    assert [d["inn"] for d in rec["drugs"]] == ["cocaine"]
+
+
+def test_plain_letters_keep_offsets_and_leave_single_script_words_alone():
+    from nlp.fancy import plain
+
+    text = "gяαм σƒ Cσcαιηє · Кокаин · Ωμέγα · Xanax"
+    out = plain(text)
+    assert len(out) == len(text)
+    assert out.split(" · ") == ["gram of Cocaine", "Кокаин", "Ωμέγα", "Xanax"]
+    assert plain("Xanax 2mg") == "Xanax 2mg"
