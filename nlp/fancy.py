@@ -30,6 +30,11 @@ _LOOKS_LIKE = {
 }
 _TABLE = str.maketrans(_LOOKS_LIKE)
 _NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+# A look-alike word touches a Latin letter, or mixes Greek with Cyrillic: checked on the whole
+# text first, so Russian and Greek listings skip the word-by-word pass.
+_LATIN_NEXT = re.compile(r"[A-Za-z\u0192\u2113\u0131][\u0370-\u04ff]|[\u0370-\u04ff][A-Za-z\u0192\u2113\u0131]")
+_GREEK = re.compile(r"[\u0370-\u03ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -50,6 +55,8 @@ def _scripts(word: str) -> int:
 def plain(text: str) -> str:
     """`text` with its mixed-script words in Latin letters; `text` itself if it has none."""
     if _NON_LATIN.search(text) is None:
+        return text
+    if _LATIN_NEXT.search(text) is None and not (_GREEK.search(text) and _CYRILLIC.search(text)):
         return text
     changed = False
 
