@@ -38,8 +38,11 @@ _NOT_DRUG = re.compile(
     r"test\s?strips?|reagent\s+tests?|harm\s+reduction)\b", re.IGNORECASE)
 # Goods whose titles look like drug offers to the model ("[AAA+]" grades weed, and watches):
 # they stop a listing that names no drug, not one that does ("xanax pfizer replicas" are pills).
+# Smoking gear and ammunition too ("3x High Quality Glass Ice Pipe", ".177cal Super Points"):
+# a pipe "packed with" a strain that is not named still loses, a pipe with its drug named wins.
 _NOT_DRUG_UNNAMED = re.compile(r"\b(replicas?|watch(?:es)?|chronograph|hublot|patek|heuer|breitling|"
-                               r"tobacco)\b", re.IGNORECASE)
+                               r"tobacco|pipes?|bubblers?|bongs?|grinders?|ammo|ammunition|"
+                               r"calib(?:er|re))\b|(?<![\w.])\.\d{2,3}\s?cal\b", re.IGNORECASE)
 # Supplements and cosmetics (nlp/data/not_medicines.txt keeps their names out of the drug
 # lexicon): a title naming one and no drug is not a drug offer, whatever its dose looks like
 # to the classifier ("Omega-3 Fish Oil 1000mg").

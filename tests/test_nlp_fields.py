@@ -707,3 +707,15 @@ def test_plain_letters_keep_offsets_and_leave_single_script_words_alone():
     assert len(out) == len(text)
     assert out.split(" · ") == ["gram of Cocaine", "Кокаин", "Ωμέγα", "Xanax"]
     assert plain("Xanax 2mg") == "Xanax 2mg"
+
+
+@pytest.mark.parametrize("title,is_drug,inns", [
+    ("3x High Quality Glass Ice Pipe", False, []), (".177cal Super Points", False, []),
+    ("Handblown GLASS BUBBLER, AMAZING DEAL", False, []),
+    ("MACHINE ELVES * 60mg Pre-loaded DMT DOME Pipe", True, ["dmt"]),  # the drug is named
+    ("5 x 2ci pellets, 15mg", True, ["2c-i"]), ("2C-T-7 100mg", True, ["2c-t-7"]),
+    ("2cc syringe, luer lock", False, []),
+])
+def test_smoking_gear_and_ammunition_name_no_drug(extractor, title, is_drug, inns):
+    rec = extractor.extract({"id": "g:1", "text": "", "fields": {"title": title}})
+    assert (rec["is_drug_listing"], [d["inn"] for d in rec["drugs"]]) == (is_drug, inns)
