@@ -212,3 +212,19 @@ def test_a_prepare_killed_before_its_manifest_leaves_the_previous_one_in_force(t
     shutil.rmtree(tmp_path / "prepared")
     load_all(tmp_path / "staged.duckdb", layout)
     assert snapshot(tmp_path / "w.duckdb") == snapshot(tmp_path / "staged.duckdb")
+
+
+def test_a_change_to_the_typing_code_retires_prepared_partitions(tmp_path: Path, monkeypatch) -> None:
+    write_world(tmp_path, n=3)
+    layout = Layout(tmp_path)
+    prepared.prepare_partition(layout, "pillstore", DAY1)
+    countries = prepared.fingerprint(layout, "pillstore", DAY1, ["DE"])  # any list: same call twice
+    assert prepared.current(layout, "pillstore", DAY1, ["DE"]) is None  # other country codes
+    monkeypatch.setattr(prepared, "FORMAT_VERSION", prepared.FORMAT_VERSION + 1)
+    prepared._code_digest.cache_clear()
+    try:
+        assert prepared.fingerprint(layout, "pillstore", DAY1, ["DE"])["code"] != countries["code"]
+    finally:
+        monkeypatch.undo()
+        prepared._code_digest.cache_clear()
+    assert prepared.fingerprint(layout, "pillstore", DAY1, ["DE"])["code"] == countries["code"]

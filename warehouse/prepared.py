@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -35,7 +36,8 @@ from warehouse.exceptions import LoadError
 from warehouse.models import model_sql
 
 MANIFEST = "manifest.json"
-# Bump when what a prepared file holds changes in a way the specs and migrations do not show.
+# Bump when what a prepared file holds changes in a way the specs, migrations and typing
+# code (all in the digest) do not show.
 FORMAT_VERSION = 1
 _GLOB = set("*?[")
 
@@ -65,13 +67,19 @@ def _stat(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+@functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """What shapes a prepared row besides the staged files: specs, migrations, this format."""
+    """What shapes a prepared row besides the staged files: the specs, the migrations and the
+    typing and checking code itself, so a change to any of them retires old prepared files."""
+    from warehouse import load, staged, staged_batch
+
     h = hashlib.sha256(f"format {FORMAT_VERSION}\n".encode())
     for spec in _specs():
         h.update(repr(spec).encode())
     for mig in discover():
         h.update(f"{mig.label} {mig.sha256}\n".encode())
+    for module in (load, staged, staged_batch):
+        h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
 
 
