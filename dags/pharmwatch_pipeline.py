@@ -1,4 +1,4 @@
-"""Every market at once, on demand: crawl -> extract -> load + flag -> report (no schedule).
+"""Every market at once, on demand: crawl -> extract -> prepare -> load + flag -> report (no schedule).
 
 The scheduled path is per market (pharmwatch_crawl.py -> pharmwatch_extract_load.py ->
 pharmwatch_weekly_report.py); this DAG is the walking skeleton, kept for one-off full runs.
