@@ -60,6 +60,10 @@ class RunResult:
             )
         for market, n in sorted(self.extracted.items()):
             lines.append(f"extract {market:<12} records={n:>6}")
+        for partition, c in sorted(self.load_stats.items()):
+            lines.append(f"load    {partition.split('/', 1)[0]:<12} listings={c.get('raw_listing', 0):>6} "
+                         f"quarantined={c.get('quarantined', 0):>4}"
+                         + ("  (prepared)" if c.get("prepared") else ""))
         if self.alerts:
             counts = ", ".join(f"{k}={v}" for k, v in self.alerts.items() if isinstance(v, int))
             lines.append(f"alerts  week {self.alerts.get('week')}: {counts}")

@@ -53,6 +53,12 @@ def test_main_job_prints_where_results_are(main_job) -> None:
     assert str(main_job["out"] / "report.html") in main_job["stdout"]
 
 
+def test_main_job_loads_partitions_prepared_off_the_writer(main_job) -> None:
+    lines = [line for line in main_job["stdout"].splitlines() if line.startswith("load ")]
+    assert len(lines) == 3, main_job["stdout"]
+    assert all(line.endswith("(prepared)") and "quarantined=   0" in line for line in lines)
+
+
 def test_main_job_covers_all_three_markets(main_job) -> None:
     con = duckdb.connect(str(main_job["db"]), read_only=True)
     rows = dict(con.execute(
