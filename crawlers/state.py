@@ -16,12 +16,30 @@ from typing import Any
 from pharmwatch.paths import Layout
 
 
+_LOCK_WAIT = 30.0  # seconds a connection waits for another process's lock
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-    con.execute("PRAGMA journal_mode=WAL")
+    con = sqlite3.connect(path, isolation_level=None, timeout=_LOCK_WAIT, check_same_thread=False)
+    _set_wal(con)
     con.execute("PRAGMA synchronous=NORMAL")
     return con
+
+
+def _set_wal(con: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting out other processes doing the same. Changing the journal mode
+    needs an exclusive lock, and SQLite answers "database is locked" at once, without its busy
+    timeout, when two crawl workers open a new state file together (seen on a loaded machine)."""
+    deadline = time.monotonic() + _LOCK_WAIT
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def state_dir(layout: Layout, market: str) -> Path:
