@@ -227,3 +227,16 @@ def test_a_change_to_the_typing_code_retires_prepared_partitions(tmp_path: Path,
         monkeypatch.undo()
         prepared._code_digest.cache_clear()
     assert prepared.fingerprint(layout, "pillstore", DAY1, ["DE"])["code"] == before
+
+
+def test_a_partition_prepared_before_its_extraction_is_not_used_once_entities_appear(tmp_path: Path) -> None:
+    write_world(tmp_path, n=5)
+    layout = Layout(tmp_path)
+    entities = layout.extracted("boardex", DAY1) / "entities.jsonl"
+    saved = entities.read_bytes()
+    entities.unlink()  # the NLP stage has not run yet
+    early = prepared.prepare_partition(layout, "boardex", DAY1)
+    assert early["rows"]["raw_extracted"] == 0 and early["rows"]["raw_listing"] == 5
+    entities.write_bytes(saved)  # ... and now it has
+    counts = load_all(tmp_path / "w.duckdb", layout)
+    assert "prepared" not in counts[f"boardex/{DAY1}"] and counts[f"boardex/{DAY1}"]["raw_extracted"] == 5
