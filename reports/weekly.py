@@ -48,7 +48,7 @@ EVIDENCE_SHOWN, PDF_EVIDENCE_SHOWN = 3, 1  # listings shown per alert (alerts.cs
 TOP_N = 10
 TREND_WEEKS = 8
 REPORT_TO_ENV = "PHARMWATCH_REPORT_TO"
-_SECTIONS = ("flag_matrix", "flagged_by_country", "errors_by_market",
+_SECTIONS = ("flag_matrix", "flagged_by_country", "errors_by_market", "quarantine_by_market",
              "top_drugs", "top_sellers", "weekly_trend")
 # Temp tables of the read-only session, made once, in this order (each reads the one before).
 _WEEK_TABLES = (("report_week", "report_week"), ("report_week_flagged", "report_week_flagged"),
@@ -209,6 +209,7 @@ def render_html(data: dict[str, Any], week: str, generated_at: dt.datetime, *, f
         top_sellers=data["top_sellers"], alerts=data["alerts"], new_routes=new_routes,
         flagged=data["flagged_listings"][:max_rows], evidence_shown=evidence_shown,
         flagged_total=data["flagged_total"], errors=data["errors_by_market"],
+        quarantine=data["quarantine_by_market"],
     )
 
 

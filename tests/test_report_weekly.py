@@ -203,3 +203,34 @@ def test_a_rule_found_twice_shows_its_points_once(report) -> None:
     tree = report[3]
     reasons = [d.text_content().strip() for d in tree.xpath('//table[@id="flagged"]//div[@class="reason"]')]
     assert reasons and not [r for r in reasons if r.startswith("+0 ")]
+
+
+def _world_with_bad_lines(root: Path) -> None:
+    import json
+
+    write_world(root, dates=DATES, n=6)
+    listings = root / "staging" / "market=boardex" / f"date={DATES[0]}" / "listings.jsonl"
+    with listings.open("a", encoding="utf-8") as f:
+        f.write('{"listing_id": "BO9", "url": \n')           # cut off mid-line
+        f.write('["not", "an", "object"]\n')
+    entities = root / "extracted" / "market=pillstore" / f"date={DATES[1]}" / "entities.jsonl"
+    first = json.loads(entities.read_text(encoding="utf-8").splitlines()[0])
+    with entities.open("a", encoding="utf-8") as f:
+        for n, code in enumerate(("XX", "QQ", "ZZ")):
+            f.write(json.dumps(first | {"id": f"pillstore:Q{n}", "ship_from": code}) + "\n")
+
+
+def test_quarantined_lines_are_reported_per_market_and_problem(staged_warehouse, tmp_path) -> None:
+    root, db = staged_warehouse("quarantine", _world_with_bad_lines)
+    tree = lxml.html.parse(str(render_report(db, tmp_path / "out"))).getroot()
+    rows = [[td.text_content().strip() for td in tr.xpath("./td")]
+            for tr in tree.xpath('//table[@id="quarantine"]//tr[td]')]
+    assert sorted(rows) == sorted([["boardex", "invalid JSON", "1", "1"],
+                                   ["boardex", "not a JSON object", "1", "1"],
+                                   ["pillstore", "unknown country code", "3", "1"]])
+
+
+def test_a_week_without_quarantined_lines_says_so(report) -> None:
+    *_, tree, _, _ = report
+    cells = tree.xpath('//table[@id="quarantine"]//td')
+    assert [c.text_content() for c in cells] == ["No staged line was quarantined."]
