@@ -2,8 +2,9 @@
 
 Scheduled on every market's staging Asset: each run reads the partitions named by its
 triggering asset events (or `partitions` in the run conf, to redo chosen days by hand),
-extracts and prepares each one (.expand, in parallel) and loads exactly those into DuckDB in the single-slot warehouse
-pool. Loads replace their partitions, so clearing and rerunning any task changes nothing.
+extracts and prepares each one (.expand, in parallel) and loads exactly those into DuckDB in
+the single-slot warehouse pool. Loads replace their partitions, so clearing and rerunning any
+task changes nothing.
 """
 
 from __future__ import annotations

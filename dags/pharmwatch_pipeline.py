@@ -1,11 +1,11 @@
-"""Every market at once, on demand: crawl -> extract -> prepare -> load + flag -> report (no schedule).
+"""Every market at once, on demand (no schedule): crawl, extract, prepare, load + flag, report.
 
 The scheduled path is per market (pharmwatch_crawl.py -> pharmwatch_extract_load.py ->
 pharmwatch_weekly_report.py); this DAG is the walking skeleton, kept for one-off full runs.
 
 Orchestration only: each task calls one function of the stage packages, imported inside the
-task so parsing this file stays cheap. Crawls, extracts and prepares fan out per market with `.expand()`; the load
-is a single task because DuckDB allows one writer per file.
+task so parsing this file stays cheap. Crawls, extracts and prepares fan out per market with
+`.expand()`; the load is a single task because DuckDB allows one writer per file.
 """
 
 from __future__ import annotations

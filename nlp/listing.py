@@ -243,22 +243,20 @@ class ListingJudge:
 
     def _any_dosed(self, text: str, drugs: list[dict], mentions: dict, cut: int) -> bool:
         """A strength per unit ("20 mg", not "1oz": gold bars weigh too) right beside a mention
-        of any of `drugs` before `cut`."""
-        for d in drugs:
-            for start, end in mentions.get(d["inn"]) or [(d["start"], d["end"])]:
-                if start < cut and _STRENGTH_NEAR.search(
-                        text[max(0, start - self.dose_window):min(cut, end + self.dose_window)]):
-                    return True
-        return False
+        of any of `drugs`, all of it before `cut`."""
+        head = text[:cut]
+        return any(self._dosed(head, mentions.get(d["inn"]) or [(d["start"], d["end"])], cut,
+                               _STRENGTH_NEAR) for d in drugs)
 
-    def _dosed(self, text: str, mentions: list[tuple[int, int]], cut: int) -> bool:
+    def _dosed(self, text: str, mentions: list[tuple[int, int]], cut: int,
+               evidence: re.Pattern = _DOSE) -> bool:
         """Strong evidence in the body: a dose or quantity right next to a mention of the drug
         before any tag list. Any mention: the first is often a menu entry or a seller's name
         ("NDD-DMT"), and the offer ("0.5g DMT") comes later."""
         for start, end in mentions:
             if start >= cut:
                 break
-            if _DOSE.search(text[max(0, start - self.dose_window):end + self.dose_window]):
+            if evidence.search(text[max(0, start - self.dose_window):end + self.dose_window]):
                 return True
         return False
 

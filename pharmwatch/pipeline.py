@@ -148,8 +148,9 @@ def run_all(cfg: RunConfig) -> RunResult:
     for market in crawled:
         result.extracted[market] = extract_partition(layout, market, cfg.date, extractor=extractor)
     # As the DAGs do: each partition typed and checked off the writer, then one bulk load.
-    prepare_partitions(layout, [(m, cfg.date) for m in crawled], workers=min(2, len(crawled)))
-    result.load_stats = load_partitions(cfg.db, layout, [(m, cfg.date) for m in crawled])
+    partitions = [(m, cfg.date) for m in crawled]
+    prepare_partitions(layout, partitions, workers=min(2, len(crawled)))
+    result.load_stats = load_partitions(cfg.db, layout, partitions)
     result.alerts = raise_alerts(str(cfg.db))
     result.report = render_report(cfg.db, cfg.out)
     return result

@@ -24,24 +24,42 @@ FORMATS = ("table", "csv", "json", "parquet")
 _WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 
 
-def configure_load_parser(parser: argparse.ArgumentParser) -> None:
+def _add_partition_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None, help="data directory (default PHARMWATCH_DATA)")
-    parser.add_argument("--db", type=Path, default=None, help="warehouse file (default DATA/warehouse.duckdb)")
     parser.add_argument("--market", default=None)
     parser.add_argument("--date", default=None, help="crawl date YYYY-MM-DD")
 
 
+def configure_load_parser(parser: argparse.ArgumentParser) -> None:
+    _add_partition_args(parser)
+    parser.add_argument("--db", type=Path, default=None, help="warehouse file (default DATA/warehouse.duckdb)")
+
+
 def configure_prepare_parser(parser: argparse.ArgumentParser) -> None:
-    configure_load_parser(parser)
+    _add_partition_args(parser)
     parser.add_argument("--workers", type=int, default=1,
                         help="partitions prepared at once, one process each (default 1)")
+
+
+def _one_or_all(args: argparse.Namespace, verb: str) -> bool:
+    """--market and --date name one partition; neither means all. One without the other is an error."""
+    if (args.market is None) != (args.date is None):
+        print(f"error: give both --market and --date, or neither to {verb} every partition", file=sys.stderr)
+        return False
+    return True
+
+
+def _print_counts(done: str, counts: dict[str, dict], layout: Layout) -> None:
+    for partition, c in counts.items():
+        print(f"{done} {partition}: " + ", ".join(f"{k}={v}" for k, v in sorted(c.items())))
+    if not counts:
+        print(f"no partitions found under {layout.root}")
 
 
 def prepare_command(args: argparse.Namespace) -> int:
     """Parse, type and check staged partitions into prepared/ Parquet, without the warehouse."""
     layout = _layout(args)
-    if (args.market is None) != (args.date is None):
-        print("error: give both --market and --date, or neither to prepare every partition", file=sys.stderr)
+    if not _one_or_all(args, "prepare"):
         return 2
     partitions = [(args.market, args.date)] if args.market else all_partitions(layout)
     try:
@@ -49,11 +67,7 @@ def prepare_command(args: argparse.Namespace) -> int:
     except WarehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    for m in manifests:
-        summary = ", ".join(f"{k}={v}" for k, v in sorted(m["counts"].items()))
-        print(f"prepared {m['market']}/{m['date']}: {summary}")
-    if not manifests:
-        print(f"no partitions found under {layout.root}")
+    _print_counts("prepared", {f"{m['market']}/{m['date']}": m["counts"] for m in manifests}, layout)
     return 0
 
 
@@ -82,8 +96,7 @@ def _layout(args: argparse.Namespace) -> Layout:
 def load_command(args: argparse.Namespace) -> int:
     layout = _layout(args)
     db = args.db or layout.warehouse()
-    if (args.market is None) != (args.date is None):
-        print("error: give both --market and --date, or neither to load every partition", file=sys.stderr)
+    if not _one_or_all(args, "load"):
         return 2
     try:
         if args.market:
@@ -93,11 +106,7 @@ def load_command(args: argparse.Namespace) -> int:
     except WarehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    for partition, c in counts.items():
-        summary = ", ".join(f"{k}={v}" for k, v in sorted(c.items()))
-        print(f"loaded {partition}: {summary}")
-    if not counts:
-        print(f"no partitions found under {layout.root}")
+    _print_counts("loaded", counts, layout)
     return 0
 
 

@@ -81,6 +81,7 @@ DELISTED = StagedFile(
     required=("listing_id",), checks=_PARTITION_CHECKS,
 )
 STAGING_FILES = (LISTINGS, SELLERS, ERRORS, STATS, DELISTED)
+SPECS = (*STAGING_FILES, ENTITIES)  # every file of a partition: the crawler's, then the NLP stage's
 RAW_TABLES = ("raw_listing", "raw_seller", "raw_crawl_error", "raw_crawl_stats", "raw_extracted",
               "raw_delisted", "quarantine")
 
@@ -93,6 +94,18 @@ def _stats_run_id(layout: Layout, market: str, date: str) -> str | None:
     except (OSError, ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
+
+
+def source_path(layout: Layout, spec: StagedFile, market: str, date: str) -> Path:
+    """Where a partition's file of this kind lies: the NLP stage's under extracted/, the rest
+    under staging/."""
+    folder = layout.extracted if spec is ENTITIES else layout.staging
+    return folder(market, date) / spec.filename
+
+
+def country_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The seeded country codes the checks accept, sorted."""
+    return con.execute("SELECT coalesce(list(code ORDER BY code), []) FROM country").fetchall()[0][0]
 
 
 def _source_name(layout: Layout, path: Path) -> str:
@@ -110,7 +123,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list
                 use_prepared: bool = False) -> dict:
     """Replace the partitions' raw rows: from their prepared Parquet where it is current, else
     each kind of staged file read for all the other partitions at once."""
-    countries = con.execute("SELECT coalesce(list(code ORDER BY code), []) FROM country").fetchall()[0][0]
+    countries = country_codes(con)
     _delete_partitions(con, partitions)
     result = {f"{m}/{d}": {"quarantined": 0} for m, d in partitions}
     ready = _ready(con, layout, partitions, countries) if use_prepared else []
@@ -132,9 +145,8 @@ def _ready(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tupl
 def _load_staged(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]],
                  countries: list[str], result: dict) -> None:
     run_ids = {(m, d): _stats_run_id(layout, m, d) for m, d in partitions}
-    sources = [(spec, layout.staging) for spec in STAGING_FILES] + [(ENTITIES, layout.extracted)]
-    for spec, where in sources:
-        paths = [where(m, d) / spec.filename for m, d in partitions]
+    for spec in SPECS:
+        paths = [source_path(layout, spec, m, d) for m, d in partitions]
         inputs = [StagedInput(path, m, d, run_ids[(m, d)], _source_name(layout, path))
                   for (m, d), path in zip(partitions, paths)]
         for (m, d), (loaded, bad) in zip(partitions, load_files(con, spec, inputs, countries)):

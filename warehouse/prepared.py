@@ -34,29 +34,16 @@ from pharmwatch.paths import Layout
 from warehouse.db import connect, discover, sql_literal
 from warehouse.exceptions import LoadError
 from warehouse.models import model_sql
+from warehouse.staged import has_glob
 
 MANIFEST = "manifest.json"
 # Bump when what a prepared file holds changes in a way the specs, migrations and typing
 # code (all in the digest) do not show.
 FORMAT_VERSION = 1
-_GLOB = set("*?[")
-
-
-def _specs():
-    from warehouse.load import ENTITIES, STAGING_FILES  # load imports this module lazily too
-
-    return [*STAGING_FILES, ENTITIES]
 
 
 def directory(layout: Layout, market: str, date: str) -> Path:
     return layout.root / "prepared" / f"market={market}" / f"date={date}"
-
-
-def _sources(layout: Layout, market: str, date: str) -> list[Path]:
-    from warehouse.load import ENTITIES
-
-    return [(layout.extracted if spec is ENTITIES else layout.staging)(market, date) / spec.filename
-            for spec in _specs()]
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -71,10 +58,10 @@ def _stat(path: Path) -> list[int] | None:
 def _code_digest() -> str:
     """What shapes a prepared row besides the staged files: the specs, the migrations and the
     typing and checking code itself, so a change to any of them retires old prepared files."""
-    from warehouse import load, staged, staged_batch
+    from warehouse import load, staged, staged_batch  # load imports this module
 
     h = hashlib.sha256(f"format {FORMAT_VERSION}\n".encode())
-    for spec in _specs():
+    for spec in load.SPECS:
         h.update(repr(spec).encode())
     for mig in discover():
         h.update(f"{mig.label} {mig.sha256}\n".encode())
@@ -85,15 +72,14 @@ def _code_digest() -> str:
 
 def fingerprint(layout: Layout, market: str, date: str, countries: list[str]) -> dict:
     """Everything a prepared partition depends on, cheap to recompute (stat calls, no reads)."""
+    from warehouse.load import SPECS, source_path
+
+    paths = [source_path(layout, spec, market, date) for spec in SPECS]
     return {
         "code": _code_digest(),
         "countries": hashlib.sha256(",".join(countries).encode()).hexdigest(),
-        "files": {str(p.relative_to(layout.root)): _stat(p) for p in _sources(layout, market, date)},
+        "files": {str(p.relative_to(layout.root)): _stat(p) for p in paths},
     }
-
-
-def _country_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return con.execute("SELECT coalesce(list(code ORDER BY code), []) FROM country").fetchall()[0][0]
 
 
 def _scratch_warehouse() -> duckdb.DuckDBPyConnection:
@@ -128,16 +114,16 @@ def _prune(target: Path, keep: set[str | None]) -> None:
 
 def prepare_partition(layout: Layout, market: str, date: str) -> dict:
     """Parse, type and check one staged partition into prepared Parquet; return its manifest."""
-    from warehouse.load import RAW_TABLES, _load_batch, validate_partition
+    from warehouse.load import RAW_TABLES, _load_batch, country_codes, validate_partition
 
     validate_partition(market, date)
     target = directory(layout, market, date)
-    if _GLOB & set(str(target)):
+    if has_glob(target):
         raise LoadError(f"{target}: path contains a glob character (*, ? or [)")
     con = _scratch_warehouse()
     try:
         # Stat before reading: a file rewritten meanwhile then no longer matches the manifest.
-        stamp = fingerprint(layout, market, date, _country_codes(con))
+        stamp = fingerprint(layout, market, date, country_codes(con))
         counts = _load_batch(con, layout, [(market, date)])[f"{market}/{date}"]
         target.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:12]
@@ -176,7 +162,7 @@ def current(layout: Layout, market: str, date: str, countries: list[str]) -> Pre
         manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(manifest, dict) or _GLOB & set(str(target)):
+    if not isinstance(manifest, dict) or has_glob(target):
         return None
     if manifest.get("fingerprint") != fingerprint(layout, market, date, countries):
         return None

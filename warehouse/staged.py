@@ -180,14 +180,18 @@ def bound_params(sql: str, values: dict) -> dict:
     return {k: v for k, v in values.items() if f"${k}" in sql}
 
 
+def has_glob(path: Path) -> bool:
+    """DuckDB's readers expand globs: such a path could read some other file."""
+    return any(c in str(path) for c in "*?[")
+
+
 def check_path(path: Path) -> bool:
     """True when the file is there to load; a path that is not a plain file is an error."""
     if not path.exists():
         return False
     if not path.is_file():
         raise LoadError(f"{path}: expected a file")
-    if any(c in str(path) for c in "*?["):
-        # DuckDB's readers expand globs; refuse rather than read some other file.
+    if has_glob(path):
         raise LoadError(f"{path}: path contains a glob character (*, ? or [)")
     return True
 
