@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
+from db_snapshot import snapshot  # noqa: E402
 from sandbox_staged import write_day  # noqa: E402
 
 from pharmwatch.paths import Layout  # noqa: E402
@@ -27,19 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 STATE_SQL = ("SELECT (SELECT count(*) FROM raw_listing), (SELECT count(*) FROM listing_observation), "
              "(SELECT count(*) FROM listing), (SELECT count(*) FROM listing WHERE delisted_at IS NOT NULL), "
              "(SELECT max(crawl_date)::VARCHAR FROM listing_observation)")
-
-
-def contents(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
-        # Bookkeeping tables stamp when a migration or rule set was applied: not content.
-        stamped = {"schema_migrations", "risk_rule_set"}
-        return {t: con.execute(f'SELECT * EXCLUDE (applied_at) FROM "{t}" ORDER BY ALL' if t in stamped
-                               else f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 def state(db: Path) -> list:
@@ -58,14 +46,15 @@ KILLED_LOADER = """
 import sys, time
 from pathlib import Path
 import warehouse.load as load
+import warehouse.models as models
 from pharmwatch.paths import Layout
 
-real_rebuild = load.rebuild
+real_rebuild = models.rebuild
 def rebuild_then_hang(con, *args, **kwargs):
     real_rebuild(con, *args, **kwargs)   # raw rows replaced and every model rebuilt, not committed
     print("midway", flush=True)
     time.sleep(600)
-load.rebuild = rebuild_then_hang
+models.rebuild = rebuild_then_hang
 load.load_all(Path(sys.argv[1]), Layout(Path(sys.argv[2])))
 """
 
@@ -76,7 +65,7 @@ def test_sigkill_midway_keeps_previous_state_and_rerun_completes(tmp_path: Path,
     write_day(data, 4, 600, 0)
     db = tmp_path / "w.duckdb"
     load_all(db, Layout(data))
-    before, published_before = contents(db), pointer(db).resolve()
+    before, published_before = snapshot(db), pointer(db).resolve()
     write_day(data, 4, 600, 1)
     if from_prepared:  # the DAGs' path: the new day typed off the writer, then bulk-inserted
         prepare_partitions(Layout(data), all_partitions(Layout(data)))
@@ -85,14 +74,14 @@ def test_sigkill_midway_keeps_previous_state_and_rerun_completes(tmp_path: Path,
     assert child.stdout is not None and child.stdout.readline().strip() == "midway"
     child.send_signal(signal.SIGKILL)
     assert child.wait(timeout=30) == -signal.SIGKILL
-    assert contents(db) == before
+    assert snapshot(db) == before
     assert pointer(db).resolve() == published_before
     rerun = load_all(db, Layout(data))  # the rerun completes ...
     assert all(bool(c.get("prepared")) == from_prepared for c in rerun.values())
     fresh = tmp_path / "fresh.duckdb"
     load_all(fresh, Layout(data))
-    assert contents(db) == contents(fresh)  # ... to exactly what a clean load gives
-    assert contents(db) != before
+    assert snapshot(db) == snapshot(fresh)  # ... to exactly what a clean load gives
+    assert snapshot(db) != before
 
 
 ANALYST = """

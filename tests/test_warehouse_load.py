@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
+from db_snapshot import snapshot  # noqa: E402
 from staged_world import MARKETS, write_partition, write_world, World  # noqa: E402
 
 from nlp.rates import to_usd  # noqa: E402
@@ -21,17 +22,6 @@ from warehouse.load import load_all, load_partition  # noqa: E402
 from warehouse.models import rebuild_in_transaction  # noqa: E402
 
 DAY1, DAY2 = "2026-11-16", "2026-11-17"
-
-
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Full contents of every table, in a stable order."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 def scalar(db: Path, sql: str, params: list | None = None):
@@ -206,10 +196,11 @@ def test_prices_the_nlp_stage_left_unconverted_use_its_rate_on_the_crawl_date(tm
     assert got["L0"] != got["L1"]  # the rate moved between the two crawl dates
 
 
-def test_staging_computed_once_gives_the_marts_the_views_give(tmp_path: Path, monkeypatch) -> None:
-    """models.MATERIALISED: the temp tables shadow the staging views for the marts only."""
+def test_intermediates_computed_once_give_the_marts_the_views_give(tmp_path: Path, monkeypatch) -> None:
+    """models.MATERIALISED: the temp tables shadow the intermediate views for the marts only."""
     import warehouse.models as models
 
+    assert models.MATERIALISED == ("int_listing_latest", "int_extracted_latest")
     write_world(tmp_path, dates=(DAY1, DAY2), n=15)
     db = tmp_path / "w.duckdb"
     load_all(db, Layout(tmp_path))
@@ -218,10 +209,10 @@ def test_staging_computed_once_gives_the_marts_the_views_give(tmp_path: Path, mo
     rebuild_in_transaction(con)  # as a load rebuilds: nothing of the temp tables is left behind
     temp = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()[0][0]
     kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
-                             "WHERE table_name IN ('stg_listing', 'stg_extracted')").fetchall())
+                             "WHERE table_name IN ('int_listing_latest', 'int_extracted_latest')").fetchall())
     monkeypatch.setattr(models, "MATERIALISED", ())
     rebuild_in_transaction(con)  # every mart reading the views themselves
     con.close()
-    assert temp == 0 and kinds == {"stg_listing": "VIEW", "stg_extracted": "VIEW"}
+    assert temp == 0 and kinds == {"int_listing_latest": "VIEW", "int_extracted_latest": "VIEW"}
     assert snapshot(db) == materialised
     assert len(materialised["flag"]) > 0 and len(materialised["listing_observation"]) == 3 * 2 * 15

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
+from db_snapshot import snapshot  # noqa: E402
 from staged_world import write_partition, write_world  # noqa: E402
 
 from pharmwatch.paths import Layout  # noqa: E402
@@ -22,20 +23,7 @@ from warehouse.exceptions import LoadError  # noqa: E402
 from warehouse.load import all_partitions, load_all, load_partition  # noqa: E402
 
 DAY1, DAY2 = "2026-11-16", "2026-11-17"
-# Rows stamped with the time they were written, so they differ between any two warehouses.
-_STAMPED = {"schema_migrations", "risk_rule_set"}
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
-                for t in tables if t not in _STAMPED}
-    finally:
-        con.close()
 
 
 def _messy_world(root: Path) -> None:

@@ -10,9 +10,8 @@ import duckdb
 
 from pharmwatch.paths import Layout
 from warehouse.db import connect, migrate_connection
-from warehouse import prepared
+from warehouse import models, prepared
 from warehouse.exceptions import LoadError
-from warehouse.models import rebuild
 from warehouse.publish import publish
 from warehouse.staged import StagedFile
 from warehouse.staged_batch import StagedInput, load_files
@@ -120,9 +119,10 @@ def _delete_partitions(con: duckdb.DuckDBPyConnection, partitions: list[tuple[st
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]],
-                use_prepared: bool = False) -> dict:
+                use_prepared: bool = False) -> tuple[dict, models.Ready]:
     """Replace the partitions' raw rows: from their prepared Parquet where it is current, else
-    each kind of staged file read for all the other partitions at once."""
+    each kind of staged file read for all the other partitions at once. Returns the counts and
+    the incremental models' rows the prepared partitions computed ahead."""
     countries = country_codes(con)
     _delete_partitions(con, partitions)
     result = {f"{m}/{d}": {"quarantined": 0} for m, d in partitions}
@@ -133,7 +133,9 @@ def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list
             result[f"{item.market}/{item.date}"] = {**item.counts, "prepared": True}
     done = {(item.market, item.date) for item in ready}
     _load_staged(con, layout, [p for p in partitions if p not in done], countries, result)
-    return result
+    ahead = {(item.market, item.date): {n: item.files[n] for n in models.INCREMENTAL if n in item.files}
+             for item in ready}
+    return result, ahead
 
 
 def _ready(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]],
@@ -175,8 +177,8 @@ def load_partitions(db_path: Path, layout: Layout, partitions: list[tuple[str, s
         migrate_connection(con)
         con.execute("BEGIN TRANSACTION")
         try:
-            result = _load_batch(con, layout, partitions, use_prepared=True)
-            rebuild(con)
+            result, ahead = _load_batch(con, layout, partitions, use_prepared=True)
+            models.rebuild(con, partitions=partitions, ready=ahead)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

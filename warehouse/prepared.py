@@ -8,10 +8,13 @@ Parquet, and a manifest. The load then inserts them with one bulk INSERT per raw
 
 Preparing runs the load's own code (`_load_batch`) on an in-memory DuckDB with the same
 migrations, so rows, quarantine reasons, line numbers and source names are those a direct load
-gives. A prepared partition is used only while it is current: its manifest records the size
-and modification time of every staged file it read, the staged-file specs, the migrations that
-shape the raw tables and the country codes the checks used. Any difference, or a missing or
-unreadable file, and the load reads the staged files itself, as it always did.
+gives. It also runs the incremental models' SELECTs (`models.INCREMENTAL`, rows that belong to
+one partition, e.g. listing_observation) on those rows, so the load inserts them too instead of
+computing them. A prepared partition is used only while it is current: its manifest records the
+size and modification time of every staged file it read, the staged-file specs, the migrations
+that shape the raw tables, the models, seeds and rates, and the country codes the checks used.
+Any difference, or a missing or unreadable file, and the load reads the staged files itself, as
+it always did.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import duckdb
 from pharmwatch.paths import Layout
 from warehouse.db import connect, discover, sql_literal
 from warehouse.exceptions import LoadError
-from warehouse.models import model_sql
+from warehouse import models
 from warehouse.staged import has_glob
 
 MANIFEST = "manifest.json"
@@ -67,6 +70,7 @@ def _code_digest() -> str:
         h.update(f"{mig.label} {mig.sha256}\n".encode())
     for module in (load, staged, staged_batch):
         h.update(Path(module.__file__).read_bytes())
+    h.update(models.code_digest().encode())
     return h.hexdigest()
 
 
@@ -83,12 +87,22 @@ def fingerprint(layout: Layout, market: str, date: str, countries: list[str]) ->
 
 
 def _scratch_warehouse() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the raw tables, quarantine and country seed of the warehouse."""
+    """An in-memory DuckDB with the raw tables and quarantine of the warehouse, and the seeds
+    and staging views the incremental models read."""
     con = connect(":memory:")
     for mig in discover():
         con.execute(mig.path.read_text(encoding="utf-8"))
-    con.execute(model_sql("country"))
+    for name in models.INCREMENTAL_INPUTS:
+        con.execute(models.model_sql(name))
     return con
+
+
+def _write(con: duckdb.DuckDBPyConnection, query: str, out: Path) -> int:
+    """COPY the query's rows to `out`; the row count. No file is kept for no rows."""
+    n = con.execute(f"COPY ({query}) TO {sql_literal(str(out))} (FORMAT parquet)").fetchall()[0][0]
+    if not n:
+        out.unlink(missing_ok=True)
+    return n
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
@@ -124,15 +138,14 @@ def prepare_partition(layout: Layout, market: str, date: str) -> dict:
     try:
         # Stat before reading: a file rewritten meanwhile then no longer matches the manifest.
         stamp = fingerprint(layout, market, date, country_codes(con))
-        counts = _load_batch(con, layout, [(market, date)])[f"{market}/{date}"]
+        counts = _load_batch(con, layout, [(market, date)])[0][f"{market}/{date}"]
         target.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:12]
         rows = {}
         for table in RAW_TABLES:
-            rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-            if rows[table]:
-                out = target / f"{table}-{token}.parquet"
-                con.execute(f"COPY {table} TO {sql_literal(str(out))} (FORMAT parquet)")
+            rows[table] = _write(con, f"SELECT * FROM {table}", target / f"{table}-{token}.parquet")
+        for name in models.INCREMENTAL:  # the scratch warehouse holds this partition only
+            rows[name] = _write(con, models.incremental_select(name, None), target / f"{name}-{token}.parquet")
     finally:
         con.close()
     previous = _previous_token(target)
@@ -146,7 +159,8 @@ def prepare_partition(layout: Layout, market: str, date: str) -> dict:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A current prepared partition: its Parquet file per raw table, and the load counts."""
+    """A current prepared partition: its Parquet file per raw table and incremental model (none
+    for a table without rows), and the load counts."""
 
     market: str
     date: str

@@ -26,15 +26,8 @@ p AS (
         (SELECT max(version) FROM rule) AS version
 ),
 -- The latest page of each listing: the visible text the context rules search.
--- (joined on the dates `listing` already found: cheaper than a window over the wide rows)
-page AS (
-    SELECT s.listing_key, s.text FROM stg_listing s
-    JOIN listing l ON l.listing_key = s.listing_key AND l.last_crawl_date = s.crawl_date
-),
-ext AS (
-    SELECT e.listing_key, e.drugs, e.quantity_unit FROM stg_extracted e
-    JOIN listing l ON l.listing_key = e.listing_key AND l.extracted_crawl_date = e.crawl_date
-),
+page AS (SELECT listing_key, text FROM int_listing_latest),
+ext AS (SELECT listing_key, drugs, quantity_unit FROM int_extracted_latest),
 -- Where NLP found each drug (name as written, offsets in the text it read).
 drug_span AS (
     SELECT listing_key, lower(coalesce(d.inn, d.name)) AS inn, min(d.name) AS name,
@@ -175,14 +168,9 @@ scored AS (
 ),
 -- When the listing was first seen offering a flaggable drug: stable across reloads.
 first_flaggable AS (
-    SELECT e.market || ':' || e.listing_id AS listing_key,
-           min(coalesce(r.fetched_at, e.crawl_date::TIMESTAMP)) AS flagged_at
-    FROM raw_extracted e
-    LEFT JOIN raw_listing r
-        ON r.market = e.market AND r.listing_id = e.listing_id AND r.crawl_date = e.crawl_date
-    WHERE list_bool_or(list_transform(
-        json_transform(e.drugs, '[{"controlled": "BOOLEAN", "rx_only": "BOOLEAN"}]'),
-        lambda d: coalesce(d.controlled, false) OR coalesce(d.rx_only, false)))
+    SELECT listing_key, min(coalesce(fetched_at, crawl_date::TIMESTAMP)) AS flagged_at
+    FROM listing_observation
+    WHERE controlled_or_rx
     GROUP BY ALL
 ),
 -- Reasons in order: numbered by a window, then sorted inside the list. An ordered list()

@@ -10,17 +10,8 @@ WITH seen AS (
     FROM listing_observation
     GROUP BY listing_key
 ),
--- The latest crawl's row, found by joining on the latest date: a row_number() / arg_max over
--- whole wide rows (page text, description) cost 20x more than this join.
-latest AS (
-    SELECT l.* FROM stg_listing l
-    JOIN seen s ON s.listing_key = l.listing_key AND s.last_crawl_date = l.crawl_date
-),
-ext AS (
-    SELECT e.* FROM stg_extracted e
-    JOIN (SELECT listing_key, max(crawl_date) AS crawl_date FROM stg_extracted GROUP BY listing_key) x
-        ON x.listing_key = e.listing_key AND x.crawl_date = e.crawl_date
-),
+latest AS (SELECT * FROM int_listing_latest),
+ext AS (SELECT * FROM int_extracted_latest),
 explicit_gone AS (
     SELECT market || ':' || listing_id AS listing_key,
            max(coalesce(detected_at, crawl_date::TIMESTAMP)) AS gone_at, arg_max(reason, detected_at) AS reason

@@ -1,9 +1,8 @@
 -- Drugs the latest extraction found in each crawled listing, one row per (listing, inn), with
 -- strength and quantity (per drug when the NLP stage gives them per drug, else per listing).
 CREATE OR REPLACE TABLE listing_drug AS
-WITH ext AS (  -- the latest extraction, on the date `listing` found (cheaper than a window)
-    SELECT e.* FROM stg_extracted e
-    JOIN listing l ON l.listing_key = e.listing_key AND l.extracted_crawl_date = e.crawl_date
+WITH ext AS (  -- the latest extraction of each listing that has a page
+    SELECT e.* FROM int_extracted_latest e SEMI JOIN listing l USING (listing_key)
 ),
 found AS (
     SELECT listing_key, market, listing_id, strength_text, quantity AS listing_quantity,

@@ -10,10 +10,9 @@ WITH profile AS (
 listing_text AS (
     -- The latest page of each listing; its seller is the account that posted it.
     SELECT o.market || ':' || o.seller AS seller_key, o.market, o.seller AS handle, l.text
-    FROM stg_listing l
+    FROM int_listing_latest l
     JOIN listing_observation o USING (listing_key, crawl_date)
     WHERE o.seller IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY l.listing_key ORDER BY l.crawl_date DESC) = 1
 ),
 texts AS (
     SELECT seller_key, market, handle, text, source FROM profile
@@ -60,10 +59,14 @@ from_text AS (
     FROM found
 ),
 -- NLP contacts: an object of lists ({"telegram": ["x"], ...}) or a list of {kind, value}.
+-- Every extraction of the account's listings (the last line of each, as stg_extracted keeps),
+-- read from the raw rows: stg_extracted would also convert every price, for nothing here.
 nlp AS (
     SELECT market || ':' || seller AS seller_key, market, seller AS handle, contacts,
            pgp_fingerprints, crypto_addresses
-    FROM stg_extracted
+    FROM raw_extracted
+    SEMI JOIN (SELECT market, listing_id, crawl_date, max(line_no) AS line_no
+               FROM raw_extracted GROUP BY ALL) last USING (market, listing_id, crawl_date, line_no)
     WHERE seller IS NOT NULL
 ),
 nlp_contacts AS (

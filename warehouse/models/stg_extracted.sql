@@ -1,12 +1,15 @@
 -- Staging: one extraction per (listing, crawl); prices converted to USD at the crawl date's rate.
 -- quantity / strength may be a number, a string or {value, unit}: read all three shapes.
--- Several marts read it: a rebuild computes it once (models.MATERIALISED).
+-- Marts read it through listing_observation and int_extracted_latest.
 CREATE OR REPLACE VIEW stg_extracted AS
-WITH e AS (
-    SELECT *,
+-- NOT MATERIALIZED: `e` is read twice; materialised, a filter on market / crawl_date would not
+-- reach its scan. The last line of each (listing, crawl) wins, found as in stg_listing.
+WITH e AS NOT MATERIALIZED (
+    SELECT r.*,
            coalesce(TRY_CAST(quantity ->> '$.value' AS DOUBLE), TRY_CAST(quantity ->> '$' AS DOUBLE)) AS qty
-    FROM raw_extracted
-    QUALIFY row_number() OVER (PARTITION BY market, listing_id, crawl_date ORDER BY line_no DESC) = 1
+    FROM raw_extracted r
+    SEMI JOIN (SELECT market, listing_id, crawl_date, max(line_no) AS line_no
+               FROM raw_extracted GROUP BY ALL) last USING (market, listing_id, crawl_date, line_no)
 ),
 -- The rate in force on each (currency, crawl date) the batch holds: an ASOF join over these few
 -- pairs, then an equi-join, costs a fraction of an ASOF join sorting every observation.
