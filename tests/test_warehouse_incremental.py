@@ -4,6 +4,7 @@ what one load of everything gives."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -57,21 +58,27 @@ def test_daily_loads_and_a_rerun_crawl_give_what_one_load_of_everything_gives(tm
     assert counts[f"boardex/{DAYS[0]}"] == 5 and counts[f"pillstore/{DAYS[0]}"] == 12 and len(counts) == 9
 
 
-def test_a_load_leaves_other_partitions_alone_unless_the_model_code_changed(tmp_path: Path) -> None:
+def test_a_load_leaves_other_partitions_alone_unless_the_model_code_changed(tmp_path: Path, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="warehouse.models")
     write_world(tmp_path, dates=DAYS[:2], n=8)
     layout, db = Layout(tmp_path), tmp_path / "w.duckdb"
     load_all(db, layout)
+    assert "listing_observation: built whole (the load replaces every partition it holds)" in caplog.messages
     con = connect(db)
     con.execute("UPDATE listing_observation SET title = 'marked' WHERE crawl_date = ?", [DAYS[0]])
     con.close()
+    caplog.clear()
     load_partitions(db, layout, [("pillstore", DAYS[1])])
+    assert caplog.messages == ["listing_observation: rows of 1 loaded partitions replaced (0 computed ahead)"]
     con = connect(db)
     marked = con.execute("SELECT count(*) FROM listing_observation WHERE title = 'marked'").fetchone()[0]
     assert marked == 3 * 8  # the loaded partition was rebuilt; the other day's rows were left as they were
     # The model's code (or seeds, or rates) changed since it was built: the next load builds it whole.
     con.execute("UPDATE model_state SET digest = 'older code' WHERE model = 'listing_observation'")
     con.close()
+    caplog.clear()
     load_partitions(db, layout, [("pillstore", DAYS[1])])
+    assert caplog.messages == ["listing_observation: built whole (not built yet by the current models, seeds and rates)"]
     con = connect(db, read_only=True)
     assert con.execute("SELECT count(*) FROM listing_observation WHERE title = 'marked'").fetchone()[0] == 0
     assert con.execute("SELECT digest FROM model_state").fetchall() == [(models.code_digest(),)]
