@@ -125,7 +125,7 @@ def timed_daily_load(root: Path, db: Path, dates: int, per: int) -> None:
     finally:
         phases.close()
     print(f"next day's load ({MARKETS[0]}, {per} new observations, prepared) into that warehouse: "
-          f"{elapsed:.2f} s = {per / elapsed:,.0f} new rows/s (listing_observation: the loaded "
+          f"{elapsed:.2f} s = {per / elapsed:,.0f} new rows/s (page, listing_observation: the loaded "
           "partition's rows; the marts with one row per listing or seller: rebuilt whole)")
     phases.report()
 

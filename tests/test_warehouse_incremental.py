@@ -64,12 +64,14 @@ def test_a_load_leaves_other_partitions_alone_unless_the_model_code_changed(tmp_
     layout, db = Layout(tmp_path), tmp_path / "w.duckdb"
     load_all(db, layout)
     assert "listing_observation: built whole (the load replaces every partition it holds)" in caplog.messages
+    assert "page: built whole (the load replaces every partition it holds)" in caplog.messages
     con = connect(db)
     con.execute("UPDATE listing_observation SET title = 'marked' WHERE crawl_date = ?", [DAYS[0]])
     con.close()
     caplog.clear()
     load_partitions(db, layout, [("pillstore", DAYS[1])])
-    assert caplog.messages == ["listing_observation: rows of 1 loaded partitions replaced (0 computed ahead)"]
+    assert caplog.messages == ["page: rows of 1 loaded partitions replaced (0 computed ahead)",
+                               "listing_observation: rows of 1 loaded partitions replaced (0 computed ahead)"]
     con = connect(db)
     marked = con.execute("SELECT count(*) FROM listing_observation WHERE title = 'marked'").fetchone()[0]
     assert marked == 3 * 8  # the loaded partition was rebuilt; the other day's rows were left as they were
@@ -78,10 +80,11 @@ def test_a_load_leaves_other_partitions_alone_unless_the_model_code_changed(tmp_
     con.close()
     caplog.clear()
     load_partitions(db, layout, [("pillstore", DAYS[1])])
-    assert caplog.messages == ["listing_observation: built whole (not built yet by the current models, seeds and rates)"]
+    assert caplog.messages == ["page: rows of 1 loaded partitions replaced (0 computed ahead)",
+                               "listing_observation: built whole (not built yet by the current models, seeds and rates)"]
     con = connect(db, read_only=True)
     assert con.execute("SELECT count(*) FROM listing_observation WHERE title = 'marked'").fetchone()[0] == 0
-    assert con.execute("SELECT digest FROM model_state").fetchall() == [(models.code_digest(),)]
+    assert con.execute("SELECT DISTINCT digest FROM model_state").fetchall() == [(models.code_digest(),)]
     con.close()
     fresh = tmp_path / "fresh.duckdb"
     load_all(fresh, layout)
@@ -96,6 +99,8 @@ def test_prepared_partitions_carry_their_listing_observation_rows_and_the_load_i
     manifests = {(m["market"], m["date"]): m for m in
                  (prepared.prepare_partition(layout, mk, d) for mk, d in all_partitions(layout))}
     assert all(m["rows"]["listing_observation"] == 7 for m in manifests.values())
+    # every listing page and every seller profile page of the partition
+    assert all(m["rows"]["page"] == 7 + m["rows"]["raw_seller"] > 7 for m in manifests.values())
     bulk = tmp_path / "bulk.duckdb"
     load_all(bulk, layout)
     assert snapshot(bulk) == snapshot(direct)

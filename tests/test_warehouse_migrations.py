@@ -52,10 +52,9 @@ def test_model_tables_exist_after_migrate(tmp_path: Path) -> None:
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     con.close()
-    assert {"market", "crawl_run", "listing", "listing_observation", "seller", "listing_drug",
+    assert {"market", "crawl_run", "page", "listing", "listing_observation", "seller", "listing_drug",
             "crawl_error", "flag", "quarantine", "raw_listing", "raw_extracted", "model_state"} <= tables
-    # page is a projection of the raw rows (migration 005 dropped the table a model once built)
-    assert {"page", "stg_listing", "stg_extracted", "int_listing_latest", "int_extracted_latest"} <= views
+    assert {"stg_listing", "stg_extracted", "int_listing_latest", "int_extracted_latest"} <= views
 
 
 def test_new_migration_is_applied_alone(tmp_path: Path) -> None:

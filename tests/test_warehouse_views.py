@@ -45,11 +45,11 @@ def _documented() -> dict[str, list[str]]:
 def test_every_view_is_documented_and_every_documented_view_exists(db: Path) -> None:
     documented = _documented()
     con = duckdb.connect(str(db), read_only=True)
-    # Models built as views (staging, intermediate, page) are documented as layers and marts.
+    # Models built as views (staging, intermediate) are documented as layers.
     models = {p.stem for p in MODELS_DIR.glob("*.sql")}
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     con.close()
-    assert {"page", "stg_listing", "int_listing_latest"} <= views & models
+    assert {"stg_listing", "int_listing_latest"} <= views & models
     assert set(documented) == set(analyst_views()) == views - models
     assert len(views) >= 6
 

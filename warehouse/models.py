@@ -93,7 +93,7 @@ MATERIALISED = ("int_listing_latest", "int_extracted_latest")
 # a load replaces only the partitions it loaded. Their SQL file is a SELECT with {{partitions}}
 # where the partition filter goes. A full build recreates the table from every partition: when
 # no partitions are given, and whenever the models' code differs from what model_state recorded.
-INCREMENTAL = ("listing_observation",)
+INCREMENTAL = ("page", "listing_observation")
 # What their SQL reads besides the raw tables: a prepared partition runs these, then the
 # incremental SELECTs, on its own rows (warehouse.prepared), so the load can insert the result.
 INCREMENTAL_INPUTS = ("country", "fx_rate", "stg_listing", "stg_extracted")
@@ -151,16 +151,20 @@ def _full_build_reason(con: duckdb.DuckDBPyConnection, name: str, partitions: Pa
     return None if others else "the load replaces every partition it holds"
 
 
-def _rows(name: str, targets: Partitions, ready: Mapping[tuple[str, str], Path]) -> str:
-    """A query for the model's rows of the target partitions (None: all): those computed ahead
-    read from Parquet in partition order, the rest by the model's SELECT."""
-    if targets is None:
-        return incremental_select(name, None)
-    files = [ready[p] for p in targets if p in ready]
-    rest = [p for p in targets if p not in ready]
-    parts = [f"SELECT * FROM read_parquet([{', '.join(sql_literal(str(f)) for f in files)}], "
-             "hive_partitioning = false)"] if files else []
-    if rest or not files:
+# Where incremental models find their partitions: every raw table they read rows from.
+_PARTITIONS_PRESENT = ("SELECT market, crawl_date::VARCHAR FROM raw_listing UNION "
+                       "SELECT market, crawl_date::VARCHAR FROM raw_seller")
+
+
+def _rows(name: str, partitions: list[tuple[str, str]], ready: Mapping[tuple[str, str], Path]) -> str:
+    """A query for the model's rows of these partitions: those computed ahead read from
+    Parquet in partition order, the rest by the model's SELECT with their filter (pushed into
+    the raw scans; a filter excluding the ready ones instead would not be)."""
+    done = sorted(p for p in partitions if p in ready)
+    rest = [p for p in partitions if p not in ready]
+    parts = [f"SELECT * FROM read_parquet([{', '.join(sql_literal(str(ready[p])) for p in done)}], "
+             "hive_partitioning = false)"] if done else []
+    if rest or not done:
         parts.append(incremental_select(name, rest))
     return " UNION ALL BY NAME ".join(f"({part})" for part in parts)
 
@@ -181,12 +185,12 @@ def _run_incremental(con: duckdb.DuckDBPyConnection, name: str, partitions: Part
             con.execute(f"INSERT INTO {name} BY NAME {_rows(name, sorted(partitions), ready)}")
             return
         log.info("%s: built whole (%s)", name, reason)
-        targets = [(m, str(d)) for m, d in con.execute(
-            "SELECT DISTINCT market, crawl_date FROM raw_listing ORDER BY ALL").fetchall()] if ready else None
         # One statement: DuckDB 2.0.0 loses the rows of a large INSERT (optimistically written
         # row groups) into a table created by CREATE TABLE AS in the same transaction; readers
         # then see none of them, before and after COMMIT.
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {_rows(name, targets, ready)}")
+        rows = incremental_select(name, None) if not ready else _rows(name, [
+            (m, d) for m, d in con.execute(_PARTITIONS_PRESENT).fetchall()], ready)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {rows}")
         con.execute("INSERT OR REPLACE INTO model_state VALUES (?, ?, now()::TIMESTAMP)", [name, code_digest()])
     except duckdb.Error as exc:
         raise WarehouseError(f"model {name} failed: {exc}") from exc

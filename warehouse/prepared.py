@@ -9,7 +9,7 @@ Parquet, and a manifest. The load then inserts them with one bulk INSERT per raw
 Preparing runs the load's own code (`_load_batch`) on an in-memory DuckDB with the same
 migrations, so rows, quarantine reasons, line numbers and source names are those a direct load
 gives. It also runs the incremental models' SELECTs (`models.INCREMENTAL`, rows that belong to
-one partition, e.g. listing_observation) on those rows, so the load inserts them too instead of
+one partition: page, listing_observation) on those rows, so the load inserts them too instead of
 computing them. A prepared partition is used only while it is current: its manifest records the
 size and modification time of every staged file it read, the staged-file specs, the migrations
 that shape the raw tables, the models, seeds and rates, and the country codes the checks used.

@@ -6,6 +6,3 @@ CREATE TABLE model_state (
     digest VARCHAR NOT NULL,
     applied_at TIMESTAMP NOT NULL  -- when that code last built it whole
 );
-
--- `page` is a view from now on (a projection of the raw rows); the model recreates it.
-DROP TABLE IF EXISTS page;
