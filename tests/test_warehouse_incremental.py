@@ -4,6 +4,7 @@ what one load of everything gives."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
@@ -53,8 +54,10 @@ def test_daily_loads_and_a_rerun_crawl_give_what_one_load_of_everything_gives(tm
     assert daily.keys() == once.keys()
     for table in once:
         assert daily[table] == once[table], table
-    counts = dict((r[0], r[1]) for r in duckdb.connect(str(db), read_only=True).execute(
+    con = duckdb.connect(str(db), read_only=True)
+    counts = dict(con.execute(
         "SELECT market || '/' || crawl_date, count(*) FROM listing_observation GROUP BY ALL").fetchall())
+    con.close()
     assert counts[f"boardex/{DAYS[0]}"] == 5 and counts[f"pillstore/{DAYS[0]}"] == 12 and len(counts) == 9
 
 
@@ -172,7 +175,7 @@ def test_a_large_full_build_keeps_every_row(tmp_path: Path, ahead: bool) -> None
     con.close()
     con = connect(db, read_only=True)
     assert con.execute("SELECT count(*), count(DISTINCT listing_key), min(crawl_date) FROM listing_observation"
-                       ).fetchone() == (140_000, 70_000, __import__("datetime").date(2026, 11, 16))
+                       ).fetchone() == (140_000, 70_000, dt.date(2026, 11, 16))
     assert con.execute("SELECT count(*) FROM listing").fetchone()[0] == 70_000
     assert con.execute("SELECT count(*) FROM flag WHERE flagged_at = TIMESTAMP '2026-11-16'").fetchone()[0] == 70_000
     con.close()

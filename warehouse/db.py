@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -43,6 +44,29 @@ def sql_literal(text: str) -> str:
     """A SQL string literal (quotes doubled), for values DuckDB cannot take as parameters
     (paths in COPY, file names in json_transform shapes, inlined rule parameters)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def sql_list(values) -> str:
+    """A SQL list literal of strings (file lists for DuckDB's readers)."""
+    return "[" + ", ".join(sql_literal(str(v)) for v in values) + "]"
+
+
+def parquet_scan(paths) -> str:
+    """A FROM clause reading these Parquet files as they are: no Hive columns from their paths
+    (prepared/market=M/date=D/ would add market and date columns of its own)."""
+    return f"read_parquet({sql_list(paths)}, hive_partitioning = false)"
+
+
+@contextlib.contextmanager
+def insertion_order_free(con: duckdb.DuckDBPyConnection):
+    """Bulk inserts of rows that carry their own partition and line number: their physical order
+    means nothing, and keeping it serialises part of the scan (1.6 vs 0.8 s at 1M rows)."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even this
+            con.execute("RESET preserve_insertion_order")
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -8,7 +8,6 @@ is idempotent and runs inside the caller's transaction, so readers never see hal
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import logging
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import sql_literal
+from warehouse.db import insertion_order_free, parquet_scan, sql_literal
 from warehouse.exceptions import WarehouseError
 
 MODELS_DIR = Path(__file__).parent / "models"
@@ -162,8 +161,7 @@ def _rows(name: str, partitions: list[tuple[str, str]], ready: Mapping[tuple[str
     the raw scans; a filter excluding the ready ones instead would not be)."""
     done = sorted(p for p in partitions if p in ready)
     rest = [p for p in partitions if p not in ready]
-    parts = [f"SELECT * FROM read_parquet([{', '.join(sql_literal(str(ready[p])) for p in done)}], "
-             "hive_partitioning = false)"] if done else []
+    parts = [f"SELECT * FROM {parquet_scan(ready[p] for p in done)}"] if done else []
     if rest or not done:
         parts.append(incremental_select(name, rest))
     return " UNION ALL BY NAME ".join(f"({part})" for part in parts)
@@ -174,29 +172,30 @@ def _run_incremental(con: duckdb.DuckDBPyConnection, name: str, partitions: Part
     """Replace the rows of the loaded partitions, or build the table whole (first load, changed
     code, no partitions given), reading rows computed ahead where there are some."""
     ready = {p: files[name] for p, files in (ready or {}).items() if name in files}
-    # Rows carry their partition; keeping the files' order serialised the scan (1.6 vs 0.8 s at 1M).
-    con.execute("SET preserve_insertion_order = false")
     try:
-        reason = _full_build_reason(con, name, partitions)
-        if reason is None:
-            log.info("%s: rows of %d loaded partitions replaced (%d computed ahead)", name,
-                     len(partitions), sum(p in ready for p in partitions))
-            con.execute(f"DELETE FROM {name} WHERE {partition_filter(partitions)}")
-            con.execute(f"INSERT INTO {name} BY NAME {_rows(name, sorted(partitions), ready)}")
-            return
-        log.info("%s: built whole (%s)", name, reason)
-        # One statement: DuckDB 2.0.0 loses the rows of a large INSERT (optimistically written
-        # row groups) into a table created by CREATE TABLE AS in the same transaction; readers
-        # then see none of them, before and after COMMIT.
-        rows = incremental_select(name, None) if not ready else _rows(name, [
-            (m, d) for m, d in con.execute(_PARTITIONS_PRESENT).fetchall()], ready)
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {rows}")
-        con.execute("INSERT OR REPLACE INTO model_state VALUES (?, ?, now()::TIMESTAMP)", [name, code_digest()])
+        with insertion_order_free(con):
+            _replace_or_build(con, name, partitions, ready)
     except duckdb.Error as exc:
         raise WarehouseError(f"model {name} failed: {exc}") from exc
-    finally:
-        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even this
-            con.execute("RESET preserve_insertion_order")
+
+
+def _replace_or_build(con: duckdb.DuckDBPyConnection, name: str, partitions: Partitions,
+                      ready: Mapping[tuple[str, str], Path]) -> None:
+    reason = _full_build_reason(con, name, partitions)
+    if reason is None:
+        log.info("%s: rows of %d loaded partitions replaced (%d computed ahead)", name,
+                 len(partitions), sum(p in ready for p in partitions))
+        con.execute(f"DELETE FROM {name} WHERE {partition_filter(partitions)}")
+        con.execute(f"INSERT INTO {name} BY NAME {_rows(name, sorted(partitions), ready)}")
+        return
+    log.info("%s: built whole (%s)", name, reason)
+    # One statement: DuckDB 2.0.0 loses the rows of a large INSERT (optimistically written
+    # row groups) into a table created by CREATE TABLE AS in the same transaction; readers
+    # then see none of them, before and after COMMIT.
+    rows = incremental_select(name, None) if not ready else _rows(name, [
+        (m, d) for m, d in con.execute(_PARTITIONS_PRESENT).fetchall()], ready)
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS {rows}")
+    con.execute("INSERT OR REPLACE INTO model_state VALUES (?, ?, now()::TIMESTAMP)", [name, code_digest()])
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = MODEL_ORDER,

@@ -19,7 +19,6 @@ it always did.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -34,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from pharmwatch.paths import Layout
-from warehouse.db import connect, discover, sql_literal
+from warehouse.db import connect, discover, insertion_order_free, parquet_scan, sql_list, sql_literal
 from warehouse.exceptions import LoadError
 from warehouse import models
 from warehouse.staged import has_glob
@@ -189,12 +188,11 @@ def readable_rows(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> bool:
     """True when every file is there with the row count its manifest gives (footers only)."""
     if not prepared.files:
         return True
-    listed = ", ".join(sql_literal(str(p)) for p in prepared.files.values())
     cur = con.cursor()  # own transaction: a bad footer must not abort the load's
     try:
         found = dict(cur.execute(
-            f"SELECT file_name, sum(num_rows) FROM parquet_file_metadata([{listed}]) GROUP BY 1"
-        ).fetchall())
+            f"SELECT file_name, sum(num_rows) FROM parquet_file_metadata({sql_list(prepared.files.values())}) "
+            "GROUP BY 1").fetchall())
     except duckdb.Error:
         return False
     finally:
@@ -204,23 +202,16 @@ def readable_rows(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> bool:
 
 def insert(con: duckdb.DuckDBPyConnection, batch: list[Prepared], tables: tuple[str, ...]) -> None:
     """One bulk INSERT per raw table from the batch's prepared files."""
-    # Raw rows carry their partition and line number; their physical order means nothing, and
-    # keeping it serialises part of the scan (a third slower at 1M rows).
-    con.execute("SET preserve_insertion_order = false")
-    try:
+    with insertion_order_free(con):
         for table in tables:
             paths = [p.files[table] for p in batch if table in p.files]
             if paths:
                 _insert_files(con, table, paths)
-    finally:
-        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even this
-            con.execute("RESET preserve_insertion_order")
 
 
 def _insert_files(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path]) -> None:
-    listed = ", ".join(sql_literal(str(p)) for p in paths)
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet([{listed}], hive_partitioning = false)")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {parquet_scan(paths)}")
     except duckdb.Error as exc:
         raise LoadError(f"prepared rows of {table} cannot be loaded ({exc}); delete the "
                         "partitions' prepared/ folders to load from the staged files") from exc
