@@ -234,12 +234,13 @@ class DrugMatcher:
         u = DocAttrs(doc)
         u.drug_mentions = mentions
         entries = list(drugs.values())
-        if not entries:
-            # A drug the listing names beats the shelf it is on: the market's category is
-            # only looked at when the text names none.
-            category = hint(doc, "category")
-            entries = self.category_drugs(category) if category is not None else entries
-        u.drugs = entries
+        category = hint(doc, "category")
+        shelf = self.category_drugs(category) if category is not None else []
+        # The shelf is reported apart (a vendor's amphetamine on the cocaine shelf is
+        # amphetamine, but the mis-shelving is worth knowing); a drug the listing names beats
+        # it: the category's drugs stand in only when the text names none.
+        u.shelf_drugs = [d["inn"] for d in shelf]
+        u.drugs = entries or [dict(d) for d in shelf]  # each listing changes its own entries
         return doc
 
     def _find_fancy(self, doc: Doc, text: str, letters: str) -> tuple[
@@ -301,7 +302,8 @@ class DrugMatcher:
     def category_drugs(self, category: str) -> list[dict[str, Any]]:
         """Entries for the drugs a market category names ("Drugs > Stimulants > Cocaine"),
         found as in listing text (ambiguous names need their context in the category), marked
-        `"source": "category"`, with null `start`/`end`: the name is not in the listing's text."""
+        `"source": "category"`, with null `start`/`end`: the name is not in the listing's text.
+        Cached and shared between listings: copy an entry before changing it."""
         entries = self._categories.get(category)
         if entries is None:
             path = _CRUMB.sub(" > ", category[:_MAX_CATEGORY])
@@ -312,7 +314,7 @@ class DrugMatcher:
             if len(self._categories) >= _CATEGORY_CACHE:
                 self._categories.clear()
             self._categories[category] = entries
-        return [dict(d) for d in entries]  # each listing gets its own entries to change
+        return entries
 
     def _fuzzy(self, idx: list[int], length: list[int], alpha: list[int], text: str,
                candidates: list[tuple[int, int]]) -> dict[int, str]:

@@ -17,6 +17,7 @@ _DOC_ATTRS: dict[str, object] = {
     "drug_class": None, "class_source": None, "ship_to_exclusions": None,
     "strength": None, "quantity": None, "unit_price": None, "price_usd": None,
     "contacts": None, "pgp_fingerprints": None, "crypto_addresses": None,
+    "shelf_drugs": None,      # INNs the market's category names, whatever the text names
 }
 
 

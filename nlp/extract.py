@@ -137,7 +137,8 @@ class Extractor:
                 "strength": u.strength, "quantity": u.quantity,
                 "unit_price": u.unit_price, "price_usd": u.price_usd,
                 "contacts": u.contacts or [], "pgp_fingerprints": u.pgp_fingerprints or [],
-                "crypto_addresses": u.crypto_addresses or [], "error": None}
+                "crypto_addresses": u.crypto_addresses or [],
+                "shelf_drugs": u.shelf_drugs or [], "error": None}
 
 
 def error_record(record: Any, position: int, reason: str) -> dict[str, Any]:
@@ -150,4 +151,4 @@ def error_record(record: Any, position: int, reason: str) -> dict[str, Any]:
             "nlp_version": NLP_VERSION, "title": None, "drug_class": None,
             "ship_to_exclusions": [], "strength": None, "quantity": None, "unit_price": None,
             "price_usd": None, "contacts": [], "pgp_fingerprints": [], "crypto_addresses": [],
-            "error": reason}
+            "shelf_drugs": [], "error": reason}

@@ -49,6 +49,23 @@ def test_category_is_ignored_when_the_text_names_a_drug(extractor):
                              "fields": {"category": "Cocaine"}})
     assert _inns(out) == [("alprazolam", None)]  # text drugs carry no `source` key
     assert "source" not in out["drugs"][0]
+    # ... but the shelf is still reported: a benzo on the cocaine shelf is worth knowing
+    assert out["shelf_drugs"] == ["cocaine"]
+
+
+def test_shelf_drugs_are_the_category_s_whatever_the_text_names(extractor):
+    base = {"id": "s:1", "text": "[LIMITED]50GR AMPHETAMIN-SULFAT * 91% ECLab result"}
+    assert extractor.extract(base)["shelf_drugs"] == []  # no category, no shelf
+    out = extractor.extract({**base, "fields": {"category": "Drugs > Stimulants > Cocaine"}})
+    assert _inns(out) == [("amphetamine", None)] and out["shelf_drugs"] == ["cocaine"]
+    same = extractor.extract({**base, "fields": {"category": "Stimulants > Amphetamine"}})
+    assert same["shelf_drugs"] == ["amphetamine"]
+    assert extractor.extract({**base, "fields": {"category": "Other"}})["shelf_drugs"] == []
+    # entries taken from the shelf are each listing's own: changing one leaves the next alone
+    first = extractor.extract({"id": "s:2", "text": "10 grams uncut", "fields": {"category": "Cocaine"}})
+    first["drugs"][0]["name"] = "changed"
+    again = extractor.extract({"id": "s:3", "text": "10 grams uncut", "fields": {"category": "Cocaine"}})
+    assert again["drugs"][0]["name"] == "Cocaine"
 
 
 @pytest.mark.parametrize("title", ["Glass pipe 10cm", "Grinder 4 pcs, 63mm", "Bong 500ml"])

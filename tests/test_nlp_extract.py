@@ -19,7 +19,7 @@ KEYS = {"id", "url", "drugs", "seller", "ship_from", "ship_to", "price", "curren
         "is_drug_listing", "language", "nlp_version",
         # added by issue #4
         "title", "drug_class", "ship_to_exclusions", "strength", "quantity", "unit_price",
-        "price_usd", "contacts", "pgp_fingerprints", "crypto_addresses", "error"}
+        "price_usd", "contacts", "pgp_fingerprints", "crypto_addresses", "shelf_drugs", "error"}
 DRUG_KEYS = {"name", "inn", "class", "schedule_un", "schedule_us", "controlled", "rx_only",
              "start", "end"}
 

@@ -38,6 +38,10 @@ def test_dream2017_cocaine(extractor):
     # gold says cocaine). "10 grams uncut 90% purity" names no drug, and "PURESPEEDPASTE" is
     # speed: both come from the category. See docs/extraction.md.
     assert r["cocaine_found"]["n"] == 1504 and r["cocaine_found"]["hits"] >= 1503
+    # Every row is on the cocaine shelf, and the one whose text names another drug is listed.
+    assert r["cocaine_found_or_shelved"]["hits"] == 1504
+    assert [(o["title"][:31], o["drugs"]) for o in r["cocaine_shelf_named_other"]] == \
+        [("[LIMITED]50GR AMPHETAMIN-SULFAT", ["amphetamine"])]
     # The text alone: the letter-spaced "C O L O M B I A N C O C A I N E" is found (1,501/1,504).
     assert r["cocaine_found_text_only"]["hits"] >= 1501
     assert r["ship_from_accuracy"]["accuracy"] >= 0.95
