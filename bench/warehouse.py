@@ -155,7 +155,8 @@ class Phases:
         self.model: dict[str, float] = {}
         self._saved = []
         self._wrap(wl, "load_files", lambda a: "staged files -> raw tables (validate + quarantine)", self.phase)
-        self._wrap(wl.prepared, "insert", lambda a: "prepared Parquet -> raw tables (bulk INSERT)", self.phase)
+        self._wrap(wl.prepared, "insert", lambda a: "prepared quarantine rows -> quarantine (INSERT)", self.phase)
+        self._wrap(wl.prepared, "register", lambda a: "prepared Parquet -> partition files (link, register)", self.phase)
         self._wrap(wm, "rebuild", lambda a: "model rebuild", self.phase)
         self._wrap(wl, "publish", lambda a: "publish snapshot", self.phase)
         self._wrap(wm, "_run", lambda a: a[1], self.model)
@@ -214,7 +215,7 @@ def timed_prepare(root: Path, workers: int) -> float:
 
 
 BULK = """
-INSERT INTO raw_listing BY NAME
+INSERT INTO store.raw_listing BY NAME
 SELECT $market AS market, $date::DATE AS crawl_date, 'bench-' || $market || '-' || $date AS run_id,
        (i + 1)::INTEGER AS line_no, 'L' || lpad(id::VARCHAR, 8, '0') AS listing_id,
        'http://127.0.0.1:8800/' || $market || '/listing/L' || id AS url,
@@ -225,7 +226,7 @@ SELECT $market AS market, $date::DATE AS crawl_date, 'bench-' || $market || '-' 
        drug || ' ' || dose || 'mg x' || qty || ' shipped from ' || ship_from AS text,
        to_json({'title': drug || ' ' || dose || 'mg x' || qty, 'seller': seller, 'price': '$' || price}) AS fields
 FROM rows;
-INSERT INTO raw_extracted BY NAME
+INSERT INTO store.raw_extracted BY NAME
 SELECT $market AS market, $date::DATE AS crawl_date, 'bench-' || $market || '-' || $date AS run_id,
        (i + 1)::INTEGER AS line_no, $market || ':L' || lpad(id::VARCHAR, 8, '0') AS id,
        'L' || lpad(id::VARCHAR, 8, '0') AS listing_id, drug AS title,
@@ -282,8 +283,7 @@ def mart_floor(db: Path, work: Path, n: int) -> float:
     migrate(floor_db)
     con = duckdb.connect(str(floor_db))
     for table in raw:
-        con.execute(f"DROP TABLE {table}")
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{floor_dir / table}.parquet')")
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{floor_dir / table}.parquet')")
     phases = Phases()
     try:
         t0 = time.perf_counter()

@@ -21,6 +21,7 @@ from pharmwatch.paths import Layout  # noqa: E402
 from warehouse import models, prepared  # noqa: E402
 from warehouse.db import connect, migrate  # noqa: E402
 from warehouse.load import all_partitions, load_all, load_partitions  # noqa: E402
+from warehouse.partition_files import PartFile  # noqa: E402
 
 DAYS = ("2026-11-16", "2026-11-17", "2026-11-18")
 
@@ -69,7 +70,7 @@ def test_a_load_leaves_other_partitions_alone_unless_the_model_code_changed(tmp_
     assert "listing_observation: built whole (the load replaces every partition it holds)" in caplog.messages
     assert "page: built whole (the load replaces every partition it holds)" in caplog.messages
     con = connect(db)
-    con.execute("UPDATE listing_observation SET title = 'marked' WHERE crawl_date = ?", [DAYS[0]])
+    con.execute("UPDATE store.listing_observation SET title = 'marked' WHERE crawl_date = ?", [DAYS[0]])
     con.close()
     caplog.clear()
     load_partitions(db, layout, [("pillstore", DAYS[1])])
@@ -135,13 +136,13 @@ def test_a_prepared_partition_missing_its_model_rows_is_loaded_from_the_staged_f
 
 
 _BULK = """
-INSERT INTO raw_listing BY NAME
+INSERT INTO store.raw_listing BY NAME
 SELECT $market AS market, $date::DATE AS crawl_date, 'r' AS run_id, (i + 1)::INTEGER AS line_no,
        'L' || i AS listing_id, 'http://127.0.0.1/l/' || i AS url, $date::TIMESTAMP AS fetched_at,
        200 AS http_status, sha256(i::VARCHAR || $date) AS page_sha256, 'x.warc.gz' AS warc_file,
        i AS warc_record_offset, 'oxycodone 10mg' AS text, '{"title": "oxy", "seller": "s1"}'::JSON AS fields
 FROM range($n) t(i);
-INSERT INTO raw_extracted BY NAME
+INSERT INTO store.raw_extracted BY NAME
 SELECT $market AS market, $date::DATE AS crawl_date, 'r' AS run_id, (i + 1)::INTEGER AS line_no,
        $market || ':L' || i AS id, 'L' || i AS listing_id, 'oxy' AS title, 's1' AS seller,
        '[{"name": "oxycodone", "inn": "oxycodone", "controlled": true}]'::JSON AS drugs,
@@ -168,7 +169,7 @@ def test_a_large_full_build_keeps_every_row(tmp_path: Path, ahead: bool) -> None
         for p in parts:
             out = tmp_path / f"lo-{p[1]}.parquet"
             con.execute(f"COPY ({models.incremental_select('listing_observation', [p])}) TO '{out}' (FORMAT parquet)")
-            ready[p] = {"listing_observation": out}
+            ready[p] = {"listing_observation": PartFile(out, 70_000)}
     con.execute("BEGIN TRANSACTION")
     models.rebuild(con, partitions=parts, ready=ready)
     con.execute("COMMIT")

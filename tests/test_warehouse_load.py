@@ -185,7 +185,7 @@ def test_prices_the_nlp_stage_left_unconverted_use_its_rate_on_the_crawl_date(tm
     rows = [("2015-03-02", "EUR", 100.0), ("2024-06-03", "EUR", 100.0), ("2024-06-03", "btc", 0.01),
             ("2024-06-03", "ZZZ", 5.0)]
     for n, (day, cur, price) in enumerate(rows):
-        con.execute("INSERT INTO raw_extracted (market, crawl_date, line_no, id, listing_id, price, currency) "
+        con.execute("INSERT INTO store.raw_extracted (market, crawl_date, line_no, id, listing_id, price, currency) "
                     "VALUES ('m', ?, ?, ?, ?, ?, ?)", [day, n + 1, f"m:L{n}", f"L{n}", price, cur])
     rebuild_in_transaction(con)
     got = dict(con.execute("SELECT listing_id, price_usd FROM stg_extracted").fetchall())

@@ -10,9 +10,10 @@ import duckdb
 
 from pharmwatch.paths import Layout
 from warehouse.db import connect, migrate_connection
-from warehouse import models, prepared
+from warehouse import models, partition_files, prepared
 from warehouse.exceptions import LoadError
 from warehouse.publish import publish
+from warehouse.partition_files import stored
 from warehouse.staged import StagedFile
 from warehouse.staged_batch import StagedInput, load_files
 
@@ -112,10 +113,13 @@ def _source_name(layout: Layout, path: Path) -> str:
 
 
 def _delete_partitions(con: duckdb.DuckDBPyConnection, partitions: list[tuple[str, str]]) -> None:
+    """The partitions' raw rows and quarantine go: stored rows deleted, files unregistered."""
     keys = [f"{m}/{d}" for m, d in partitions]
     for table in RAW_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE list_contains($keys, market || '/' || crawl_date::VARCHAR)",
+        target = stored(table) if table in partition_files.RAW else table
+        con.execute(f"DELETE FROM {target} WHERE list_contains($keys, market || '/' || crawl_date::VARCHAR)",
                     {"keys": keys})
+    partition_files.forget(con, partition_files.RAW, partitions)
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list[tuple[str, str]],
@@ -128,12 +132,14 @@ def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list
     result = {f"{m}/{d}": {"quarantined": 0} for m, d in partitions}
     ready = _ready(con, layout, partitions, countries) if use_prepared else []
     if ready:
-        prepared.insert(con, ready, RAW_TABLES)
+        prepared.insert(con, ready, ("quarantine",))
+        prepared.register(con, ready, partition_files.RAW)
         for item in ready:
             result[f"{item.market}/{item.date}"] = {**item.counts, "prepared": True}
+    partition_files.refresh_views(con, partition_files.RAW)
     done = {(item.market, item.date) for item in ready}
     _load_staged(con, layout, [p for p in partitions if p not in done], countries, result)
-    ahead = {(item.market, item.date): {n: item.files[n] for n in models.INCREMENTAL if n in item.files}
+    ahead = {(item.market, item.date): {n: item.part(n) for n in models.INCREMENTAL if n in item.files}
              for item in ready}
     return result, ahead
 

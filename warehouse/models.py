@@ -17,8 +17,10 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import insertion_order_free, parquet_scan, sql_literal
+from warehouse import partition_files
+from warehouse.db import insertion_order_free, sql_literal
 from warehouse.exceptions import WarehouseError
+from warehouse.partition_files import STORE, PartFile, stored
 
 MODELS_DIR = Path(__file__).parent / "models"
 VIEWS_DIR = Path(__file__).parent / "views"
@@ -98,8 +100,8 @@ INCREMENTAL = ("page", "listing_observation")
 INCREMENTAL_INPUTS = ("country", "fx_rate", "stg_listing", "stg_extracted")
 
 Partitions = list[tuple[str, str]] | None
-# Rows of incremental models computed ahead for some partitions: {(market, date): {model: Parquet}}.
-Ready = Mapping[tuple[str, str], Mapping[str, Path]]
+# Rows of incremental models computed ahead for some partitions: {(market, date): {model: file}}.
+Ready = Mapping[tuple[str, str], Mapping[str, PartFile]]
 
 
 @functools.cache
@@ -132,8 +134,8 @@ def incremental_select(name: str, partitions: list[tuple[str, str]] | None) -> s
 
 def _state_current(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     rows = con.execute("SELECT digest FROM model_state WHERE model = ?", [name]).fetchall()
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
-                         "AND table_name = ? AND NOT temporary", [name]).fetchall()[0][0]
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? "
+                         "AND table_name = ? AND NOT temporary", [STORE, name]).fetchall()[0][0]
     return bool(exists) and bool(rows) and rows[0][0] == code_digest()
 
 
@@ -155,47 +157,45 @@ _PARTITIONS_PRESENT = ("SELECT market, crawl_date::VARCHAR FROM raw_listing UNIO
                        "SELECT market, crawl_date::VARCHAR FROM raw_seller")
 
 
-def _rows(name: str, partitions: list[tuple[str, str]], ready: Mapping[tuple[str, str], Path]) -> str:
-    """A query for the model's rows of these partitions: those computed ahead read from
-    Parquet in partition order, the rest by the model's SELECT with their filter (pushed into
-    the raw scans; a filter excluding the ready ones instead would not be)."""
-    done = sorted(p for p in partitions if p in ready)
-    rest = [p for p in partitions if p not in ready]
-    parts = [f"SELECT * FROM {parquet_scan(ready[p] for p in done)}"] if done else []
-    if rest or not done:
-        parts.append(incremental_select(name, rest))
-    return " UNION ALL BY NAME ".join(f"({part})" for part in parts)
-
-
 def _run_incremental(con: duckdb.DuckDBPyConnection, name: str, partitions: Partitions,
                      ready: Ready | None = None) -> None:
     """Replace the rows of the loaded partitions, or build the table whole (first load, changed
-    code, no partitions given), reading rows computed ahead where there are some."""
+    code, no partitions given). Rows computed ahead are registered as partition files; the
+    others are computed into store.<name>. The model is the view over both."""
     ready = {p: files[name] for p, files in (ready or {}).items() if name in files}
     try:
         with insertion_order_free(con):
             _replace_or_build(con, name, partitions, ready)
+        partition_files.refresh_views(con, [name])
     except duckdb.Error as exc:
         raise WarehouseError(f"model {name} failed: {exc}") from exc
 
 
 def _replace_or_build(con: duckdb.DuckDBPyConnection, name: str, partitions: Partitions,
-                      ready: Mapping[tuple[str, str], Path]) -> None:
+                      ready: Mapping[tuple[str, str], PartFile]) -> None:
     reason = _full_build_reason(con, name, partitions)
     if reason is None:
         log.info("%s: rows of %d loaded partitions replaced (%d computed ahead)", name,
                  len(partitions), sum(p in ready for p in partitions))
-        con.execute(f"DELETE FROM {name} WHERE {partition_filter(partitions)}")
-        con.execute(f"INSERT INTO {name} BY NAME {_rows(name, sorted(partitions), ready)}")
-        return
-    log.info("%s: built whole (%s)", name, reason)
-    # One statement: DuckDB 2.0.0 loses the rows of a large INSERT (optimistically written
-    # row groups) into a table created by CREATE TABLE AS in the same transaction; readers
-    # then see none of them, before and after COMMIT.
-    rows = incremental_select(name, None) if not ready else _rows(name, [
-        (m, d) for m, d in con.execute(_PARTITIONS_PRESENT).fetchall()], ready)
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS {rows}")
-    con.execute("INSERT OR REPLACE INTO model_state VALUES (?, ?, now()::TIMESTAMP)", [name, code_digest()])
+        con.execute(f"DELETE FROM {stored(name)} WHERE {partition_filter(partitions)}")
+        partition_files.forget(con, [name], partitions)
+        rest = sorted(p for p in partitions if p not in ready)
+        if rest:
+            con.execute(f"INSERT INTO {stored(name)} BY NAME {incremental_select(name, rest)}")
+    else:
+        log.info("%s: built whole (%s)", name, reason)
+        # Files computed by other code may be registered: every partition not loaded now is
+        # computed again. One statement: DuckDB 2.0.0 loses the rows of a large INSERT
+        # (optimistically written row groups) into a table created by CREATE TABLE AS in the
+        # same transaction; readers then see none of them, before and after COMMIT.
+        partition_files.forget(con, [name], None)
+        rest = None if not ready else [
+            (m, d) for m, d in con.execute(_PARTITIONS_PRESENT).fetchall() if (m, d) not in ready]
+        con.execute(f"CREATE OR REPLACE TABLE {stored(name)} AS {incremental_select(name, rest)}")
+        con.execute("INSERT OR REPLACE INTO model_state VALUES (?, ?, now()::TIMESTAMP)",
+                    [name, code_digest()])
+    for (market, date), part in sorted(ready.items()):
+        partition_files.register(con, name, market, date, part)
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = MODEL_ORDER,

@@ -4,12 +4,13 @@ The warehouse file has one writer. Parsing the staged JSON lines, typing and che
 half of a load's time (at 1M observations ~10 of ~22 s) and needs no warehouse at all, so each
 partition can be prepared by its own process beside its extract (an Airflow task per market)
 into `prepared/market=M/date=D/`: the rows each raw table and the quarantine would receive, as
-Parquet, and a manifest. The load then inserts them with one bulk INSERT per raw table.
+Parquet, and a manifest. The load registers those files as the partition's rows, read in place
+(warehouse.partition_files; the quarantine's rows it inserts).
 
 Preparing runs the load's own code (`_load_batch`) on an in-memory DuckDB with the same
 migrations, so rows, quarantine reasons, line numbers and source names are those a direct load
 gives. It also runs the incremental models' SELECTs (`models.INCREMENTAL`, rows that belong to
-one partition: page, listing_observation) on those rows, so the load inserts them too instead of
+one partition: page, listing_observation) on those rows, so the load registers them too instead of
 computing them. A prepared partition is used only while it is current: its manifest records the
 size and modification time of every staged file it read, the staged-file specs, the migrations
 that shape the raw tables, the models, seeds and rates, and the country codes the checks used.
@@ -35,7 +36,8 @@ import duckdb
 from pharmwatch.paths import Layout
 from warehouse.db import connect, discover, insertion_order_free, parquet_scan, sql_list, sql_literal
 from warehouse.exceptions import LoadError
-from warehouse import models
+from warehouse import models, partition_files
+from warehouse.partition_files import PartFile, file_sha256
 from warehouse.staged import has_glob
 
 MANIFEST = "manifest.json"
@@ -147,9 +149,11 @@ def prepare_partition(layout: Layout, market: str, date: str) -> dict:
             rows[name] = _write(con, models.incremental_select(name, None), target / f"{name}-{token}.parquet")
     finally:
         con.close()
+    # Hashed here, off the writer: the load records them with each registered file.
+    sha256 = {t: file_sha256(target / f"{t}-{token}.parquet") for t, n in rows.items() if n}
     previous = _previous_token(target)
     manifest = {"market": market, "date": date, "token": token, "fingerprint": stamp,
-                "rows": rows, "counts": counts,
+                "rows": rows, "sha256": sha256, "counts": counts,
                 "prepared_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     _write_json_atomic(target / MANIFEST, manifest)
     _prune(target, {token, previous})
@@ -166,6 +170,10 @@ class Prepared:
     files: dict[str, Path]
     rows: dict[str, int]
     counts: dict
+    sha256: dict[str, str]
+
+    def part(self, table: str) -> PartFile:
+        return PartFile(self.files[table], self.rows[table], self.sha256.get(table))
 
 
 def current(layout: Layout, market: str, date: str, countries: list[str]) -> Prepared | None:
@@ -181,7 +189,8 @@ def current(layout: Layout, market: str, date: str, countries: list[str]) -> Pre
         return None
     token, rows = manifest.get("token"), manifest.get("rows") or {}
     files = {t: target / f"{t}-{token}.parquet" for t, n in rows.items() if n}
-    return Prepared(market, date, files, rows, manifest.get("counts") or {})
+    return Prepared(market, date, files, rows, manifest.get("counts") or {},
+                    manifest.get("sha256") or {})
 
 
 def readable_rows(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> bool:
@@ -200,8 +209,18 @@ def readable_rows(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> bool:
     return all(found.get(str(p)) == prepared.rows[t] for t, p in prepared.files.items())
 
 
+def register(con: duckdb.DuckDBPyConnection, batch: list[Prepared], tables: tuple[str, ...]) -> None:
+    """The batch's files of these tables become their partitions' rows, read in place
+    (warehouse.partition_files); the caller refreshes the views."""
+    for item in batch:
+        for table in tables:
+            if table in item.files:
+                partition_files.register(con, table, item.market, item.date, item.part(table))
+
+
 def insert(con: duckdb.DuckDBPyConnection, batch: list[Prepared], tables: tuple[str, ...]) -> None:
-    """One bulk INSERT per raw table from the batch's prepared files."""
+    """One bulk INSERT per table from the batch's prepared files (the quarantine, which is
+    searched and exported as a table of its own)."""
     with insertion_order_free(con):
         for table in tables:
             paths = [p.files[table] for p in batch if table in p.files]

@@ -16,6 +16,7 @@ import duckdb
 
 from warehouse.db import sql_literal
 from warehouse.exceptions import LoadError
+from warehouse.partition_files import stored
 
 # JSON value types DuckDB's json_type() reports that each column type accepts.
 _ACCEPTS: dict[str, tuple[str, ...]] = {
@@ -245,7 +246,7 @@ def insert_good(con: duckdb.DuckDBPyConnection, spec: StagedFile, partition: dic
     exprs = ["$market", "$crawl_date::DATE", run_id, *line_expr, *[f'"{c}"' for c in cols],
              *spec.derived.values()]
     quoted = ", ".join(f'"{n}"' for n in names)
-    sql = (f"INSERT INTO {spec.table} ({quoted}) "
+    sql = (f"INSERT INTO {stored(spec.table)} ({quoted}) "
            f"SELECT {', '.join(exprs)} FROM _staged WHERE _reject IS NULL ORDER BY {order}")
     sql = per_row(sql)
     con.execute(sql, bound_params(sql, partition))

@@ -2,8 +2,8 @@
 -- quantity / strength may be a number, a string or {value, unit}: read all three shapes.
 -- Marts read it through listing_observation and int_extracted_latest.
 CREATE OR REPLACE VIEW stg_extracted AS
--- NOT MATERIALIZED: `e` is read twice; materialised, a filter on market / crawl_date would not
--- reach its scan. The last line of each (listing, crawl) wins, found as in stg_listing.
+-- NOT MATERIALIZED: materialised, a filter on market / crawl_date would not reach its scan.
+-- The last line of each (listing, crawl) wins, found as in stg_listing.
 WITH e AS NOT MATERIALIZED (
     SELECT r.*,
            coalesce(TRY_CAST(quantity ->> '$.value' AS DOUBLE), TRY_CAST(quantity ->> '$' AS DOUBLE)) AS qty
@@ -12,10 +12,12 @@ WITH e AS NOT MATERIALIZED (
                FROM raw_extracted GROUP BY ALL) last USING (market, listing_id, crawl_date, line_no)
 ),
 -- The rate in force on each (currency, crawl date) the batch holds: an ASOF join over these few
--- pairs, then an equi-join, costs a fraction of an ASOF join sorting every observation.
+-- pairs, then an equi-join, costs a fraction of an ASOF join sorting every observation. The
+-- pairs come from every line, not from `e`: a look-up table may hold a pair no kept line uses,
+-- and `e` read twice would de-duplicate the lines twice.
 rate AS (
     SELECT k.currency, k.crawl_date, fx.usd_per_unit
-    FROM (SELECT DISTINCT upper(currency) AS currency, crawl_date FROM e) k
+    FROM (SELECT DISTINCT upper(currency) AS currency, crawl_date FROM raw_extracted) k
     ASOF LEFT JOIN fx_rate fx ON fx.currency = k.currency AND k.crawl_date >= fx.valid_from
 )
 SELECT e.market || ':' || e.listing_id AS listing_key,
