@@ -77,6 +77,7 @@ def _verify(args: argparse.Namespace) -> int:
     report = verify(_data(args.data), Path(args.db).resolve() if args.db else None)
     for problem in report.problems:
         print(f"MISMATCH {problem}")
-    print(f"{report.checked_records} WARC records and {report.checked_refs} recorded hashes "
+    files = f", {report.checked_files} partition files" if args.db else ""
+    print(f"{report.checked_records} WARC records and {report.checked_refs} recorded hashes{files} "
           f"checked: {'OK' if report.ok else f'{len(report.problems)} problem(s)'}")
     return 0 if report.ok else 1

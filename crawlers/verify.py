@@ -1,5 +1,6 @@
 """`pharmwatch evidence verify`: recompute every archived payload hash and compare it with what
-the warehouse (table `page`) or, without a warehouse, the staged items recorded."""
+the warehouse (table `page`) or, without a warehouse, the staged items recorded; with a
+warehouse, also the hash of every Parquet file it reads raw rows from (`partition_file`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from warcio.exceptions import ArchiveLoadFailed
 class Report:
     checked_records: int = 0
     checked_refs: int = 0
+    checked_files: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -102,4 +104,38 @@ def verify(data: Path, db: Path | None = None) -> Report:
     refs = refs_from_db(db) if db is not None else refs_from_staging(data)
     for sha, url, warc_file, offset in refs:
         check_ref(data, sha, url, warc_file, offset, report)
+    if db is not None:
+        for path, sha in partition_files(db):
+            check_file(path, sha, report)
     return report
+
+
+def partition_files(db: Path) -> list[tuple[Path, str]]:
+    """The Parquet files the warehouse reads raw rows from in place, with their recorded hash
+    (table partition_file, paths relative to the warehouse's folder)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'partition_file'"
+                           ).fetchall()[0][0]:
+            return []
+        rows = con.execute("SELECT path, sha256 FROM partition_file ORDER BY path").fetchall()
+    finally:
+        con.close()
+    base = Path(db).resolve().parent
+    return [(base / path, sha) for path, sha in rows]
+
+
+def check_file(path: Path, sha256: str, report: Report) -> None:
+    report.checked_files += 1
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError as exc:
+        report.problems.append(f"{path}: partition file unreadable ({type(exc).__name__}: {exc})")
+        return
+    if h.hexdigest() != sha256:
+        report.problems.append(f"{path}: partition file SHA-256 {h.hexdigest()} != recorded {sha256}")

@@ -4,6 +4,7 @@ registered in the load's transaction and read in place through the raw and incre
 from __future__ import annotations
 
 import shutil
+import stat
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
 from db_snapshot import snapshot  # noqa: E402
 from staged_world import write_partition, write_world  # noqa: E402
 
+from crawlers.verify import Report, check_file, partition_files  # noqa: E402
 from pharmwatch.paths import Layout  # noqa: E402
 from warehouse import models, prepared  # noqa: E402
 from warehouse.db import discover, migrate  # noqa: E402
@@ -157,3 +159,27 @@ def test_migration_006_moves_the_raw_rows_of_an_older_warehouse_behind_views(tmp
         assert kinds == {"raw_listing": "VIEW", "page": "VIEW", "listing_observation": "VIEW"}
         assert con.execute("SELECT count(*) FROM listing_observation").fetchone()[0] == 1
     load_all(db, Layout(tmp_path))  # and it loads like any warehouse
+
+
+def test_evidence_verify_rehashes_every_registered_file(tmp_path: Path) -> None:
+    layout, _ = _prepared_world(tmp_path)
+    db = tmp_path / "w.duckdb"
+    load_all(db, layout)
+    files = partition_files(db)
+    assert len(files) == len(_registry(db)) > 0
+    report = Report()
+    for path, sha in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o444  # never rewritten
+        check_file(path, sha, report)
+    assert report.ok and report.checked_files == len(files)
+    path = files[0][0]
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    path.chmod(0o644)
+    path.write_bytes(bytes(raw))
+    files[1][0].unlink()
+    report = Report()
+    for path, sha in files:
+        check_file(path, sha, report)
+    assert len(report.problems) == 2
+    assert "SHA-256" in report.problems[0] and "unreadable" in report.problems[1]

@@ -82,6 +82,7 @@ def _link(source: Path, target: Path) -> None:
     except OSError:  # another file system, or links not allowed: copy
         tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
         shutil.copyfile(source, tmp)
+        tmp.chmod(0o444)
         os.replace(tmp, target)
 
 

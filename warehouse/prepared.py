@@ -149,8 +149,14 @@ def prepare_partition(layout: Layout, market: str, date: str) -> dict:
             rows[name] = _write(con, models.incremental_select(name, None), target / f"{name}-{token}.parquet")
     finally:
         con.close()
-    # Hashed here, off the writer: the load records them with each registered file.
-    sha256 = {t: file_sha256(target / f"{t}-{token}.parquet") for t, n in rows.items() if n}
+    # Hashed here, off the writer: the load records them with each registered file, which it
+    # links, not copies. Read-only, like the WARC evidence: nothing may rewrite them.
+    sha256 = {}
+    for t, n in rows.items():
+        if n:
+            path = target / f"{t}-{token}.parquet"
+            path.chmod(0o444)
+            sha256[t] = file_sha256(path)
     previous = _previous_token(target)
     manifest = {"market": market, "date": date, "token": token, "fingerprint": stamp,
                 "rows": rows, "sha256": sha256, "counts": counts,
