@@ -130,6 +130,12 @@ def timed_daily_load(root: Path, db: Path, dates: int, per: int) -> None:
     phases.report()
 
 
+def fresh(db: Path) -> None:
+    """No warehouse at `db`: an earlier run's file and its partition files gone."""
+    db.unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(f"{db.stem}.parts"), ignore_errors=True)
+
+
 def baseline(root: Path, work: Path) -> tuple[int, float]:
     """The same listing rows, from Parquet, by a plain INSERT ... SELECT (not timed: the conversion)."""
     (work / "baseline.duckdb").unlink(missing_ok=True)  # a --work dir may hold an earlier run's
@@ -357,14 +363,14 @@ def main() -> None:
         n = generate(data, args.rows, args.dates)
         print(f"real load path (warehouse.load.load_all: {n} observations, {args.dates * len(MARKETS)} partitions):")
         print("straight from the staged JSON Lines (no partition prepared):")
-        (work / "small.duckdb").unlink(missing_ok=True)  # a first load, not a reload of a --work dir
+        fresh(work / "small.duckdb")  # a first load, not a reload of a --work dir
         load_s = timed_load(data, work / "small.duckdb")
         base_n, base_s = baseline(data, work)
         assert base_n == n, (base_n, n)
         print("from prepared partitions (the DAGs' path: each partition prepared by its own task, then one load):")
         shutil.rmtree(data / "prepared", ignore_errors=True)
         prep_s = timed_prepare(data, args.prepare_workers)
-        (work / "prepared.duckdb").unlink(missing_ok=True)
+        fresh(work / "prepared.duckdb")
         bulk_s = timed_load(data, work / "prepared.duckdb")
         print(f"baseline INSERT ... SELECT FROM read_parquet: {base_n} rows in {base_s:.2f} s = {base_n / base_s:,.0f} rows/s")
         print(f"load path from the staged files: {n} observations in {load_s:.2f} s = {n / load_s:,.0f} rows/s, "
