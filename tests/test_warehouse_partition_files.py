@@ -21,7 +21,7 @@ from warehouse import models, prepared  # noqa: E402
 from warehouse.db import discover, migrate  # noqa: E402
 from warehouse.exceptions import WarehouseError  # noqa: E402
 from warehouse.load import all_partitions, load_all, load_partition  # noqa: E402
-from warehouse.partition_files import RAW, file_sha256  # noqa: E402
+from warehouse.partition_files import RAW, file_sha256, refresh_views  # noqa: E402
 from warehouse.publish import readable  # noqa: E402
 
 DAY1, DAY2 = "2026-11-16", "2026-11-17"
@@ -183,3 +183,19 @@ def test_evidence_verify_rehashes_every_registered_file(tmp_path: Path) -> None:
         check_file(path, sha, report)
     assert len(report.problems) == 2
     assert "SHA-256" in report.problems[0] and "unreadable" in report.problems[1]
+
+
+def test_files_registered_before_a_column_was_added_read_null_for_it(tmp_path: Path) -> None:
+    layout, _ = _prepared_world(tmp_path)
+    db = tmp_path / "w.duckdb"
+    load_all(db, layout)
+    con = duckdb.connect(str(db))
+    n = con.execute("SELECT count(*) FROM raw_extracted").fetchone()[0]
+    # What a later migration adding a raw column does: the store table gets it, the files not.
+    con.execute("ALTER TABLE store.raw_extracted ADD COLUMN reviewed BOOLEAN")
+    con.execute("INSERT INTO store.raw_extracted (market, crawl_date, line_no, id, listing_id, reviewed) "
+                "VALUES ('boardex', DATE '2026-12-01', 1, 'boardex:X1', 'X1', true)")
+    refresh_views(con, ["raw_extracted"])
+    assert con.execute("SELECT count(*), count(reviewed), count(*) FILTER (WHERE reviewed) "
+                       "FROM raw_extracted").fetchone() == (n + 1, 1, 1)
+    con.close()

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import parquet_scan
+from warehouse.db import parquet_scan, sql_list
 from warehouse.exceptions import LoadError
 
 STORE = "store"
@@ -113,26 +113,45 @@ def register(con: duckdb.DuckDBPyConnection, table: str, market: str, date: str,
 
 def refresh_views(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[str]) -> None:
     """(Re)define each table's view: its store table UNION ALL its registered files, every
-    column cast to the store table's type (Parquet keeps JSON as text)."""
+    column cast to the store table's type (Parquet keeps JSON as text). A column some files
+    lack (added by a migration after they were registered) reads NULL from them."""
     root = parts_dir(con)
     for table in tables:
         files = [r[0] for r in con.execute(
             "SELECT path FROM partition_file WHERE tbl = ? ORDER BY market, crawl_date",
             [table]).fetchall()]
         sql = f"SELECT * FROM {stored(table)}"
-        if files:
-            if root is None:
-                raise LoadError(f"{table}: partition files registered in an in-memory database")
-            cols = con.execute(
-                "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? "
-                "AND table_name = ? ORDER BY column_index", [STORE, table]).fetchall()
-            select = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in cols)
-            sql += f" UNION ALL SELECT {select} FROM {parquet_scan(root.parent / f for f in files)}"
-        try:  # binding the view reads every file's schema: a file missing a column fails here
+        try:  # binding reads every file's schema: a missing or broken file fails here
+            if files:
+                if root is None:
+                    raise LoadError(f"{table}: partition files registered in an in-memory database")
+                sql += " UNION ALL " + _files_select(con, table, [root.parent / f for f in files])
             con.execute(f"CREATE OR REPLACE VIEW main.{table} AS {sql}")
         except duckdb.Error as exc:
             raise LoadError(f"prepared rows of {table} cannot be read in place ({exc}); delete "
                             "the partitions' prepared/ folders to load from the staged files") from exc
+
+
+def _files_select(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path]) -> str:
+    cols = con.execute(
+        "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE schema_name = ? "
+        "AND table_name = ? ORDER BY column_index", [STORE, table]).fetchall()
+    found = dict(con.execute(f"SELECT name, count(DISTINCT file_name) FROM parquet_schema("
+                             f"{sql_list(paths)}) GROUP BY name").fetchall())
+    # Only a column that may be NULL can be missing: a file without a key column is broken.
+    lost = [c for c, _, nullable in cols if not nullable and found.get(c) != len(paths)]
+    if lost:
+        raise LoadError(f"prepared rows of {table} cannot be read in place: some files lack "
+                        f"{', '.join(lost)}; delete the partitions' prepared/ folders to load "
+                        "from the staged files")
+    cols = [(c, t) for c, t, _ in cols]
+    select = ", ".join(f'"{c}"::{t} AS "{c}"' if c in found else f'NULL::{t} AS "{c}"'
+                       for c, t in cols)
+    if all(found.get(c) == len(paths) for c, _ in cols):
+        return f"SELECT {select} FROM {parquet_scan(paths)}"
+    # Files of several schema generations: each column by name, NULL where a file lacks it.
+    return (f"SELECT {select} FROM read_parquet({sql_list(paths)}, hive_partitioning = false, "
+            "union_by_name = true)")
 
 
 def registered(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
