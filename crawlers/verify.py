@@ -129,13 +129,11 @@ def partition_files(db: Path) -> list[tuple[Path, str]]:
 
 def check_file(path: Path, sha256: str, report: Report) -> None:
     report.checked_files += 1
-    h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+            actual = hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError as exc:
         report.problems.append(f"{path}: partition file unreadable ({type(exc).__name__}: {exc})")
         return
-    if h.hexdigest() != sha256:
-        report.problems.append(f"{path}: partition file SHA-256 {h.hexdigest()} != recorded {sha256}")
+    if actual != sha256:
+        report.problems.append(f"{path}: partition file SHA-256 {actual} != recorded {sha256}")

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "warehouse"))
-from db_snapshot import snapshot  # noqa: E402
+from db_snapshot import PARTITIONED, snapshot  # noqa: E402
 from staged_world import write_partition, write_world  # noqa: E402
 
 from crawlers.verify import Report, check_file, partition_files  # noqa: E402
@@ -25,7 +25,6 @@ from warehouse.partition_files import RAW, file_sha256, refresh_views  # noqa: E
 from warehouse.publish import readable  # noqa: E402
 
 DAY1, DAY2 = "2026-11-16", "2026-11-17"
-PARTITIONED = (*RAW, *models.INCREMENTAL)
 
 
 def _registry(db: Path) -> list[tuple]:

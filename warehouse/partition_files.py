@@ -63,11 +63,8 @@ def parts_dir(con: duckdb.DuckDBPyConnection) -> Path | None:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _link(source: Path, target: Path) -> None:
@@ -128,8 +125,12 @@ def refresh_views(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list
                 sql += " UNION ALL " + _files_select(con, table, [root.parent / f for f in files])
             con.execute(f"CREATE OR REPLACE VIEW main.{table} AS {sql}")
         except duckdb.Error as exc:
-            raise LoadError(f"prepared rows of {table} cannot be read in place ({exc}); delete "
-                            "the partitions' prepared/ folders to load from the staged files") from exc
+            raise _unreadable(table, f"({exc})") from exc
+
+
+def _unreadable(table: str, why: str) -> LoadError:
+    return LoadError(f"prepared rows of {table} cannot be read in place {why}; delete the "
+                     "partitions' prepared/ folders to load from the staged files")
 
 
 def _files_select(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path]) -> str:
@@ -141,9 +142,7 @@ def _files_select(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path])
     # Only a column that may be NULL can be missing: a file without a key column is broken.
     lost = [c for c, _, nullable in cols if not nullable and found.get(c) != len(paths)]
     if lost:
-        raise LoadError(f"prepared rows of {table} cannot be read in place: some files lack "
-                        f"{', '.join(lost)}; delete the partitions' prepared/ folders to load "
-                        "from the staged files")
+        raise _unreadable(table, f"(some files lack {', '.join(lost)})")
     cols = [(c, t) for c, t, _ in cols]
     select = ", ".join(f'"{c}"::{t} AS "{c}"' if c in found else f'NULL::{t} AS "{c}"'
                        for c, t in cols)
@@ -152,10 +151,3 @@ def _files_select(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path])
     # Files of several schema generations: each column by name, NULL where a file lacks it.
     return (f"SELECT {select} FROM read_parquet({sql_list(paths)}, hive_partitioning = false, "
             "union_by_name = true)")
-
-
-def registered(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    """The (market, date) partitions whose rows of `table` are in files."""
-    return [(m, str(d)) for m, d in con.execute(
-        "SELECT market, crawl_date FROM partition_file WHERE tbl = ? ORDER BY 1, 2",
-        [table]).fetchall()]
