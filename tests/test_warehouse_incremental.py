@@ -74,7 +74,8 @@ def test_a_load_leaves_other_partitions_alone_unless_the_model_code_changed(tmp_
     con.close()
     caplog.clear()
     load_partitions(db, layout, [("pillstore", DAYS[1])])
-    assert caplog.messages == ["page: rows of 1 loaded partitions replaced (0 computed ahead)",
+    assert caplog.messages == ["superseded_line: rows of 1 loaded partitions replaced (0 computed ahead)",
+                               "page: rows of 1 loaded partitions replaced (0 computed ahead)",
                                "listing_observation: rows of 1 loaded partitions replaced (0 computed ahead)"]
     con = connect(db)
     marked = con.execute("SELECT count(*) FROM listing_observation WHERE title = 'marked'").fetchone()[0]
@@ -84,7 +85,8 @@ def test_a_load_leaves_other_partitions_alone_unless_the_model_code_changed(tmp_
     con.close()
     caplog.clear()
     load_partitions(db, layout, [("pillstore", DAYS[1])])
-    assert caplog.messages == ["page: rows of 1 loaded partitions replaced (0 computed ahead)",
+    assert caplog.messages == ["superseded_line: rows of 1 loaded partitions replaced (0 computed ahead)",
+                               "page: rows of 1 loaded partitions replaced (0 computed ahead)",
                                "listing_observation: built whole (not built yet by the current models, seeds and rates)"]
     con = connect(db, read_only=True)
     assert con.execute("SELECT count(*) FROM listing_observation WHERE title = 'marked'").fetchone()[0] == 0

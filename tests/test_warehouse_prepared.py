@@ -228,3 +228,55 @@ def test_a_partition_prepared_before_its_extraction_is_not_used_once_entities_ap
     entities.write_bytes(saved)  # ... and now it has
     counts = load_all(tmp_path / "w.duckdb", layout)
     assert "prepared" not in counts[f"boardex/{DAY1}"] and counts[f"boardex/{DAY1}"]["raw_extracted"] == 5
+
+
+def _repeat_lines(root: Path) -> None:
+    """boardex/DAY2 saw listing BO000003 twice: the later line (new price, title, contact) wins;
+    so does the later extraction."""
+    base = root / "staging" / "market=boardex" / f"date={DAY2}" / "listings.jsonl"
+    lines = base.read_text(encoding="utf-8").splitlines()
+    item = json.loads(lines[3])
+    again = item | {"fields": item["fields"] | {"title": "Repeated: later line", "price": "$1.50"},
+                    "text": item["text"] + " telegram: @laterhandle"}
+    base.write_text("\n".join([*lines, json.dumps(again)]) + "\n", encoding="utf-8")
+    ents = root / "extracted" / "market=boardex" / f"date={DAY2}" / "entities.jsonl"
+    rows = ents.read_text(encoding="utf-8").splitlines()
+    first = next(json.loads(r) for r in rows if json.loads(r)["id"] == f"boardex:{item['listing_id']}")
+    later = first | {"price": 1.5, "title": "Repeated: later line",
+                     "contacts": [{"kind": "telegram", "value": "laterhandle"}]}
+    earlier = first | {"contacts": [{"kind": "telegram", "value": "earlierhandle"}]}
+    kept = [r for r in rows if json.loads(r)["id"] != first["id"]]
+    ents.write_text("\n".join([*kept, json.dumps(earlier), json.dumps(later)]) + "\n", encoding="utf-8")
+
+
+def test_a_listing_seen_twice_in_one_crawl_keeps_its_later_line_on_every_path(tmp_path: Path) -> None:
+    write_world(tmp_path, dates=(DAY1, DAY2), n=6)
+    _repeat_lines(tmp_path)
+    layout = Layout(tmp_path)
+    load_all(tmp_path / "direct.duckdb", layout)
+    _prepare_all(tmp_path)
+    assert all(c.get("prepared") for c in load_all(tmp_path / "bulk.duckdb", layout).values())
+    # Daily loads: the repeat is found in its own partition, none of the other day is rescanned.
+    daily = tmp_path / "daily.duckdb"
+    load_partition(daily, layout, "boardex", DAY1)
+    shutil.rmtree(tmp_path / "prepared")
+    for market, date in all_partitions(layout):
+        if (market, date) != ("boardex", DAY1):
+            load_partition(daily, layout, market, date)
+    with duckdb.connect(str(tmp_path / "direct.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT tbl, market, crawl_date::VARCHAR, listing_id, line_no "
+                           "FROM superseded_line ORDER BY tbl").fetchall() == [
+            ("raw_extracted", "boardex", DAY2, "BO000003", 7), ("raw_listing", "boardex", DAY2, "BO000003", 7)]
+        obs = con.execute("SELECT title, price FROM listing_observation WHERE listing_key = 'boardex:BO000003' "
+                          f"AND crawl_date = DATE '{DAY2}'").fetchall()
+        assert obs == [("Repeated: later line", 1.5)]
+        assert con.execute("SELECT title FROM listing WHERE listing_key = 'boardex:BO000003'").fetchall() == [
+            ("Repeated: later line",)]
+        handles = {v for (v,) in con.execute("SELECT value FROM seller_identifier WHERE kind = 'telegram'").fetchall()}
+        assert "laterhandle" in handles and "earlierhandle" not in handles
+    a = snapshot(tmp_path / "direct.duckdb")
+    for other in ("bulk.duckdb", "daily.duckdb"):
+        b = snapshot(tmp_path / other)
+        assert a.keys() == b.keys()
+        for table in a:
+            assert a[table] == b[table], (other, table)

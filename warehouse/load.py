@@ -139,7 +139,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, layout: Layout, partitions: list
     partition_files.refresh_views(con, partition_files.RAW)
     done = {(item.market, item.date) for item in ready}
     _load_staged(con, layout, [p for p in partitions if p not in done], countries, result)
-    ahead = {(item.market, item.date): {n: item.part(n) for n in models.INCREMENTAL if n in item.files}
+    ahead = {(item.market, item.date): {n: item.computed(n) for n in models.INCREMENTAL if n in item.rows}
              for item in ready}
     return result, ahead
 

@@ -31,7 +31,7 @@ RATES_CSV = Path(__file__).parents[1] / "nlp" / "data" / "rates.csv"
 log = logging.getLogger(__name__)
 # Dependency order: seeds, staging views, then marts in the order they read each other.
 MODEL_ORDER = (
-    "country", "fx_rate",
+    "country", "fx_rate", "superseded_line",
     "stg_listing", "stg_extracted", "stg_seller", "stg_crawl",
     "market", "crawl_run", "page", "listing_observation",
     "int_listing_latest", "int_extracted_latest", "listing", "seller",
@@ -94,14 +94,15 @@ MATERIALISED = ("int_listing_latest", "int_extracted_latest")
 # a load replaces only the partitions it loaded. Their SQL file is a SELECT with {{partitions}}
 # where the partition filter goes. A full build recreates the table from every partition: when
 # no partitions are given, and whenever the models' code differs from what model_state recorded.
-INCREMENTAL = ("page", "listing_observation")
-# What their SQL reads besides the raw tables: a prepared partition runs these, then the
-# incremental SELECTs, on its own rows (warehouse.prepared), so the load can insert the result.
+INCREMENTAL = ("superseded_line", "page", "listing_observation")
+# What their SQL reads besides the raw tables and earlier incremental models: a prepared
+# partition runs these, then the incremental SELECTs in order, on its own rows (warehouse.prepared).
 INCREMENTAL_INPUTS = ("country", "fx_rate", "stg_listing", "stg_extracted")
 
 Partitions = list[tuple[str, str]] | None
-# Rows of incremental models computed ahead for some partitions: {(market, date): {model: file}}.
-Ready = Mapping[tuple[str, str], Mapping[str, PartFile]]
+# Rows of incremental models computed ahead for some partitions: {(market, date): {model: file}},
+# None for a model computed ahead that has no rows there.
+Ready = Mapping[tuple[str, str], Mapping[str, PartFile | None]]
 
 
 @functools.cache
@@ -139,22 +140,23 @@ def _state_current(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(exists) and bool(rows) and rows[0][0] == code_digest()
 
 
+# Where incremental models find their partitions: every raw table they read rows from.
+_SOURCES = ("raw_listing", "raw_seller", "raw_extracted")
+
+
 def _full_build_reason(con: duckdb.DuckDBPyConnection, name: str, partitions: Partitions) -> str | None:
     """Why the model must be built whole, or None to replace the loaded partitions only: it was
-    built by the current code and keeps rows of partitions the load leaves alone. Otherwise a
+    built by the current code and the warehouse holds partitions the load leaves alone. Otherwise a
     full build gives the same rows, cheaper (first load, reload of everything)."""
     if partitions is None:
         return "no partitions given"
     if not _state_current(con, name):
         return "not built yet by the current models, seeds and rates"
-    others = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT market, crawl_date FROM {name}) "
-                         f"WHERE NOT {partition_filter(partitions)}").fetchall()[0][0]
+    # Other partitions of the raw rows, not of the model: a model may have no rows in some.
+    others = partition_files.partitions(con, _SOURCES) - set(partitions)
     return None if others else "the load replaces every partition it holds"
 
 
-# Where incremental models find their partitions: every raw table they read rows from.
-_PARTITIONS_PRESENT = ("SELECT market, crawl_date::VARCHAR FROM raw_listing UNION "
-                       "SELECT market, crawl_date::VARCHAR FROM raw_seller")
 
 
 def _run_incremental(con: duckdb.DuckDBPyConnection, name: str, partitions: Partitions,
@@ -172,7 +174,7 @@ def _run_incremental(con: duckdb.DuckDBPyConnection, name: str, partitions: Part
 
 
 def _replace_or_build(con: duckdb.DuckDBPyConnection, name: str, partitions: Partitions,
-                      ready: Mapping[tuple[str, str], PartFile]) -> None:
+                      ready: Mapping[tuple[str, str], PartFile | None]) -> None:
     reason = _full_build_reason(con, name, partitions)
     if reason is None:
         log.info("%s: rows of %d loaded partitions replaced (%d computed ahead)", name,
@@ -189,13 +191,13 @@ def _replace_or_build(con: duckdb.DuckDBPyConnection, name: str, partitions: Par
         # (optimistically written row groups) into a table created by CREATE TABLE AS in the
         # same transaction; readers then see none of them, before and after COMMIT.
         partition_files.forget(con, [name], None)
-        rest = None if not ready else [
-            (m, d) for m, d in con.execute(_PARTITIONS_PRESENT).fetchall() if (m, d) not in ready]
+        rest = None if not ready else sorted(partition_files.partitions(con, _SOURCES) - set(ready))
         con.execute(f"CREATE OR REPLACE TABLE {stored(name)} AS {incremental_select(name, rest)}")
         con.execute("INSERT OR REPLACE INTO model_state VALUES (?, ?, now()::TIMESTAMP)",
                     [name, code_digest()])
     for (market, date), part in sorted(ready.items()):
-        partition_files.register(con, name, market, date, part)
+        if part is not None:
+            partition_files.register(con, name, market, date, part)
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = MODEL_ORDER,

@@ -94,6 +94,15 @@ def forget(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[str],
     con.execute(f"DELETE FROM partition_file WHERE list_contains($tables, tbl){where}", params)
 
 
+def partitions(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[str]) -> set[tuple[str, str]]:
+    """The (market, 'YYYY-MM-DD') partitions holding rows of any of these tables: from the
+    registry and the store tables, not by scanning every registered file."""
+    union = " UNION ALL ".join(
+        [f"SELECT market, crawl_date FROM partition_file WHERE list_contains({sql_list(tables)}, tbl)"]
+        + [f"SELECT market, crawl_date FROM {stored(t)}" for t in tables])
+    return set(con.execute(f"SELECT DISTINCT market, crawl_date::VARCHAR FROM ({union})").fetchall())
+
+
 def register(con: duckdb.DuckDBPyConnection, table: str, market: str, date: str,
              part: PartFile) -> None:
     """Link the file into the warehouse's parts folder and record it as the partition's rows

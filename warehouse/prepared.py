@@ -10,8 +10,8 @@ Parquet, and a manifest. The load registers those files as the partition's rows,
 Preparing runs the load's own code (`_load_batch`) on an in-memory DuckDB with the same
 migrations, so rows, quarantine reasons, line numbers and source names are those a direct load
 gives. It also runs the incremental models' SELECTs (`models.INCREMENTAL`, rows that belong to
-one partition: page, listing_observation) on those rows, so the load registers them too instead of
-computing them. A prepared partition is used only while it is current: its manifest records the
+one partition: superseded_line, page, listing_observation) on those rows, so the load registers
+them too instead of computing them. A prepared partition is used only while it is current: its manifest records the
 size and modification time of every staged file it read, the staged-file specs, the migrations
 that shape the raw tables, the models, seeds and rates, and the country codes the checks used.
 Any difference, or a missing or unreadable file, and the load reads the staged files itself, as
@@ -146,7 +146,12 @@ def prepare_partition(layout: Layout, market: str, date: str) -> dict:
         for table in RAW_TABLES:
             rows[table] = _write(con, f"SELECT * FROM {table}", target / f"{table}-{token}.parquet")
         for name in models.INCREMENTAL:  # the scratch warehouse holds this partition only
-            rows[name] = _write(con, models.incremental_select(name, None), target / f"{name}-{token}.parquet")
+            # Kept in the scratch warehouse too: a later model reads an earlier one (the staging
+            # views read superseded_line).
+            con.execute(f"CREATE OR REPLACE TABLE {partition_files.stored(name)} AS "
+                        f"{models.incremental_select(name, None)}")
+            rows[name] = _write(con, f"SELECT * FROM {partition_files.stored(name)}",
+                                target / f"{name}-{token}.parquet")
     finally:
         con.close()
     # Hashed here, off the writer: the load records them with each registered file, which it
@@ -180,6 +185,11 @@ class Prepared:
 
     def part(self, table: str) -> PartFile:
         return PartFile(self.files[table], self.rows[table], self.sha256.get(table))
+
+    def computed(self, table: str) -> PartFile | None:
+        """The partition's rows of an incremental model as prepared: its file, or None when
+        prepare computed it and found no rows (no file is kept for none)."""
+        return self.part(table) if table in self.files else None
 
 
 def current(layout: Layout, market: str, date: str, countries: list[str]) -> Prepared | None:

@@ -160,11 +160,19 @@ hit AS (
     WHERE s.first_seen::DATE > mk.first_crawl::DATE
       AND s.first_seen >= mk.last_crawl - to_days(p.new_days)
 ),
+-- Each rule scores once per listing: its first reason (by sort key) carries the weight, the
+-- others 0. One window numbers the reasons by weight, rule and sort key; the list puts the
+-- scoring reasons first, then the rest, each part in that order (points DESC, weight DESC,
+-- rule, sort key). A second window to number the scoring reasons cost 0.3 s at 1M observations.
 scored AS (
-    SELECT h.*, r.weight, r.label,
-           CASE WHEN row_number() OVER (PARTITION BY h.listing_key, h.rule_id ORDER BY h.sort_key) = 1
-                THEN r.weight ELSE 0 END AS points
-    FROM hit h JOIN rule r USING (rule_id)
+    SELECT *, CASE WHEN first_of_rule THEN weight ELSE 0 END AS points,
+           o + CASE WHEN first_of_rule AND weight > 0 THEN 0 ELSE 1000000000 END AS reason_order
+    FROM (SELECT h.*, r.weight, r.label,
+                 lag(h.rule_id) OVER w IS DISTINCT FROM h.rule_id AS first_of_rule,
+                 row_number() OVER w AS o
+          FROM hit h JOIN rule r USING (rule_id)
+          WINDOW w AS (PARTITION BY h.listing_key
+                       ORDER BY r.weight DESC, h.rule_id, h.sort_key, h.detail, h.evidence))
 ),
 -- When the listing was first seen offering a flaggable drug: stable across reloads.
 first_flaggable AS (
@@ -173,17 +181,15 @@ first_flaggable AS (
     WHERE controlled_or_rx
     GROUP BY ALL
 ),
--- Reasons in order: numbered by a window, then sorted inside the list. An ordered list()
--- aggregate of these structs cost twice as much (DuckDB sorts each group's wide rows).
+-- Reasons in order: numbered by the window above, then sorted inside the list. An ordered
+-- list() aggregate of these structs cost twice as much (DuckDB sorts each group's wide rows).
 ranked AS (
     SELECT listing_key, sum(points) AS points,
-           list_transform(list_sort(list({'o': o, 'r': {
+           list_transform(list_sort(list({'o': reason_order, 'r': {
                'rule': rule_id, 'points': points, 'label': label, 'detail': detail, 'field': field,
                'evidence': evidence, 'start': span_start, 'end': span_end, 'seller_key': seller_key}})),
                lambda x: x.r) AS reasons
-    FROM (SELECT *, row_number() OVER (PARTITION BY listing_key
-                                       ORDER BY points DESC, weight DESC, rule_id, sort_key) AS o
-          FROM scored)
+    FROM scored
     GROUP BY listing_key
 )
 SELECT l.listing_key, l.market, l.listing_id,

@@ -8,8 +8,9 @@ WITH e AS NOT MATERIALIZED (
     SELECT r.*,
            coalesce(TRY_CAST(quantity ->> '$.value' AS DOUBLE), TRY_CAST(quantity ->> '$' AS DOUBLE)) AS qty
     FROM raw_extracted r
-    SEMI JOIN (SELECT market, listing_id, crawl_date, max(line_no) AS line_no
-               FROM raw_extracted GROUP BY ALL) last USING (market, listing_id, crawl_date, line_no)
+    ANTI JOIN (SELECT * FROM superseded_line WHERE tbl = 'raw_extracted') later
+        ON later.market = r.market AND later.listing_id = r.listing_id
+       AND later.crawl_date = r.crawl_date AND r.line_no < later.line_no
 ),
 -- The rate in force on each (currency, crawl date) the batch holds: an ASOF join over these few
 -- pairs, then an equi-join, costs a fraction of an ASOF join sorting every observation. The

@@ -1,7 +1,9 @@
 -- Staging: one row per crawled listing page (the last line wins if a crawl saw it twice).
--- The winner is found by a join on the highest line number of each (listing, crawl): half the
--- cost of a row_number() window at 1M rows, and a filter on market / crawl_date still reaches
--- the scans (listing_observation is rebuilt for the loaded partitions only).
+-- The losers are dropped by an anti join on the (listing, crawl) pairs seen more than once, with
+-- their highest line number (superseded_line, computed per partition when it is loaded): a
+-- filter on market / crawl_date still reaches the scans (listing_observation is rebuilt for the
+-- loaded partitions only). A row_number() window cost twice a join at 1M rows, and a semi join
+-- on the highest line of every pair, aggregated from all history on every read, 0.4 s more.
 CREATE OR REPLACE VIEW stg_listing AS
 SELECT market || ':' || listing_id AS listing_key,
        market, listing_id, crawl_date, run_id, url, fetched_at, http_status,
@@ -14,6 +16,7 @@ FROM (
     SELECT r.*, json_extract_string(fields, ['title', 'seller', 'price', 'ships_from', 'ships_to',
                                              'description', 'availability']) AS f
     FROM raw_listing r
-    SEMI JOIN (SELECT market, listing_id, crawl_date, max(line_no) AS line_no
-               FROM raw_listing GROUP BY ALL) last USING (market, listing_id, crawl_date, line_no)
+    ANTI JOIN (SELECT * FROM superseded_line WHERE tbl = 'raw_listing') later
+        ON later.market = r.market AND later.listing_id = r.listing_id
+       AND later.crawl_date = r.crawl_date AND r.line_no < later.line_no
 );
