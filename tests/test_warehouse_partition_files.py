@@ -198,3 +198,58 @@ def test_files_registered_before_a_column_was_added_read_null_for_it(tmp_path: P
     assert con.execute("SELECT count(*), count(reviewed), count(*) FILTER (WHERE reviewed) "
                        "FROM raw_extracted").fetchone() == (n + 1, 1, 1)
     con.close()
+
+
+def test_prune_removes_only_files_no_kept_state_registers(tmp_path: Path) -> None:
+    from warehouse.publish import KEEP
+    from warehouse.prune import prune_parts
+
+    layout, world = _prepared_world(tmp_path)
+    db = tmp_path / "w.duckdb"
+    load_all(db, layout)
+    old = {tmp_path / r[3] for r in _registry(db) if r[1] == "boardex" and r[2] == DAY1}
+    write_partition(world, "boardex", DAY1, n=3, seed=5)  # a re-crawl, re-prepared and reloaded
+    prepared.prepare_partition(layout, "boardex", DAY1)
+    load_partition(db, layout, "boardex", DAY1)
+    # The snapshot published before the reload still reads the old files: nothing goes.
+    report = prune_parts(db)
+    assert report.removed == [] and report.kept == len({r[3] for r in _registry(db)} | {str(p) for p in old})
+    for _ in range(KEEP):  # later loads push that snapshot out of published/
+        load_partition(db, layout, "pillstore", DAY2)
+    before = snapshot(db)
+    dry = prune_parts(db, dry_run=True)
+    assert set(dry.removed) == old and all(p.is_file() for p in old) and dry.bytes_removed > 0
+    report = prune_parts(db)
+    assert set(report.removed) == old and not any(p.exists() for p in old)
+    assert report.kept == len(_registry(db)) and report.snapshots == KEEP
+    assert snapshot(db) == before  # the warehouse and its snapshot read everything they did
+    with duckdb.connect(str(readable(db)), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM raw_listing").fetchone()[0] == len(before["raw_listing"])
+    files = partition_files(db)
+    report_v = Report()
+    for path, sha in files:
+        check_file(path, sha, report_v)
+    assert report_v.ok and report_v.checked_files == len(files) > 0
+    assert prune_parts(db).removed == []  # nothing left to remove
+
+
+def test_prune_refuses_while_a_load_holds_the_warehouse(tmp_path: Path) -> None:
+    import subprocess
+
+    from warehouse.prune import prune_parts
+
+    layout, _ = _prepared_world(tmp_path)
+    db = tmp_path / "w.duckdb"
+    load_all(db, layout)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('holding', flush=True); time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(WarehouseError, match="is in use"):
+            prune_parts(db)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(_registry(db)) == len(partition_files(db)) > 0  # nothing was touched

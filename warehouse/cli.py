@@ -208,8 +208,29 @@ def export_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def prune_command(args: argparse.Namespace) -> int:
+    from warehouse.prune import prune_parts
+
+    try:
+        report = prune_parts(args.db, dry_run=args.dry_run)
+    except WarehouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    verb = "would remove" if args.dry_run else "removed"
+    for path in report.removed:
+        print(f"{verb} {path}")
+    print(f"{verb} {len(report.removed)} unregistered partition files ({report.bytes_removed / 2**20:,.1f} MiB); "
+          f"kept {report.kept} registered by the warehouse or its {report.snapshots} published snapshots")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Extra subcommands (pharmwatch/cli.py EXTRA_COMMANDS)."""
     p = sub.add_parser("export", help="write the warehouse marts as Hive-partitioned Parquet")
     configure_export_parser(p)
     p.set_defaults(handler=export_command)
+    p = sub.add_parser("prune-parts", help="remove partition files that neither the warehouse nor "
+                                           "a kept snapshot registers (run when no load runs)")
+    p.add_argument("--db", required=True, help="the warehouse file (its <stem>.parts folder is pruned)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+    p.set_defaults(handler=prune_command)

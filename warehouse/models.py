@@ -146,8 +146,8 @@ _SOURCES = ("raw_listing", "raw_seller", "raw_extracted")
 
 def _full_build_reason(con: duckdb.DuckDBPyConnection, name: str, partitions: Partitions) -> str | None:
     """Why the model must be built whole, or None to replace the loaded partitions only: it was
-    built by the current code and the warehouse holds partitions the load leaves alone. Otherwise a
-    full build gives the same rows, cheaper (first load, reload of everything)."""
+    built by the current code and the warehouse holds partitions the load leaves alone. Otherwise
+    a full build gives the same rows, cheaper (first load, reload of everything)."""
     if partitions is None:
         return "no partitions given"
     if not _state_current(con, name):
@@ -155,8 +155,6 @@ def _full_build_reason(con: duckdb.DuckDBPyConnection, name: str, partitions: Pa
     # Other partitions of the raw rows, not of the model: a model may have no rows in some.
     others = partition_files.partitions(con, _SOURCES) - set(partitions)
     return None if others else "the load replaces every partition it holds"
-
-
 
 
 def _run_incremental(con: duckdb.DuckDBPyConnection, name: str, partitions: Partitions,

@@ -11,9 +11,10 @@ Preparing runs the load's own code (`_load_batch`) on an in-memory DuckDB with t
 migrations, so rows, quarantine reasons, line numbers and source names are those a direct load
 gives. It also runs the incremental models' SELECTs (`models.INCREMENTAL`, rows that belong to
 one partition: superseded_line, page, listing_observation) on those rows, so the load registers
-them too instead of computing them. A prepared partition is used only while it is current: its manifest records the
-size and modification time of every staged file it read, the staged-file specs, the migrations
-that shape the raw tables, the models, seeds and rates, and the country codes the checks used.
+them too instead of computing them. A prepared partition is used only while it is current: its
+manifest records the size and modification time of every staged file it read, the staged-file
+specs, the migrations that shape the raw tables, the models, seeds and rates, and the country
+codes the checks used.
 Any difference, or a missing or unreadable file, and the load reads the staged files itself, as
 it always did.
 """
