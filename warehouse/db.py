@@ -121,14 +121,23 @@ def _apply(con: duckdb.DuckDBPyConnection, mig: Migration) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(mig.path.read_text(encoding="utf-8"))
+        if _has_table(con, "partition_file"):
+            # A migration may have added a column to a raw store table: the views over the
+            # table and its registered files are written again in the same transaction (files
+            # lacking the column read NULL for it). Imported here: partition_files imports db.
+            from warehouse import partition_files
+
+            partition_files.refresh_views(con, partition_files.RAW)
         con.execute(
             "INSERT INTO schema_migrations VALUES (?, ?, ?, now()::TIMESTAMP)",
             [mig.version, mig.name, mig.sha256],
         )
         con.execute("COMMIT")
-    except duckdb.Error as exc:
+    except BaseException as exc:
         con.execute("ROLLBACK")
-        raise MigrationError(f"migration {mig.label} failed: {exc}") from exc
+        if isinstance(exc, duckdb.Error):
+            raise MigrationError(f"migration {mig.label} failed: {exc}") from exc
+        raise
 
 
 def migrate_connection(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> list[str]:
@@ -150,11 +159,14 @@ def migrate_connection(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATI
     return done
 
 
-def _models_exist(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'flag' AND schema_name = 'main'"
-    ).fetchall()
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+                       [name]).fetchall()
     return bool(rows[0][0])
+
+
+def _models_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    return _has_table(con, "flag")
 
 
 def migrate(path: Path | str, directory: Path = MIGRATIONS_DIR) -> list[str]:

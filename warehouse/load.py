@@ -58,7 +58,7 @@ ENTITIES = StagedFile(
      "is_drug_listing": "BOOLEAN", "language": "VARCHAR", "nlp_version": "VARCHAR",
      "title": "VARCHAR", "strength": "JSON", "quantity": "JSON", "unit_price": "DOUBLE",
      "price_usd": "DOUBLE", "contacts": "JSON", "pgp_fingerprints": "VARCHAR[]",
-     "crypto_addresses": "VARCHAR[]", "ship_to_exclusions": "VARCHAR[]"},
+     "crypto_addresses": "VARCHAR[]", "ship_to_exclusions": "VARCHAR[]", "shelf_drugs": "VARCHAR[]"},
     required=("id",),
     checks=(("NOT starts_with(id, $market || ':') OR length(id) <= length($market) + 1",
              "'id ' || id || ' is not <market>:<listing_id> for this partition'"),

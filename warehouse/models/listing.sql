@@ -39,7 +39,10 @@ SELECT l.listing_key, l.market, l.listing_id,
        e.is_drug_listing,
        l.description, l.price_text, l.ships_from_text, l.ships_to_text,
        l.http_status, l.page_sha256, l.warc_file, l.warc_record_offset,
-       e.crawl_date AS extracted_crawl_date, e.nlp_version
+       e.crawl_date AS extracted_crawl_date, e.nlp_version,
+       -- INNs of the market's category (the shelf), whatever the text names; NULL: not extracted
+       -- with shelves. Compare with listing_drug to find listings on another drug's shelf.
+       e.shelf_drugs
 FROM latest l
 JOIN seen s USING (listing_key)
 LEFT JOIN ext e USING (listing_key)

@@ -37,6 +37,7 @@ SELECT e.market || ':' || e.listing_id AS listing_key,
        e.is_drug_listing, e.language, e.nlp_version, e.title,
        e.contacts, coalesce(e.pgp_fingerprints, []::VARCHAR[]) AS pgp_fingerprints,
        coalesce(e.crypto_addresses, []::VARCHAR[]) AS crypto_addresses,
+       e.shelf_drugs,
        e.line_no
 FROM e
 LEFT JOIN rate fx ON fx.currency = upper(e.currency) AND fx.crawl_date = e.crawl_date;
