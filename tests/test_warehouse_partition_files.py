@@ -148,7 +148,7 @@ def test_migration_006_moves_the_raw_rows_of_an_older_warehouse_behind_views(tmp
     con.execute("INSERT INTO raw_listing (market, crawl_date, line_no, listing_id, text) "
                 "VALUES ('boardex', DATE '2026-11-16', 1, 'OLD1', 'Xanax 2mg bars')")
     con.close()
-    assert migrate(db) == ["006_partition_files", "007_superseded_line"]
+    assert migrate(db) == [m.label for m in discover() if m.version >= 6]  # 006 and every later one
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT listing_id FROM raw_listing").fetchall() == [("OLD1",)]
         assert con.execute("SELECT listing_id FROM store.raw_listing").fetchall() == [("OLD1",)]
