@@ -115,23 +115,18 @@ def partition_files(db: Path) -> list[tuple[Path, str]]:
     (table partition_file, paths relative to the warehouse's folder)."""
     import duckdb
 
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'partition_file'"
-                           ).fetchall()[0][0]:
-            return []
-        rows = con.execute("SELECT path, sha256 FROM partition_file ORDER BY path").fetchall()
-    finally:
-        con.close()
-    base = Path(db).resolve().parent
-    return [(base / path, sha) for path, sha in rows]
+    from warehouse.partition_files import registered
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return registered(con, Path(db).resolve().parent)
 
 
 def check_file(path: Path, sha256: str, report: Report) -> None:
+    from warehouse.partition_files import file_sha256
+
     report.checked_files += 1
     try:
-        with open(path, "rb") as fh:
-            actual = hashlib.file_digest(fh, "sha256").hexdigest()
+        actual = file_sha256(path)
     except OSError as exc:
         report.problems.append(f"{path}: partition file unreadable ({type(exc).__name__}: {exc})")
         return

@@ -103,6 +103,17 @@ def partitions(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[st
     return set(con.execute(f"SELECT DISTINCT market, crawl_date::VARCHAR FROM ({union})").fetchall())
 
 
+def registered(con: duckdb.DuckDBPyConnection, base: Path) -> list[tuple[Path, str]]:
+    """Every registered file with its recorded SHA-256, its path resolved against `base`, the
+    working warehouse's folder (a published snapshot holds a copy of its registry); none for a
+    warehouse from before partition files."""
+    try:
+        rows = con.execute("SELECT path, sha256 FROM partition_file ORDER BY path").fetchall()
+    except duckdb.CatalogException:
+        return []
+    return [((base / path).resolve(), sha) for path, sha in rows]
+
+
 def register(con: duckdb.DuckDBPyConnection, table: str, market: str, date: str,
              part: PartFile) -> None:
     """Link the file into the warehouse's parts folder and record it as the partition's rows

@@ -18,7 +18,7 @@ import duckdb
 
 from warehouse.db import connect
 from warehouse.exceptions import WarehouseError
-from warehouse.partition_files import parts_dir
+from warehouse.partition_files import parts_dir, registered
 from warehouse.publish import published_dir
 
 
@@ -33,14 +33,6 @@ class PruneReport:
     snapshots: int = 0
 
 
-def _registered(con: duckdb.DuckDBPyConnection, root: Path) -> set[Path]:
-    try:
-        rows = con.execute("SELECT path FROM partition_file").fetchall()
-    except duckdb.CatalogException:  # a snapshot from before partition files (migration 006)
-        return set()
-    return {(root / p).resolve() for (p,) in rows}
-
-
 def _in_snapshots(db_path: Path) -> tuple[set[Path], int]:
     """Files the kept snapshots register (paths are relative to the working file's folder: a
     snapshot is a copy of its registry)."""
@@ -49,7 +41,7 @@ def _in_snapshots(db_path: Path) -> tuple[set[Path], int]:
     for snap in snapshots:
         try:
             with duckdb.connect(str(snap), read_only=True) as con:
-                found |= _registered(con, db_path.parent)
+                found |= {path for path, _ in registered(con, db_path.parent)}
         except duckdb.Error as exc:
             # An unreadable snapshot may be what an analyst reads: keep everything.
             raise WarehouseError(f"cannot read snapshot {snap} ({exc}); nothing removed") from exc
@@ -68,7 +60,7 @@ def prune_parts(db_path: Path | str, dry_run: bool = False) -> PruneReport:
                              f"prune when no load runs ({exc})") from exc
     try:
         root = parts_dir(con)
-        keep = _registered(con, db_path.parent)
+        keep = {path for path, _ in registered(con, db_path.parent)}
         in_snapshots, n_snapshots = _in_snapshots(db_path)
         keep |= in_snapshots
         report = PruneReport(snapshots=n_snapshots)
