@@ -95,3 +95,34 @@ def test_badly_named_migration_is_refused(tmp_path: Path) -> None:
     (mig_dir / "7_oops.sql").write_text("SELECT 1;")
     with pytest.raises(MigrationError, match="NNN_name"):
         migrate(tmp_path / "w.duckdb", mig_dir)
+
+
+def test_the_writer_builds_small_row_groups_and_readers_see_the_rows(tmp_path: Path) -> None:
+    """The writer's tables are cut into WRITER_ROW_GROUP_SIZE-row groups (so no mart of a
+    hundred thousand rows waits for COMMIT to be written); a plain read-only reader, and a file
+    whose stem is a catalog DuckDB reserves, work as before."""
+    from warehouse.db import WRITER_ROW_GROUP_SIZE
+
+    rows = 2 * WRITER_ROW_GROUP_SIZE + 5
+    for name in ("w.duckdb", "memory.duckdb", 'odd "name".duckdb'):
+        db = tmp_path / name
+        con = connect(db)
+        con.execute(f"CREATE TABLE t AS SELECT range AS i FROM range({rows})")
+        groups = con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')").fetchone()[0]
+        con.close()
+        if name != "memory.duckdb":  # opened plainly: DuckDB's own row-group size
+            assert groups == 3, (name, groups)
+        reader = connect(db, read_only=True)
+        assert reader.execute("SELECT count(*), sum(i) FROM t").fetchone() == (rows, rows * (rows - 1) // 2)
+        reader.close()
+
+
+def test_a_second_writer_in_one_process_is_refused_while_the_first_is_open(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    first = connect(db)
+    try:
+        with pytest.raises(duckdb.Error, match="already attached"):
+            connect(db)
+    finally:
+        first.close()
+    connect(db).close()  # free again once the first is closed

@@ -1,16 +1,20 @@
 -- Staging: one extraction per (listing, crawl); prices converted to USD at the crawl date's rate.
 -- quantity / strength may be a number, a string or {value, unit}: read all three shapes.
 -- Marts read it through listing_observation and int_extracted_latest.
-CREATE OR REPLACE VIEW stg_extracted AS
--- NOT MATERIALIZED: materialised, a filter on market / crawl_date would not reach its scan.
 -- The last line of each (listing, crawl) wins, found as in stg_listing.
+CREATE OR REPLACE VIEW stg_extracted_line AS
+SELECT r.* FROM raw_extracted r
+ANTI JOIN (SELECT * FROM superseded_line WHERE tbl = 'raw_extracted') later
+    ON later.market = r.market AND later.listing_id = r.listing_id
+   AND later.crawl_date = r.crawl_date AND r.line_no < later.line_no;
+-- The staging columns of any set of raw_extracted lines: int_extracted_latest picks its lines
+-- before they are converted (as stg_listing_of).
+CREATE OR REPLACE MACRO stg_extracted_of(lines) AS TABLE
+-- NOT MATERIALIZED: materialised, a filter on market / crawl_date would not reach its scan.
 WITH e AS NOT MATERIALIZED (
     SELECT r.*,
            coalesce(TRY_CAST(quantity ->> '$.value' AS DOUBLE), TRY_CAST(quantity ->> '$' AS DOUBLE)) AS qty
-    FROM raw_extracted r
-    ANTI JOIN (SELECT * FROM superseded_line WHERE tbl = 'raw_extracted') later
-        ON later.market = r.market AND later.listing_id = r.listing_id
-       AND later.crawl_date = r.crawl_date AND r.line_no < later.line_no
+    FROM query_table(lines) r
 ),
 -- The rate in force on each (currency, crawl date) the batch holds: an ASOF join over these few
 -- pairs, then an equi-join, costs a fraction of an ASOF join sorting every observation. The
@@ -41,3 +45,4 @@ SELECT e.market || ':' || e.listing_id AS listing_key,
        e.line_no
 FROM e
 LEFT JOIN rate fx ON fx.currency = upper(e.currency) AND fx.crawl_date = e.crawl_date;
+CREATE OR REPLACE VIEW stg_extracted AS SELECT * FROM stg_extracted_of(stg_extracted_line);
