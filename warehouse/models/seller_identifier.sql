@@ -64,10 +64,7 @@ from_text AS (
 nlp AS (
     SELECT market || ':' || seller AS seller_key, market, seller AS handle, contacts,
            pgp_fingerprints, crypto_addresses
-    FROM raw_extracted r
-    ANTI JOIN (SELECT * FROM superseded_line WHERE tbl = 'raw_extracted') later
-        ON later.market = r.market AND later.listing_id = r.listing_id
-       AND later.crawl_date = r.crawl_date AND r.line_no < later.line_no
+    FROM stg_extracted_line
     WHERE seller IS NOT NULL
 ),
 nlp_contacts AS (

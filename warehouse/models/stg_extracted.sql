@@ -2,11 +2,7 @@
 -- quantity / strength may be a number, a string or {value, unit}: read all three shapes.
 -- Marts read it through listing_observation and int_extracted_latest.
 -- The last line of each (listing, crawl) wins, found as in stg_listing.
-CREATE OR REPLACE VIEW stg_extracted_line AS
-SELECT r.* FROM raw_extracted r
-ANTI JOIN (SELECT * FROM superseded_line WHERE tbl = 'raw_extracted') later
-    ON later.market = r.market AND later.listing_id = r.listing_id
-   AND later.crawl_date = r.crawl_date AND r.line_no < later.line_no;
+CREATE OR REPLACE VIEW stg_extracted_line AS SELECT * FROM kept_lines('raw_extracted');
 -- The staging columns of any set of raw_extracted lines: int_extracted_latest picks its lines
 -- before they are converted (as stg_listing_of).
 CREATE OR REPLACE MACRO stg_extracted_of(lines) AS TABLE

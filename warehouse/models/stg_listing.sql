@@ -4,11 +4,13 @@
 -- filter on market / crawl_date still reaches the scans (listing_observation is rebuilt for the
 -- loaded partitions only). A row_number() window cost twice a join at 1M rows, and a semi join
 -- on the highest line of every pair, aggregated from all history on every read, 0.4 s more.
-CREATE OR REPLACE VIEW stg_listing_line AS
-SELECT r.* FROM raw_listing r
-ANTI JOIN (SELECT * FROM superseded_line WHERE tbl = 'raw_listing') later
+-- kept_lines('raw_listing' or 'raw_extracted'): the lines of that raw table that stay.
+CREATE OR REPLACE MACRO kept_lines(raw_table) AS TABLE
+SELECT r.* FROM query_table(raw_table) r
+ANTI JOIN (SELECT * FROM superseded_line WHERE tbl = raw_table) later
     ON later.market = r.market AND later.listing_id = r.listing_id
    AND later.crawl_date = r.crawl_date AND r.line_no < later.line_no;
+CREATE OR REPLACE VIEW stg_listing_line AS SELECT * FROM kept_lines('raw_listing');
 -- The staging columns of any set of raw_listing lines: int_listing_latest picks its lines
 -- before the fields are parsed (parsing every line of history, then keeping the latest, cost
 -- a quarter of a second more at 1M observations).

@@ -1,6 +1,7 @@
 -- Staged lines a later line of the same file replaced: a (listing, crawl) seen more than once,
--- with the highest line number, the one the staging views keep (stg_listing, stg_extracted and
--- seller_identifier drop every line of the pair below it by an anti join on this table).
+-- with the highest line number, the one the staging views keep (the table macro kept_lines,
+-- defined in stg_listing.sql, drops every line of the pair below it by an anti join on this
+-- table; stg_listing, stg_extracted and seller_identifier read through it).
 -- Incremental (models.INCREMENTAL): this file is the SELECT only. A repeat belongs to one
 -- partition, so a load finds repeats in the partitions it loads, and prepare computes them
 -- ahead; scanning all history for them took three aggregations of every raw line per load,
