@@ -193,9 +193,8 @@ def _replace_or_build(con: duckdb.DuckDBPyConnection, name: str, partitions: Par
         con.execute(f"CREATE OR REPLACE TABLE {stored(name)} AS {incremental_select(name, rest)}")
         con.execute("INSERT OR REPLACE INTO model_state VALUES (?, ?, now()::TIMESTAMP)",
                     [name, code_digest()])
-    for (market, date), part in sorted(ready.items()):
-        if part is not None:
-            partition_files.register(con, name, market, date, part)
+    partition_files.register(con, [(name, market, date, part)
+                                   for (market, date), part in sorted(ready.items()) if part is not None])
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = MODEL_ORDER,

@@ -114,18 +114,25 @@ def registered(con: duckdb.DuckDBPyConnection, base: Path) -> list[tuple[Path, s
     return [((base / path).resolve(), sha) for path, sha in rows]
 
 
-def register(con: duckdb.DuckDBPyConnection, table: str, market: str, date: str,
-             part: PartFile) -> None:
-    """Link the file into the warehouse's parts folder and record it as the partition's rows
-    of `table` (after `forget`: one file per table and partition)."""
+def register(con: duckdb.DuckDBPyConnection, files: list[tuple[str, str, str, PartFile]]) -> None:
+    """Link each (table, market, date, file) into the warehouse's parts folder and record it as
+    the partition's rows of `table` (after `forget`: one file per table and partition). One
+    INSERT for them all: a statement per file cost ~0.2 s of a load of 30 partitions."""
+    if not files:
+        return
     root = parts_dir(con)
     if root is None:
         raise LoadError("partition files need a warehouse file, not an in-memory database")
-    target = root / table / f"market={market}" / f"date={date}" / part.path.name
-    _link(part.path, target)
-    con.execute("INSERT INTO partition_file VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-                [table, market, date, str(target.relative_to(root.parent)), part.rows,
-                 part.sha256 or file_sha256(target)])
+    rows = []
+    for table, market, date, part in files:
+        target = root / table / f"market={market}" / f"date={date}" / part.path.name
+        _link(part.path, target)
+        rows.append((table, market, date, str(target.relative_to(root.parent)), part.rows,
+                     part.sha256 or file_sha256(target)))
+    tables, markets, dates, paths, counts, digests = (list(c) for c in zip(*rows))
+    con.execute("INSERT INTO partition_file SELECT unnest($t), unnest($m), unnest($d)::DATE, "
+                "unnest($p), unnest($n), unnest($s), now()::TIMESTAMP",
+                {"t": tables, "m": markets, "d": dates, "p": paths, "n": counts, "s": digests})
 
 
 def refresh_views(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[str]) -> None:

@@ -229,10 +229,8 @@ def readable_rows(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> bool:
 def register(con: duckdb.DuckDBPyConnection, batch: list[Prepared], tables: tuple[str, ...]) -> None:
     """The batch's files of these tables become their partitions' rows, read in place
     (warehouse.partition_files); the caller refreshes the views."""
-    for item in batch:
-        for table in tables:
-            if table in item.files:
-                partition_files.register(con, table, item.market, item.date, item.part(table))
+    partition_files.register(con, [(table, item.market, item.date, item.part(table))
+                                   for item in batch for table in tables if table in item.files])
 
 
 def insert(con: duckdb.DuckDBPyConnection, batch: list[Prepared], tables: tuple[str, ...]) -> None:
