@@ -99,8 +99,8 @@ def test_badly_named_migration_is_refused(tmp_path: Path) -> None:
 
 def test_the_writer_builds_small_row_groups_and_readers_see_the_rows(tmp_path: Path) -> None:
     """The writer's tables are cut into WRITER_ROW_GROUP_SIZE-row groups (so no mart of a
-    hundred thousand rows waits for COMMIT to be written); a plain read-only reader, and a file
-    whose stem is a catalog DuckDB reserves, work as before."""
+    hundred thousand rows waits for COMMIT to be written); a plain read-only reader, and files
+    whose stems are catalog names DuckDB reserves or need quoting, work as before."""
     from warehouse.db import WRITER_ROW_GROUP_SIZE
 
     rows = 2 * WRITER_ROW_GROUP_SIZE + 5
@@ -110,7 +110,7 @@ def test_the_writer_builds_small_row_groups_and_readers_see_the_rows(tmp_path: P
         con.execute(f"CREATE TABLE t AS SELECT range AS i FROM range({rows})")
         groups = con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')").fetchone()[0]
         con.close()
-        if name != "memory.duckdb":  # opened plainly: DuckDB's own row-group size
+        if name != "memory.duckdb":  # its stem is DuckDB's name for the in-memory catalog
             assert groups == 3, (name, groups)
         reader = connect(db, read_only=True)
         assert reader.execute("SELECT count(*), sum(i) FROM t").fetchone() == (rows, rows * (rows - 1) // 2)

@@ -77,8 +77,6 @@ def insertion_order_free(con: duckdb.DuckDBPyConnection):
 # way, ~0.8 s of COMMIT in a 5.5 s load (now ~0.02 s). Readers are unaffected: the size is
 # stored with each row group, and smaller ones only refine the min/max skipping of scans.
 WRITER_ROW_GROUP_SIZE = 16_384
-# Catalog names DuckDB keeps for itself: a warehouse file with such a stem is opened plainly.
-_RESERVED_CATALOGS = {"memory", "system", "temp", "main"}
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -86,7 +84,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     path = Path(path)
     if read_only and not path.exists():
         raise MigrationError(f"warehouse {path} does not exist; run `pharmwatch load` first")
-    if read_only or str(path) == ":memory:" or path.stem.lower() in _RESERVED_CATALOGS:
+    if read_only or str(path) == ":memory:":
         con = duckdb.connect(str(path), read_only=read_only)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,15 +98,15 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 def _attach_writer(path: Path) -> duckdb.DuckDBPyConnection:
-    """The file attached for writing under its usual catalog name (its stem, as
-    duckdb.connect names it) with the writer's row-group size, which only ATTACH can set.
+    """The file attached for writing, with the writer's row-group size, which only ATTACH can
+    set. Its catalog is `warehouse` whatever the file's name (each connection is a DuckDB
+    instance of its own, and nothing names the catalog: readers open the file under its stem).
     Unlike duckdb.connect(path), a second writer in the same process is refused while this one
     is open (DuckDB's ResourceInUseException) instead of sharing it."""
     con = duckdb.connect()
     try:
-        name = '"' + path.stem.replace('"', '""') + '"'
-        con.execute(f"ATTACH {sql_literal(str(path))} AS {name} (ROW_GROUP_SIZE {WRITER_ROW_GROUP_SIZE})")
-        con.execute(f"USE {name}")
+        con.execute(f"ATTACH {sql_literal(str(path))} AS warehouse (ROW_GROUP_SIZE {WRITER_ROW_GROUP_SIZE})")
+        con.execute("USE warehouse")
     except BaseException:
         con.close()
         raise

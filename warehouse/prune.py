@@ -19,7 +19,7 @@ import duckdb
 from warehouse.db import connect
 from warehouse.exceptions import WarehouseError
 from warehouse.partition_files import parts_dir, registered
-from warehouse.publish import published_dir
+from warehouse.publish import snapshots
 
 
 @dataclass
@@ -37,15 +37,15 @@ def _in_snapshots(db_path: Path) -> tuple[set[Path], int]:
     """Files the kept snapshots register (paths are relative to the working file's folder: a
     snapshot is a copy of its registry)."""
     found: set[Path] = set()
-    snapshots = sorted(published_dir(db_path).glob(f"{db_path.stem}-*.duckdb"))
-    for snap in snapshots:
+    kept = snapshots(db_path)
+    for snap in kept:
         try:
             with duckdb.connect(str(snap), read_only=True) as con:
                 found |= {path for path, _ in registered(con, db_path.parent)}
         except duckdb.Error as exc:
             # An unreadable snapshot may be what an analyst reads: keep everything.
             raise WarehouseError(f"cannot read snapshot {snap} ({exc}); nothing removed") from exc
-    return found, len(snapshots)
+    return found, len(kept)
 
 
 def prune_parts(db_path: Path | str, dry_run: bool = False) -> PruneReport:

@@ -57,9 +57,13 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
     return snapshot
 
 
+def snapshots(db_path: Path) -> list[Path]:
+    """The published snapshots of db_path kept on disk, oldest first."""
+    return sorted(published_dir(db_path).glob(f"{Path(db_path).stem}-*.duckdb"))
+
+
 def _prune(db_path: Path, current: Path) -> None:
-    snapshots = sorted(published_dir(db_path).glob(f"{db_path.stem}-*.duckdb"))
-    for old in snapshots[:-KEEP]:
+    for old in snapshots(db_path)[:-KEEP]:
         if old != current:
             old.unlink(missing_ok=True)
 
