@@ -140,3 +140,37 @@ def test_analyst_reads_old_then_new_state_while_a_load_runs(tmp_path: Path) -> N
     switch = seen.index(new)
     assert switch > 1 and all(s == old for s in seen[:switch]) and all(s == new for s in seen[switch:])
     assert len({r[0] for r in rows}) == 2  # two snapshots: the one before, the one after
+
+
+HOLDER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+"""
+
+
+def test_commands_say_the_warehouse_is_in_use_while_another_process_holds_it(tmp_path: Path) -> None:
+    """DuckDB lets one process open a written file: a second load, a report, a live query get
+    one clear line naming the holder, a failing exit status and no traceback; the warehouse is untouched."""
+    db, data = tmp_path / "warehouse.duckdb", tmp_path / "data"
+    write_day(data, 4, 120, 0)
+    load_all(db, Layout(data))
+    before = state(db)
+    exe = str(Path(sys.executable).parent / "pharmwatch")
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        for args in (["load", "--data", str(data), "--db", str(db)],
+                     ["report", "--db", str(db), "--out", str(tmp_path / "report")],
+                     ["query", "--live", "--db", str(db), "SELECT count(*) FROM listing"],
+                     ["prune-parts", "--db", str(db)]):
+            proc = subprocess.run([exe, *args], capture_output=True, text=True, timeout=300,
+                                  env=_env())
+            assert proc.returncode != 0, (args, proc.stderr)
+            assert "Traceback" not in proc.stderr, proc.stderr
+            assert f"is in use by another process (PID {holder.pid}" in proc.stderr, proc.stderr
+    finally:
+        holder.communicate("", timeout=30)
+    assert state(db) == before

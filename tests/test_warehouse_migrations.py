@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from warehouse.db import MIGRATIONS_DIR, connect, discover, migrate
-from warehouse.exceptions import MigrationError
+from warehouse.exceptions import MigrationError, WarehouseInUseError
 
 
 def _copy_migrations(tmp_path: Path) -> Path:
@@ -121,7 +121,7 @@ def test_a_second_writer_in_one_process_is_refused_while_the_first_is_open(tmp_p
     db = tmp_path / "w.duckdb"
     first = connect(db)
     try:
-        with pytest.raises(duckdb.Error, match="already attached"):
+        with pytest.raises(WarehouseInUseError, match="this process already has it open"):
             connect(db)
     finally:
         first.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.exceptions import MigrationError
+from warehouse.exceptions import MigrationError, WarehouseInUseError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -84,17 +84,47 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     path = Path(path)
     if read_only and not path.exists():
         raise MigrationError(f"warehouse {path} does not exist; run `pharmwatch load` first")
-    if read_only or str(path) == ":memory:":
-        con = duckdb.connect(str(path), read_only=read_only)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = _attach_writer(path)
+    try:
+        if read_only or str(path) == ":memory:":
+            con = duckdb.connect(str(path), read_only=read_only)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            con = _attach_writer(path)
+    except (duckdb.IOException, duckdb.ResourceInUseException) as exc:
+        busy = in_use(path, exc)
+        if busy is None:
+            raise
+        raise busy from exc
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # CLI output and Airflow logs stay clean
     # Partitioned tables read their registered Parquet files in place (partition_files): keep
     # their footers in memory instead of reading every file's footer for every query.
     con.execute("SET parquet_metadata_cache = true")
     return con
+
+
+# DuckDB's words for a file another process has locked; its message names that process.
+_LOCKED = re.compile(r"Could not set lock on file|Conflicting lock", re.IGNORECASE)
+_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def in_use(path: Path, exc: duckdb.Error) -> WarehouseInUseError | None:
+    """The operator's message for a warehouse someone else holds, or None for other errors.
+    DuckDB lets one process at a time open a file that is written, even to read it."""
+    text = str(exc)
+    if isinstance(exc, duckdb.ResourceInUseException):
+        return WarehouseInUseError(
+            f"warehouse {path} is in use: this process already has it open for writing; "
+            f"close that connection first ({text})")
+    if not _LOCKED.search(text):
+        return None
+    holder = _HOLDER.search(text)
+    who = (f" (PID {holder['pid']}, {Path(holder['program']).name})" if holder else "")
+    return WarehouseInUseError(
+        f"warehouse {path} is in use by another process{who}: a load, a report or a "
+        f"`query --live` holds it, and DuckDB lets one process at a time open a file that is "
+        f"written. Try again when it has finished; meanwhile `pharmwatch query` without --live "
+        f"reads the last published snapshot")
 
 
 def _attach_writer(path: Path) -> duckdb.DuckDBPyConnection:

@@ -17,3 +17,7 @@ class LoadError(WarehouseError):
 
 class QueryError(WarehouseError):
     """A query failed or named an unknown saved query."""
+
+
+class WarehouseInUseError(WarehouseError):
+    """Another process (or another connection of this one) holds the warehouse file."""
