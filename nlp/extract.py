@@ -7,7 +7,7 @@ record, with an `error` field and empty entities: a batch never stops on one bad
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,13 +92,19 @@ class Extractor:
         """The output record; raises InputRecordError for a record that cannot be read."""
         return self._record(record, self.nlp(self._doc(record)))
 
-    def extract_many(self, records: Iterable[Any], batch_size: int = 64) -> Iterator[dict[str, Any]]:
-        """One output per input, in order; unreadable records give an `error` record."""
+    def extract_many(self, records: Iterable[Any], batch_size: int = 64,
+                     rejects: Callable[[int, Any, InputRecordError], None] | None = None,
+                     ) -> Iterator[dict[str, Any]]:
+        """One output per input, in order; unreadable records give an `error` record, or,
+        with `rejects`, are handed to it (position in `records`, record, error) and skipped."""
         batch: list[tuple[dict[str, Any], Doc]] = []
         for n, record in enumerate(records):
             try:
                 batch.append((record, self._doc(record)))
             except InputRecordError as exc:
+                if rejects is not None:
+                    rejects(n, record, exc)
+                    continue
                 yield from self._run(batch)
                 batch = []
                 yield error_record(record, n, str(exc))
