@@ -119,6 +119,51 @@ def test_cli_skips_bad_lines_and_loses_nothing(tmp_path, capsys):
     assert by_id["t:4"]["is_drug_listing"] is False
 
 
+def test_cli_batches_keep_order_line_numbers_and_failed_records(tmp_path, capsys):
+    """Records go through the pipeline 256 at a time: across batch edges, output keeps input
+    order, each bad line is reported with its own line number, and a record whose extraction
+    raises is written with its `error` (the rest of its batch extracted), exit status 1."""
+    import io
+
+    from spacy.language import Language
+
+    from nlp.cli import run
+    from nlp.extract import Extractor
+    from nlp.extensions import text_of
+
+    @Language.component("test_boom_on_marker")
+    def boom(doc):
+        if "BOOM" in text_of(doc):
+            raise RuntimeError("component failed")
+        return doc
+
+    extractor = Extractor()
+    extractor.nlp.add_pipe("test_boom_on_marker", first=True)
+    try:
+        lines, bad_lines = [], []
+        for n in range(1, 601):
+            if n in (2, 256, 257, 513):
+                lines.append("{broken" if n % 2 else json.dumps({"id": f"r{n}"}))  # no text
+                bad_lines.append(n)
+            else:
+                text = "BOOM Xanax 2mg" if n == 300 else f"Xanax 2mg x{n}. Ships from: Germany"
+                lines.append(json.dumps({"id": f"r{n}", "text": text}))
+        out = io.StringIO()
+        bad, failed = run(extractor, io.StringIO("\n".join(lines) + "\n"), out, batch_size=256)
+    finally:
+        extractor.nlp.remove_pipe("test_boom_on_marker")
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["id"] for r in records] == [f"r{n}" for n in range(1, 601) if n not in bad_lines]
+    assert (bad, failed) == (4, 1)
+    errors = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [e["line"] for e in errors] == bad_lines
+    by_id = {r["id"]: r for r in records}
+    assert "component failed" in by_id["r300"]["error"] and by_id["r300"]["drugs"] == []
+    assert by_id["r299"]["error"] is None and by_id["r301"]["error"] is None
+    assert [d["inn"] for d in by_id["r301"]["drugs"]] == ["alprazolam"]
+    assert all(r["ship_from"] == "DE" for r in records if r["id"] != "r300")
+
+
 def test_stage_writes_partition_atomically(tmp_path, extractor):
     layout = Layout(tmp_path)
     staging = layout.staging("nightbazaar", "2025-01-02")
