@@ -7,11 +7,13 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from nlp.exceptions import InputLineError, InputRecordError
-from nlp.extract import Extractor
 from nlp.jsonl import read_records
+
+if TYPE_CHECKING:  # spaCy's import (~2 s) only for the commands that extract, not every one
+    from nlp.extract import Extractor
 
 BATCH_SIZE = 256  # records per nlp.pipe batch (the pipeline config's batch_size)
 
@@ -66,6 +68,8 @@ def extract_command(args: argparse.Namespace) -> int:
     except OSError as exc:
         sys.stderr.write(f"pharmwatch extract: {exc}\n")
         return 2
+    from nlp.extract import Extractor
+
     try:
         bad, failed = run(Extractor(model_path=getattr(args, "model", None)), src, dst)
     finally:
@@ -83,6 +87,7 @@ def extract_command(args: argparse.Namespace) -> int:
 def evaluate_command(args: argparse.Namespace) -> int:
     """Print per-field P/R/F1 on every gold set, plus the drug class confusion."""
     from nlp.evaluate import evaluate_all
+    from nlp.extract import Extractor
 
     sandbox = None if args.no_sandbox else (args.seed, args.listings)
     evaluate_all(Path(args.data_dir), Extractor(model_path=args.model), sandbox=sandbox,

@@ -45,3 +45,13 @@ def test_sandbox_truth_then_query_errors_are_clear(tmp_path: Path) -> None:
     assert len({r["market"] for r in rows}) == 3 and len(rows) >= 100
     missing = _run("query", "--db", str(tmp_path / "nope.duckdb"), "SELECT 1")
     assert missing.returncode != 0 and "nope.duckdb" in missing.stderr
+
+
+def test_commands_that_do_not_extract_start_without_spacy() -> None:
+    """Building the parser (every command does) must not import spaCy (~2 s) or the extractor:
+    `pharmwatch query` or `load` should not pay for the pipeline."""
+    code = ("import sys; from pharmwatch.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('spacy', 'nlp.extract', 'sklearn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
