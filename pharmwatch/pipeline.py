@@ -282,12 +282,12 @@ def check_crawl_volume(market: str, listings: int, *, date: str, data_dir: str |
     `min_ratio` x median; with fewer than `min_history` past runs there is nothing to judge."""
     import statistics
 
-    import duckdb
+    from warehouse.db import connect  # WarehouseInUseError, not a bare lock error, mid-load
 
     db = _layout(data_dir).warehouse()
     history: list[int] = []
     if db.exists():
-        con = duckdb.connect(str(db), read_only=True)
+        con = connect(db, read_only=True)
         try:
             if con.execute("SELECT count(*) FROM information_schema.tables "
                            "WHERE table_name = 'crawl_run'").fetchone()[0]:
