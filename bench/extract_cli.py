@@ -54,6 +54,11 @@ def _timed(args: list[str], code: Path = ROOT) -> float:
 CLI = [sys.executable, "-c", "import sys; from pharmwatch.cli import main; sys.exit(main())"]
 
 
+def _extract(src: Path, dst: Path, code: Path = ROOT) -> float:
+    """Seconds of one `pharmwatch extract --input src --output dst` of the checkout `code`."""
+    return _timed([*CLI, "extract", "--input", str(src), "--output", str(dst)], code)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--listings", type=int, default=5000)
@@ -62,7 +67,7 @@ def main() -> int:
     parser.add_argument("--against", type=Path, help="another checkout, timed in the same run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        src, dst = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        src, dst, old_dst = (Path(tmp) / name for name in ("in.jsonl", "out.jsonl", "old.jsonl"))
         empty = Path(tmp) / "empty.jsonl"
         empty.touch()
         records = texts(args.seed, args.listings)
@@ -70,13 +75,11 @@ def main() -> int:
         floor, start, cli, library, old_start, old_cli = [], [], [], [], [], []
         for _ in range(args.repeat):  # interleaved: a slow spell of the machine hits them all
             floor.append(_timed([sys.executable, "-c", FLOOR]))
-            start.append(_timed([*CLI, "extract", "--input", str(empty), "--output", str(dst)]))
-            cli.append(_timed([*CLI, "extract", "--input", str(src), "--output", str(dst)]))
+            start.append(_extract(empty, dst))
+            cli.append(_extract(src, dst))
             if args.against:
-                old_start.append(_timed([*CLI, "extract", "--input", str(empty), "--output",
-                                         str(dst) + ".old"], args.against))
-                old_cli.append(_timed([*CLI, "extract", "--input", str(src), "--output",
-                                       str(dst) + ".old"], args.against))
+                old_start.append(_extract(empty, old_dst, args.against))
+                old_cli.append(_extract(src, old_dst, args.against))
             out = subprocess.run([sys.executable, "-c", LIBRARY, str(src)], cwd=ROOT, check=True,
                                  capture_output=True, text=True).stdout.split()
             library.append(float(out[0]))
