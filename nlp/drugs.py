@@ -22,7 +22,6 @@ from nlp.extensions import DocAttrs, hint, register_extensions, text_of
 from nlp.fancy import plain
 from nlp.places import fold
 
-_SIMPLE = re.compile(r"^[a-z]+( [a-z]+)*$")
 _WINDOW = 60  # characters either side searched for an ambiguous alias's context
 _ATTRS = [IDX, LENGTH, IS_ALPHA]
 # Letter-spaced words ("X A N A X"): vendors space letters out to dodge keyword filters.
@@ -47,6 +46,27 @@ _STRENGTH_AFTER = re.compile(rf"[ \t]{{0,2}}\d{{1,4}}(?:[.,]\d{{1,3}})?[ \t]?(?:
 # "Valium-free shipping", a dash lost between the drug and the shipping offer.
 _FREE_OF = re.compile(r"-(?:free|frei|vrij|sans|libre)\b(?!\s*(?:ship|deliver|post|versand|"
                       r"lieferung|livraison|env[íi]o|verzend))", re.IGNORECASE)
+
+
+def _pattern(nlp: Language, term: str) -> Doc | tuple[int, ...]:
+    """A PhraseMatcher (attr LOWER) pattern for a lexicon term. Lower-case words of letters
+    only, one space apart, need no Doc: the tokenizer splits them at the spaces and nowhere
+    else (its prefix, suffix and infix rules all need a character that is not a letter), and
+    each token's LOWER is the word's own string id (`StringStore.add`: a hash, or a symbol's
+    id for words such as "root"), so the pattern is those ids, the form PhraseMatcher keeps
+    and unpickles. A Doc per term cost ~30 us of Doc and lexeme construction, ~1 s of every
+    start for the lexicon's ~33,000 such terms."""
+    words = term.split(" ")
+    if all(plain_word(w) and w not in nlp.tokenizer.rules for w in words):
+        return tuple(map(nlp.vocab.strings.add, words))
+    # Digits, hyphens, commas ("5-fluorouracil", "gaba, 3-isobutyl"), or a special case that
+    # splits a word ("im" -> "i", "m"): only the tokenizer knows how.
+    return nlp.make_doc(term)
+
+
+def plain_word(word: str) -> bool:
+    """Letters only, already lower-case (and not empty: two spaces in a row are not plain)."""
+    return word.isalpha() and word.lower() == word
 
 
 def _key(text: str) -> str:
@@ -203,11 +223,7 @@ class DrugMatcher:
         self._spaced, self._categories = None, {}
         terms = set(subs) | set(aliases) | set(variants)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        # Doc(words=...) for plain words skips the tokenizer: 5x faster to build, and
-        # identical to tokenizer output for lower-case letters separated by spaces.
-        patterns = [Doc(self.nlp.vocab, words=t.split()) if _SIMPLE.match(t)
-                    else self.nlp.make_doc(t) for t in sorted(terms)]
-        self.matcher.add("DRUG", patterns)
+        self.matcher.add("DRUG", [_pattern(self.nlp, t) for t in sorted(terms)])
         # Fuzzy only against the curated names: the package's 100k+ variants include too many
         # near-words ("lotion", "tablet") to be safe targets for a one-letter slip.
         names = [t for t in set(subs) | set(aliases) if " " not in t and t.isalpha()]

@@ -186,3 +186,20 @@ def test_china_white_is_fentanyl_unless_sold_as_heroin(drug_pipe) -> None:
     # A fentanyl alert goes out at once: "China White Heroin" must not raise one.
     assert [d["inn"] for d in drug_pipe("China White Heroin 3.5g")._.drugs] == ["heroin"]
     assert [d["inn"] for d in drug_pipe("China White, 100 pressed tabs")._.drugs] == ["fentanyl"]
+
+
+def test_lexicon_patterns_without_docs_equal_tokenizer_patterns(extractor):
+    """Plain terms enter the phrase matcher as string ids, not Docs: every term's pattern must
+    be what the tokenizer gives it (symbols such as "root" have ids that are not hashes)."""
+    from spacy.attrs import LOWER
+
+    from nlp.drugs import plain_word
+
+    nlp = extractor.nlp
+    drugs = nlp.get_pipe("pharmwatch_drugs")
+    terms = set(drugs.substances) | set(drugs.aliases) | set(drugs.variants)
+    built = {tuple(map(int, k)) for k in drugs.matcher.__reduce__()[1][1]["DRUG"]}
+    plain = [t for t in terms if all(map(plain_word, t.split(" ")))]
+    assert len(plain) > 30_000 and {"dong quai root", "budesónida", "baci im"} <= set(plain)
+    tokenized = {tuple(map(int, nlp.make_doc(t).to_array(LOWER))) for t in terms}
+    assert built == tokenized
