@@ -152,6 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # spaCy logs to its own handler, and through the root one too: each line twice. Its INFO
+    # lines ("Created vocabulary") say nothing to a user and would be mixed into the JSON
+    # reports `pharmwatch extract` writes on stderr.
+    spacy_log = logging.getLogger("spacy")
+    spacy_log.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    spacy_log.propagate = False
     handler: Handler = getattr(args, "handler", None) or args.func
     try:
         return handler(args)
