@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from itertools import chain
 
 import lxml.html
@@ -24,14 +25,24 @@ _TITLE_SPLIT = re.compile(r"(\s+(?:-|::|\|)\s+)")
 
 
 def _parse(html: str) -> etree._Element:
+    return _parse_checked(html)[0]
+
+
+def _parse_checked(html: str) -> tuple[etree._Element, bool]:
+    """(tree, complete): not complete when libxml2 stopped at its nesting limit and dropped
+    what lies deeper. `huge_tree` raises that limit from 256 to 2048 elements: a market's
+    template that leaves a <div> open per item in a loop passes 256 on a long page."""
     if not isinstance(html, str):
         raise InputRecordError(f"html must be a string, got {type(html).__name__}")
     if not html.strip():
         raise InputRecordError("html is empty")
+    parser = lxml.html.HTMLParser(huge_tree=True)  # per call: a parser keeps its error log
     try:
-        return lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputRecordError(f"unparseable html: {exc}") from exc
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    return root, not too_deep
 
 
 @dataclass(frozen=True)
@@ -44,11 +55,11 @@ class Page:
 
 def parse_page(html: str) -> Page:
     """Visible text, title, profile-link handles and breadcrumb from one parse of the page."""
-    root = _parse(html)
+    root, complete = _parse_checked(html)
     # Title, links and breadcrumb first: building the visible text rewrites the tree.
     title, handles = _heading_title(root, _title(root)), _profile_handles(root)
     category = _breadcrumb(html, root)
-    text = _visible_text(root)
+    text = _visible_text(root) if complete else flat_text(html)
     return Page(text, _drop_site_name(title, text), handles, category)
 
 
@@ -207,6 +218,72 @@ def _title(root: etree._Element) -> str | None:
     for n, i in enumerate(keep):
         out += (seps[i - 1] if n and i > 0 else "") + words[i]
     return out.strip() or None
+
+
+# Elements whose end tag HTML lets a page leave out, and the starts that end them (as the tree
+# builder reads them); void elements never have an end.
+_ENDED_BY = {"td": {"td", "th", "tr"}, "th": {"td", "th", "tr"}, "tr": {"tr"}, "li": {"li"},
+             "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "option": {"option"},
+             "p": {"p", "div", "ul", "ol", "dl", "table", "pre", "section", "article", "header",
+                   "footer", "h1", "h2", "h3", "h4", "h5", "h6"}}
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+class _FlatText(HTMLParser):
+    """Visible text by the stdlib's streaming parser, with a plain list for the open elements
+    (no tree, so no depth limit): for pages nested past libxml2's limit, whose deeper text the
+    tree lost. Same rules as `_visible_text`: invisible elements skipped, block ends as
+    newlines (ends left out by the page included), short alt texts kept."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.open: list[str] = []
+        self.hidden = 0  # open invisible elements
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        while self.open and tag in _ENDED_BY.get(self.open[-1], ()):
+            self._close()
+        if tag == "body":
+            while "head" in self.open:
+                self._close()
+        if tag == "img" and not self.hidden:
+            alt = _SPACES.sub(" ", dict(attrs).get("alt") or "").strip()
+            if alt and len(alt) <= _MAX_ALT:
+                self.parts.append(f" {alt} ")
+        if tag in _VOID:
+            if tag == "br" and not self.hidden:
+                self.parts.append("\n")
+            return
+        self.open.append(tag)
+        self.hidden += tag in _INVISIBLE
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:  # else a stray end tag: ignored, as the tree builder does
+            while self.open[-1] != tag:
+                self._close()
+            self._close()
+
+    def _close(self) -> None:
+        tag = self.open.pop()
+        self.hidden -= tag in _INVISIBLE
+        if tag in _BLOCK and not self.hidden:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def flat_text(html: str) -> str:
+    """`_visible_text` of a page without building its tree (see `_FlatText`)."""
+    reader = _FlatText()
+    reader.feed(html)
+    if reader.rawdata.startswith("<"):  # a tag cut off by the end of the page: not text
+        reader.rawdata = ""
+    reader.close()
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in "".join(reader.parts).split("\n"))
+    return _NEWLINES.sub("\n", text).strip()
 
 
 def html_to_text(html: str) -> str:

@@ -51,6 +51,31 @@ def test_malformed_html_does_not_crash(extractor):
     assert [d["inn"] for d in rec["drugs"]] == ["ketamine"] and rec["ship_from"] == "NL"
 
 
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_deeply_nested_page_loses_no_text(extractor, depth):
+    """libxml2 drops whatever lies deeper than 256 elements (2048 with huge_tree): a template
+    leaving one <div> open per item passes that. Past 2048 the text comes from a streaming
+    parser that keeps no tree."""
+    body = ("<h1>Xanax 2mg</h1><script>var x = 'cocaine'</script><p>Ships from: Germany<br>"
+            "Ships to: EU</p><select><option>France<option>Spain</select><p>Price: 40 EUR</p>")
+    html = f"<html><head><title>Shop</title></head><body>{'<div>' * depth}{body}</body></html>"
+    rec = extractor.extract({"id": f"deep:{depth}", "html": html})
+    assert [d["inn"] for d in rec["drugs"]] == ["alprazolam"]
+    assert (rec["ship_from"], rec["ship_to"], rec["price"]) == ("DE", ["EU"], 40.0)
+
+
+def test_streaming_text_follows_the_tree_rules():
+    """The fallback for pages nested too deep gives the same text as the tree on real layouts."""
+    from nlp.html import flat_text, html_to_text
+
+    pages = [*FIXTURES.glob("generic_pages/*.html"), FIXTURES / "unknown_market_listing.html",
+             *(FIXTURES.parent / "sandbox").glob("*.html")]
+    assert len(pages) > 15
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert flat_text(html) == html_to_text(html), page.name
+
+
 def test_non_drug_listing_with_tag_spam(extractor):
     rec = extractor.extract({"id": "g:1", "text": "Tags: xanax oxy cocaine mdma",
                              "fields": {"title": "1oz PAMP Counterfeit Gold Bar"}})
