@@ -32,6 +32,35 @@ def _clean(text: str) -> str:
     return text.translate(_CONTROL) if _HAS_CONTROL.search(text) else text
 
 
+# spaCy's tokenizer strips prefixes and suffixes one at a time, each step costing the length of
+# what is left: a chunk (text between spaces) of punctuation or emoji takes time quadratic in
+# its length ("((((" or "💊💊💊" x 20,000: 40 s; x 100,000: many minutes for one record). No
+# word, handle, address or URL a listing needs is this long, so longer runs get a space.
+MAX_CHUNK = 200
+_LONG_CHUNK = re.compile(r"(?<!\S)\S{%d}" % (MAX_CHUNK + 1))
+_CHUNK = re.compile(r"\S{%d,}" % (MAX_CHUNK + 1))
+_MARK = re.compile(r"[\W_]")  # not a letter or digit
+
+
+def _break_long_chunks(text: str) -> str:
+    """Every run of more than MAX_CHUNK characters without whitespace gets a space at least every
+    MAX_CHUNK characters: on the last punctuation mark or symbol of the window's second half
+    ("USA,UK,...": a comma), else in place of the character that ends the window. A
+    character replaced, none inserted: offsets into the text stay right."""
+    if _LONG_CHUNK.search(text) is None:
+        return text
+    chars = list(text)
+    for m in _CHUNK.finditer(text):
+        start, end = m.span()
+        while end - start > MAX_CHUNK:
+            low, high = start + MAX_CHUNK // 2, start + MAX_CHUNK  # the cut goes in low..high
+            mark = _MARK.search(text[low:high + 1][::-1])
+            cut = high - mark.start() if mark else high
+            chars[cut] = " "
+            start = cut + 1
+    return "".join(chars)
+
+
 def _check(record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise InputRecordError(f"record must be a JSON object, got {type(record).__name__}")
@@ -72,7 +101,8 @@ class Extractor:
     def _doc(self, record: dict[str, Any]) -> Doc:
         text, title, handles, crumbs = _inputs(_check(record))
         # The title goes first so title drugs are known; offsets refer to this text.
-        full = text if not title or text.startswith(title) else f"{title}\n{text}"
+        full = _break_long_chunks(text if not title or text.startswith(title)
+                                  else f"{title}\n{text}")
         doc = self.nlp.make_doc(full)
         # spaCy's tokenizer is non-destructive (doc.text == full): seed the text cache that
         # the components read, so doc.text is never rebuilt from the tokens.

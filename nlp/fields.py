@@ -304,8 +304,11 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             # Brazilian reais (Portuguese listings): "R$ 300" is not dollars
             "r$": "BRL", "brl": "BRL"}
 _CUR = r"R\$|USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|UAH|грн|PLN|zł|BRL|[$€£฿₽₴]"
-# "2 500 руб": thousands grouped by spaces, as Russian and Polish prices are written
-_AMT = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d[\d,]*)(?:\.\d+)?"
+# "2 500 руб": thousands grouped by spaces, as Russian and Polish prices are written. An amount
+# starts where a number starts, and has at most 6 groups: tried at every digit of a long run
+# of digits ("1111...", "111 111 111 ...") with no currency after it, the pattern cost time
+# quadratic in the run (100,000 digits: minutes for one listing).
+_AMT = r"(?<![\d,])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,6}|\d[\d,]*)(?:\.\d+)?"
 # "$\n189.00": shop themes (WooCommerce) wrap the symbol in its own element, a line of its own;
 # only a symbol, never a code: "BTC/USD\n9257.78" is a rate widget
 _MONEY = re.compile(

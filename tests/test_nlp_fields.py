@@ -232,6 +232,50 @@ def test_bad_input_never_stops_the_batch(extractor):
     assert out[6]["drugs"][0]["inn"] == "diazepam"
 
 
+def test_hostile_runs_take_linear_time(extractor):
+    """Runs that made one record take minutes: long chunks of punctuation or emoji (spaCy strips
+    affixes one at a time, each step costing the chunk's length) and long runs of digits (the
+    amount pattern tried at every digit). Each record is 100,000 characters (MAX_CHARS); the
+    bound is ~50x what all of them take now, and one of them took ~15 min before."""
+    import random
+    import time
+
+    from nlp.extract import MAX_CHARS
+
+    rnd = random.Random(4)
+    runs = ["1", "1,", "111 ", "(", "💊", '"', "a:", "'s",
+            "".join(rnd.choice("([\"'💊!?*)]{}<>$.") for _ in range(1000))]
+    records = [{"id": f"h:{n}", "text": (run * MAX_CHARS)[:MAX_CHARS]}
+               for n, run in enumerate(runs)]
+    records.append({"id": "h:ok", "text": "Valium 10mg\nPrice: 1 000 000 RUB"})
+    started = time.perf_counter()
+    out = list(extractor.extract_many(records))
+    took = time.perf_counter() - started
+    assert [r["error"] for r in out] == [None] * len(records)
+    assert out[-1]["drugs"][0]["inn"] == "diazepam" and out[-1]["price"] == 1_000_000
+    assert took < 60, f"{took:.0f} s for {len(records)} hostile records"
+
+
+def test_long_chunks_are_broken_at_a_mark_and_keep_offsets(extractor):
+    from nlp.extract import MAX_CHUNK, _break_long_chunks
+
+    names = ["alprazolam", "diazepam", "oxycodone", "tramadol", "clonazepam", "lorazepam",
+             "zolpidem", "modafinil", "methylphenidate", "buprenorphine", "codeine", "morphine",
+             "fentanyl", "ketamine", "sildenafil", "tadalafil", "pregabalin", "gabapentin",
+             "carisoprodol", "temazepam", "midazolam", "nitrazepam"]
+    stock = ",".join(names)  # 230 characters, no space: a cut at 200 would halve "temazepam"
+    text = f"Pharmacy stock\n{stock}\nPrice: 90 EUR"
+    broken = _break_long_chunks(text)
+    assert len(broken) == len(text) and max(map(len, broken.split())) <= MAX_CHUNK
+    assert {text[i] for i in range(len(text)) if broken[i] != text[i]} == {","}
+    assert _break_long_chunks("Xanax 2mg " * 100) == "Xanax 2mg " * 100
+    blob = "QUJD" * 400  # no mark at all (base64): cut every MAX_CHUNK characters
+    assert [len(c) for c in _break_long_chunks(blob).split(" ")] == [200] * 7 + [193]
+    rec = extractor.extract({"id": "c:1", "text": text})
+    assert sorted(d["inn"] for d in rec["drugs"]) == sorted(names)
+    assert rec["title"] is None and (rec["price"], rec["currency"]) == (90.0, "EUR")
+
+
 @pytest.mark.parametrize("text,lang,origin,dest,seller,inn", [
     ("XTC pillen 200mg - 50 stuks\nVerkoper: DutchDelight\nVerzonden uit: Nederland\n"
      "Verzending naar: heel Europa\nPrijs: 95 EUR", "nl", "NL", ["EU"], "DutchDelight", "mdma"),
