@@ -689,6 +689,10 @@ def test_ambiguous_slang_needs_its_context(extractor, title):
     ("MSContin 30 MG ER X 5", ["morphine"]), ("Sealed pint of actavis", ["codeine"]),
     ("150gr Northern Light Special", ["cannabis"]), ("Top Red Lebanese x 1 gr", ["cannabis"]),
     ("Lebanese restaurant menu", []),
+    # a '#' or ';' glued between words is split off: Agora's "Afghan heroin#3", tag lists
+    ("Afghan heroin#3 average quality 3 grams", ["heroin"]),
+    ("#xanax#valium#oxycodone", ["alprazolam", "diazepam", "oxycodone"]),
+    ("xanax;valium 10mg", ["alprazolam", "diazepam"]),
 ])
 def test_brands_strains_and_heroin_numbers(extractor, title, inns):
     rec = extractor.extract({"id": "b:1", "text": "", "fields": {"title": title}})
