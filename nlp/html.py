@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from itertools import chain
@@ -239,13 +240,15 @@ class _FlatText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.open: list[str] = []
+        # Tags of self.open, counted: a membership test of the list costs the depth, per tag.
+        self.count: Counter[str] = Counter()
         self.hidden = 0  # open invisible elements
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         while self.open and tag in _ENDED_BY.get(self.open[-1], ()):
             self._close()
         if tag == "body":
-            while "head" in self.open:
+            while self.count["head"]:
                 self._close()
         if tag == "img" and not self.hidden:
             alt = _SPACES.sub(" ", dict(attrs).get("alt") or "").strip()
@@ -256,16 +259,18 @@ class _FlatText(HTMLParser):
                 self.parts.append("\n")
             return
         self.open.append(tag)
+        self.count[tag] += 1
         self.hidden += tag in _INVISIBLE
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.open:  # else a stray end tag: ignored, as the tree builder does
+        if self.count[tag]:  # else a stray end tag: ignored, as the tree builder does
             while self.open[-1] != tag:
                 self._close()
             self._close()
 
     def _close(self) -> None:
         tag = self.open.pop()
+        self.count[tag] -= 1
         self.hidden -= tag in _INVISIBLE
         if tag in _BLOCK and not self.hidden:
             self.parts.append("\n")
