@@ -60,7 +60,7 @@ def parse_page(html: str) -> Page:
     # Title, links and breadcrumb first: building the visible text rewrites the tree.
     title, handles = _heading_title(root, _title(root)), _profile_handles(root)
     category = _breadcrumb(html, root)
-    text = _visible_text(root) if complete else flat_text(html)
+    text = _text(root, complete, html)
     return Page(text, _drop_site_name(title, text), handles, category)
 
 
@@ -287,13 +287,18 @@ def flat_text(html: str) -> str:
     if reader.rawdata.startswith("<"):  # a tag cut off by the end of the page: not text
         reader.rawdata = ""
     reader.close()
-    text = "\n".join(_SPACES.sub(" ", line).strip() for line in "".join(reader.parts).split("\n"))
-    return _NEWLINES.sub("\n", text).strip()
+    return _tidy("".join(reader.parts))
 
 
 def html_to_text(html: str) -> str:
     """Visible text, one line per block element, whitespace runs collapsed."""
-    return _visible_text(_parse(html))
+    return _text(*_parse_checked(html), html)
+
+
+def _text(root: etree._Element, complete: bool, html: str) -> str:
+    """The page's visible text: from its tree, or, when the tree lost what lay too deep, from
+    the markup read as a stream."""
+    return _visible_text(root) if complete else flat_text(html)
 
 
 def _visible_text(root: etree._Element) -> str:
@@ -309,6 +314,10 @@ def _visible_text(root: etree._Element) -> str:
     for el in root.iter(*_BLOCK):
         # Block ends become newlines so cue phrases and values stay on separate lines.
         el.tail = "\n" + (el.tail or "")
-    text = root.text_content()
+    return _tidy(root.text_content())
+
+
+def _tidy(text: str) -> str:
+    """Whitespace runs collapsed in each line, blank lines dropped."""
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _NEWLINES.sub("\n", text).strip()
