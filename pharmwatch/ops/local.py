@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -267,6 +267,12 @@ def _signal_group(pgid: int, sig: int) -> None:
         pass  # already gone
 
 
+def _wait_gone(groups: Iterable[int], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_group_alive(p) for p in groups):
+        time.sleep(0.5)
+
+
 def down(home: Path, grace_s: float = 30) -> list[str]:
     """Stop every process group `up` started (SIGTERM, then SIGKILL after the grace time)."""
     state = _read_state(home)
@@ -275,12 +281,13 @@ def down(home: Path, grace_s: float = 30) -> list[str]:
     groups = dict(state["pids"])
     for pid in groups.values():
         _signal_group(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline and any(_group_alive(p) for p in groups.values()):
-        time.sleep(0.5)
+    _wait_gone(groups.values(), grace_s)
     for pid in groups.values():
         if _group_alive(pid):
             _signal_group(pid, signal.SIGKILL)
+    # A killed process is gone only once the kernel has torn it down: `down` returns when
+    # nothing it started is left (a caller checking right after saw a group still there).
+    _wait_gone(groups.values(), 10)
     (home / STATE_FILE).unlink(missing_ok=True)
     return sorted(groups)
 
