@@ -73,9 +73,9 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
     if not first:
         return pattern
-    source = pattern.pattern
-    if _top_level_branch(source, pattern.flags):
-        source = f"(?:{source})"  # else the lookahead would guard the first alternative only
+    # Always in a group: a top-level alternation would have its first branch guarded only, and
+    # it is not always visible in the parse (r"\bA|\bB" parses as r"\b(?:A|B)").
+    source = f"(?:{pattern.pattern})"
     try:
         return re.compile("(?=[" + "".join(sorted(first)) + "])" + source, pattern.flags)
     except re.error:  # e.g. inline global flags, which must stay first
@@ -90,11 +90,6 @@ def min_width(pattern: re.Pattern[str]) -> int:
         return _p.parse(pattern.pattern, pattern.flags).getwidth()[0]
     except Exception:  # noqa: BLE001 - any surprise: no bound
         return 0
-
-
-def _top_level_branch(source: str, flags: int) -> bool:
-    data = _p.parse(source, flags).data
-    return len(data) == 1 and str(data[0][0]) == "BRANCH"
 
 
 # ---------------------------------------------------------------- required strings

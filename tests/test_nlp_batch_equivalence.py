@@ -121,9 +121,11 @@ def test_guarded_regex_is_equivalent():
     # Patterns that may start anywhere (or match empty) are left alone.
     for source in (r"a*b", r"(?m)^x", r"[^a]b", r"(?i:a)b", r""):
         assert guarded(re.compile(source)).pattern == source
-    assert guarded(re.compile(r"\b(?:foo|bar)\d")).pattern == r"(?=[bf])\b(?:foo|bar)\d"
-    # A top-level alternation is guarded as a whole, not just its first alternative.
+    assert guarded(re.compile(r"\b(?:foo|bar)\d")).pattern == r"(?=[bf])(?:\b(?:foo|bar)\d)"
+    # A top-level alternation is guarded as a whole, not just its first alternative, also
+    # where the parser factors a common start out of it ("\bfoo|\bbar" parses as one branch).
     assert guarded(re.compile(r"foo\d|bar")).pattern == r"(?=[bf])(?:foo\d|bar)"
+    assert guarded(re.compile(r"\bfoo|\bbar")).pattern == r"(?=[bf])(?:\bfoo|\bbar)"
 
 
 def _prechecked() -> list[Prechecked]:
