@@ -12,21 +12,35 @@ _F = re.IGNORECASE | re.UNICODE
 SHIP_FROM = re.compile(
     r"\b(ships?\s+from|shipping\s+from|shipped\s+from|sent\s+from|send(?:ing)?\s+from|dispatch(?:ed)?\s+from|"
     r"origin\s+country|country\s+of\s+origin|origin|versand\s+(?:aus|von)|versendet\s+aus|"
-    r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|du)|exp[ée]dition\s+(?:depuis|de|du)|envoi\s+depuis|envoy[ée]\s+de|"
+    r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|des|du)|exp[ée]dition\s+(?:depuis|des?|du)|envoi\s+depuis|"
+    r"envoy[ée]e?s?\s+(?:de(?:puis)?|des|du)|"
     r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"
     r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
+    # first person, where a word or two may come first ("Wir versenden weltweit aus Indien",
+    # "Enviamos a todo el mundo desde la India", "Nous expédions depuis la Suisse")
+    r"(?:versenden|verschicken)\s+(?:\w+\s+){0,2}(?:aus|von)|"
+    r"(?:exp[ée]dions|envoyons)\s+(?:\w+\s+){0,3}(?:de(?:puis)?|des|du)|"
+    r"(?:enviamos|mandamos)\s+(?:\w+\s+){0,4}desde|(?:verzenden|versturen)\s+(?:\w+\s+){0,2}(?:uit|vanuit)|"
     r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны|"
     # Italian, Portuguese, Polish
-    r"spedizione\s+da|spedit[oa]\s+da|spediamo\s+da|provenienza|paese\s+di\s+origine|"
+    r"spedizione\s+da(?:l|lla)?|spedit[oa]\s+da(?:l|lla)?|spediamo\s+da(?:l|lla)?|provenienza|"
+    r"paese\s+di\s+origine|"
     r"enviado\s+de|envio\s+de|pa[ií]s\s+de\s+origem|origem|wysy[lł]ka\s+z|wysy[lł]amy\s+z|"
     r"kraj\s+pochodzenia|"
     # classifieds: where the seller is ("Location: Lagos, Nigeria"), only as a labelled field
     r"(?:location|standort|localisation|ubicaci[oó]n|locatie|местоположение|"
-    r"city|stadt|ville|ciudad|stad|город)(?=[ \t]*:))(?!\w)", _F)
+    r"city|stadt|ville|ciudad|stad|город)(?=[ \t]*:))(?!\w)"
+    # the article elided onto the country: "Expédié d'Espagne", "spedito dall'Italia"
+    r"|\b(?:exp[ée]di[ée]e?s?|exp[ée]dition|exp[ée]dions|envoy[ée]e?s?|envoyons|envoi|spedit[oa]|"
+    r"spedizione|spediamo)"
+    r"\s+d(?:all)?['’](?=[^\W\d_])", _F)
 SHIP_TO = re.compile(
-    r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
-    r"lieferung\s+nach|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
+    r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|"
+    r"(?:versenden|verschicken|verzenden|versturen)(?=\s+(?:weltweit|wereldwijd|international))|"
+    r"(?:exp[ée]dions|envoyons)(?=\s+(?:dans\s+le\s+monde|partout|à\s+l'international))|entrega\s+a|"
+    r"we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
+    r"lieferung\s+(?:nach|in)|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
     r"env[ií]os?\s+a|enviamos\s+a|destino|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
     r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"
     r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione|consegna\s+in|"

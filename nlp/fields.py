@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from nlp import cues
 from nlp.fastre import Prechecked, folded, guarded
 from nlp.extensions import DocAttrs, folded_of, hint, register_extensions, text_of
-from nlp.places import REGIONS, country_names, exclusions, parse_places
+from nlp.places import REGIONS, WORLDWIDE, country_names, exclusions, parse_places
 
 # ---------------------------------------------------------------- places
 
@@ -34,15 +34,21 @@ class PlaceTagger:
         if from_hint is not None:
             u.ship_from = _hinted_origin(from_hint)
         to_places: list[str] = []
+        route_excluded: list[str] = []
         text = text_of(doc)
         if from_hint is None:
-            u.ship_from, to_places = _origin(text)
+            u.ship_from, to_places, route_excluded = _origin(text)
         if to_hint is not None:
             u.ship_to, u.ship_to_exclusions = _hinted_destinations(to_hint)
         else:
-            found, excluded = _destinations(text)
-            u.ship_to = found or to_places or _destinations_before(text, folded_of(doc))
-            u.ship_to_exclusions = excluded
+            found, excluded, origin = _destinations(text)
+            if not (found or to_places):
+                # no cue names a destination: "Fast UK & EU delivery", "shipping worldwide except US"
+                found, excluded = _delivery_places(text, folded_of(doc), excluded)
+            u.ship_to = found or to_places
+            u.ship_to_exclusions = excluded + [c for c in route_excluded if c not in excluded]
+            if u.ship_from is None and from_hint is None:
+                u.ship_from = origin
         return doc
 
 
@@ -50,7 +56,7 @@ class PlaceTagger:
 # route as a sentence in one element, which a config then gives as both fields ("We ship
 # worldwide from India"): a field with cue words is read by the cue rules, like the text.
 def _hinted_origin(value: str) -> str | None:
-    origin, _ = _origin(value)
+    origin, _, _ = _origin(value)
     if origin is not None:
         return origin
     found = parse_places(value)
@@ -58,9 +64,9 @@ def _hinted_origin(value: str) -> str | None:
 
 
 def _hinted_destinations(value: str) -> tuple[list[str], list[str]]:
-    found, excluded = _destinations(value)
+    found, excluded, _ = _destinations(value)
     if not found:
-        origin, tail = _origin(value)
+        origin, tail, _ = _origin(value)
         # With an origin cue, only what follows the origin ("Ships from Germany to EU") or
         # precedes a delivery word ("Fast UK & EU delivery from the United Kingdom") is a
         # destination; without one the value is the destination list.
@@ -91,13 +97,26 @@ def _split_route(value: str) -> tuple[str, list[str]]:
     return head, rest
 
 
-def _origin(text: str) -> tuple[str | None, list[str]]:
+def _origin(text: str) -> tuple[str | None, list[str], list[str]]:
+    """(origin, destinations the origin's value carries, places that value excludes): "Ships
+    from Spain to all of Europe except the UK" -> ES, [EU], [GB]."""
+    origin: str | None = None
     for _, value in cues.values_after(cues.SHIP_FROM, text):
         head, rest = _split_route(value)
         found = parse_places(head)
-        if found:
-            return found[0], parse_places(rest[0]) if rest else _region_tail(head, found)
-    return _route(text)
+        if not found or origin not in (None, found[0]):
+            continue
+        origin = found[0]
+        to_places = parse_places(rest[0]) if rest else _region_tail(head, found)
+        if to_places:
+            # only where the value names destinations: "from NL, not from China" excludes nothing
+            return origin, to_places, exclusions(rest[0] if rest else head)
+        # else a later mention of the same origin may give the route: a title's "- shipping
+        # from NL" above the description's "Shipping from NL to all of Europe"
+    if origin is not None:
+        return origin, [], []
+    origin, to_places = _route(text)
+    return origin, to_places, []
 
 
 # A route drawn with an arrow and no cue word: "🇳🇱 ➡️ 🇪🇺", "Shipping: DE -> EU", "UK → WW".
@@ -159,24 +178,51 @@ def _destinations_before(text: str, low: str) -> list[str]:
     return []
 
 
+# "Shipping worldwide except the US": a delivery word, then where it goes; read only when no
+# cue names a destination ("FREE SHIPPING WORLDWIDE" in a title loses to a "Ship to:" field).
+_WORLDWIDE_AFTER = re.compile(
+    r"[ \t]+(?:world[ \t-]?wide|internationally|globally|weltweit|wereldwijd|dans[ \t]+le[ \t]+monde|"
+    r"(?:a|en|por)[ \t]+todo[ \t]+el[ \t]+mundo|in[ \t]+tutto[ \t]+il[ \t]+mondo|по[ \t]+всему[ \t]+миру)"
+    r"(?!\w)[^\n.!?]*", re.IGNORECASE)
+
+
+def _delivery_places(text: str, low: str, excluded: list[str]) -> tuple[list[str], list[str]]:
+    """(destinations, exclusions) from the words around a delivery word, for listings whose
+    cues name no destination; `excluded`: what the cues excluded so far."""
+    found = _destinations_before(text, low)
+    if found:
+        return found, excluded
+    for m in _DELIVERY.finditer(text, low):
+        after = _WORLDWIDE_AFTER.match(text, m.end())
+        if after:
+            return [WORLDWIDE], excluded + [c for c in exclusions(after.group(0)) if c not in excluded]
+    return [], excluded
+
+
 _LIST_LINES = 12  # countries listed one a line under a destination label
 # "ships worldwide from India": the origin part of a destination value is not a destination.
 _FROM_SPLIT = re.compile(r"\s(?:from|aus|depuis|desde|vanuit|uit|из)\s", re.IGNORECASE)
 
 
-def _destinations(text: str) -> tuple[list[str], list[str]]:
-    """(destinations of the first destination cue naming a place, places any cue excludes)."""
+def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
+    """(destinations of the first destination cue naming a place, places any cue excludes,
+    the one place after "from" in a destination value: "ships worldwide except US from NL")."""
     found: list[str] = []
     excluded: list[str] = []
+    origin: str | None = None
     for cue_end, value in cues.values_after(cues.SHIP_TO, text, list_lines=_LIST_LINES):
-        value = _FROM_SPLIT.split(value, maxsplit=1)[0]
+        value, *tail = _FROM_SPLIT.split(value, maxsplit=1)
         if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end):
             # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded.
             excluded += [c for c in parse_places(value) if c not in excluded]
             continue
-        found = found or parse_places(value)
+        places = parse_places(value)
+        if places and not found:
+            found = places
+            origins = parse_places(tail[0]) if tail else []
+            origin = origins[0] if len(origins) == 1 else None
         excluded += [c for c in exclusions(value) if c not in excluded]
-    return found, excluded
+    return found, excluded, origin
 
 
 # A destination cue right after a negation, on the same clause ("do not ship to", "we don't
@@ -304,16 +350,25 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             # Brazilian reais (Portuguese listings): "R$ 300" is not dollars
             "r$": "BRL", "brl": "BRL"}
 _CUR = r"R\$|USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|UAH|грн|PLN|zł|BRL|[$€£฿₽₴]"
-# "2 500 руб": thousands grouped by spaces, as Russian and Polish prices are written. An amount
-# starts where a number starts, and has at most 6 groups: tried at every digit of a long run
-# of digits ("1111...", "111 111 111 ...") with no currency after it, the pattern cost time
-# quadratic in the run (100,000 digits: minutes for one listing).
-_AMT = r"(?<![\d,])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,6}|\d[\d,]*)(?:\.\d+)?"
+# The whole number, however the listing's language groups it: "1,234.56", "1.234,56" (German,
+# Spanish, Dutch), "1 234,56" (French, Russian: a space, no-break or narrow no-break), "1'234.50"
+# (Swiss); price_parser then tells the decimal mark from the thousands mark. A number cut at its
+# first mark read "1.234,56 €" as 234.56. Spaces group only before the currency ("2 500 руб"):
+# after it, "$20 100mg" is a price and a dose. An amount starts where a number starts and has
+# at most 6 groups: tried at every digit of a long run of digits ("1111...", "111 111 ...") with
+# no currency after it, the pattern cost time quadratic in the run (minutes for one listing).
+_GROUPED = r"\d{{1,3}}(?:{sep}\d{{3}}(?!\d)){{1,6}}(?:[.,]\d{{1,2}}(?!\d))?"
+_PLAIN = r"\d+(?:[.,]\d+)?"
+_AMT_AFTER = "(?:" + _GROUPED.format(sep="[.,']") + "|" + _PLAIN + ")"
+_AMT = r"(?<![\d.,'])(?:" + _GROUPED.format(sep="[.,' \u00a0\u202f]") + "|" + _PLAIN + ")"
 # "$\n189.00": shop themes (WooCommerce) wrap the symbol in its own element, a line of its own;
 # only a symbol, never a code: "BTC/USD\n9257.78" is a rate widget
+# Between amount and currency, a space may be a no-break one: French typography puts one
+# there ("27,99\u00a0€"), and shops write "&nbsp;€".
+_GAP = "[ \t\u00a0\u202f]"
 _MONEY = re.compile(
-    rf"(?:(?P<c1>{_CUR})(?:[ \t]|(?<=[$€£])\n)?(?P<a1>\d[\d,]*(?:\.\d+)?))|"
-    rf"(?:(?P<a2>{_AMT})[ \t]?(?P<c2>{_CUR}))", re.IGNORECASE)
+    rf"(?:(?P<c1>{_CUR})(?:{_GAP}|(?<=[$€£])\n)?(?P<a1>{_AMT_AFTER}))|"
+    rf"(?:(?P<a2>{_AMT}){_GAP}?(?P<c2>{_CUR}))", re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _MONEY = guarded(_MONEY)
 # Two listings in three name no price cue ("price", "prix", "цена"...): skip their scan.
@@ -352,7 +407,7 @@ def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | No
 def _amount(money: str, crypto: bool):  # noqa: ANN202 - price_parser's Decimal or None
     """price_parser's amount for one money match (cached: amounts repeat across listings).
     Coin amounts always use a decimal point: price_parser would read "0.125 BTC" as 125."""
-    if crypto or money.lstrip("$€£฿₽₴ \t\n").startswith("0."):
+    if crypto or money.lstrip("$€£฿₽₴ \t\n\u00a0\u202f").startswith("0."):
         return Price.fromstring(money, decimal_separator=".").amount
     return Price.fromstring(money).amount
 

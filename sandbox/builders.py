@@ -6,7 +6,7 @@ import random
 
 from sandbox.catalog import COUNTRY_EN, NB_CATEGORIES
 from sandbox.keys import fmt_num, stream
-from sandbox.listings import Core, Listing, base_usd, display_price, drug_name, emoji, from_phrase, \
+from sandbox.listings import Core, Listing, base_usd, display_price, drug_name, emoji, from_phrase, local_money, \
     listing_id, pick_quantity, price_multiplier, purity_text, qty_text, ship_to_for, short_place, to_phrase
 from sandbox.people import Seller
 from sandbox.phrases import BOARD_CONTACT, BOARD_NOPRICE, BOARD_OPEN, BOARD_PRICE, BOARD_SHIP, BOARD_TITLE, \
@@ -108,7 +108,8 @@ def build_pillstore(seed: int, index: int, core: Core, seller: Seller, day: int)
     symbol = "€" if currency == "EUR" else "$"
     hostile = _hostile(rng, paragraphs)
     return Listing("pillstore", index, listing_id("pillstore", index), title, lang, drug, seller, origin,
-                   ship_to, float(f"{value:.2f}"), currency, f"{symbol}{value:.2f}", category, dose, qty, unit,
+                   ship_to, float(f"{value:.2f}"), currency, local_money(value, symbol, lang), category, dose,
+                   qty, unit,
                    tuple(paragraphs), core, brand=brand, hostile=hostile)
 
 

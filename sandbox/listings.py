@@ -113,6 +113,25 @@ def price_multiplier(seed: int, market: str, index: int, core: Core, day: int) -
     return stream(seed, market, index, "price", epoch).uniform(0.8, 1.2)
 
 
+# How a shop in each language writes an amount: (thousands mark, decimal mark, symbol first).
+# French and Russian group with a narrow no-break space and put a no-break space before the
+# symbol; German and Spanish group with a full stop; Dutch shops put the euro sign first.
+_LOCAL_MONEY = {"de": (".", ",", False), "es": (".", ",", False), "nl": (".", ",", True),
+                "fr": ("\u202f", ",", False), "ru": ("\u202f", ",", False)}
+
+
+def local_money(value: float, symbol: str, lang: str) -> str:
+    """'€1234.99' as a shop in `lang` shows it: '1.234,99 €', '1\u202f234,99\u00a0€', '€ 1.234,99'."""
+    if lang not in _LOCAL_MONEY:
+        return f"{symbol}{value:.2f}"
+    thousands, decimal, first = _LOCAL_MONEY[lang]
+    digits = f"{value:,.2f}".replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    if first:
+        return f"{symbol} {digits}"
+    space = " " if thousands == "." else "\u00a0"
+    return f"{digits}{space}{symbol}"
+
+
 def display_price(usd: float, currency: str) -> tuple[float, str]:
     """Round as the page shows it; the truth is the number as displayed."""
     if currency == "BTC":

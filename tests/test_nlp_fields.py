@@ -767,3 +767,77 @@ def test_plain_letters_keep_offsets_and_leave_single_script_words_alone():
 def test_smoking_gear_and_ammunition_name_no_drug(extractor, title, is_drug, inns):
     rec = extractor.extract({"id": "g:1", "text": "", "fields": {"title": title}})
     assert (rec["is_drug_listing"], [d["inn"] for d in rec["drugs"]]) == (is_drug, inns)
+
+
+@pytest.mark.parametrize("text,amount,currency", [
+    ("Prix : 1 234,56 €", 1234.56, "EUR"), ("1.234,56 EUR", 1234.56, "EUR"),
+    ("12 345,00 €", 12345.0, "EUR"), ("1.234.567,89 €", 1234567.89, "EUR"),
+    ("€1.234,56", 1234.56, "EUR"), ("€ 1.234,99", 1234.99, "EUR"),   # symbol first (Dutch shops)
+    ("1\u202f234,99\u00a0€", 1234.99, "EUR"), ("27,99\u00a0€", 27.99, "EUR"),  # French typography
+    ("€\u00a027,99", 27.99, "EUR"), ("1'234.50 CHF", 1234.5, "CHF"), ("CHF 1'234.50", 1234.5, "CHF"),
+    ("$1,234,567.89", 1234567.89, "USD"), ("10 000,50 ₽", 10000.5, "RUB"),
+    ("$20 100mg", 20.0, "USD"),  # after its currency, a space groups nothing: a price, a dose
+    ("0.0021 BTC", 0.0021, "BTC"), ("1.2345 XMR", 1.2345, "XMR"),  # not groups of three
+])
+def test_amounts_grouped_the_way_each_language_writes_them(text, amount, currency):
+    # A number cut at its first mark read "1.234,56 €" as 234.56 and "12 345,00 €" as 345.
+    assert parse_money(text) == (amount, currency)
+
+
+def test_a_european_price_reaches_the_record_whole(extractor):
+    rec = _xanax_with(extractor, "Versand aus Deutschland\nPreis: 1.234,56 €")
+    assert (rec["price"], rec["currency"]) == (1234.56, "EUR")
+    assert rec["unit_price"] == pytest.approx(123.456)
+
+
+@pytest.mark.parametrize("text,origin,dest,excluded", [
+    # a route with an exclusion, in four languages
+    ("Ships from Spain to all of Europe except the UK.", "ES", ["EU"], ["GB"]),
+    ("Envío desde España a toda Europa excepto Reino Unido.", "ES", ["EU"], ["GB"]),
+    ("Versand aus Spanien in die ganze EU außer Großbritannien.", "ES", ["EU"], ["GB"]),
+    ("Expédié d'Espagne vers toute l'Europe sauf le Royaume-Uni.", "ES", ["EU"], ["GB"]),
+    # the article elided or merged onto the country
+    ("Expédié des Pays-Bas vers la France.", "NL", ["FR"], []),
+    ("Spedito dall'Italia in tutta Europa.", "IT", ["EU"], []),
+    ("Spedito dalla Spagna.", "ES", [], []),
+    # first person, a word or two before the origin
+    ("Wir versenden aus der Schweiz. Lieferung weltweit in 1-3 Werktagen.", "CH", ["WW"], []),
+    ("Wir versenden weltweit aus Indien. Lieferzeit 7-14 Tage.", "IN", ["WW"], []),
+    ("Wir versenden aus den Niederlanden. Lieferung in die Niederlande in 1-3 Werktagen.",
+     "NL", ["NL"], []),
+    ("Nous expédions depuis la France. Livraison dans le monde entier.", "FR", ["WW"], []),
+    ("Enviamos a todo el mundo desde la India. Entrega en 7-14 días.", "IN", ["WW"], []),
+    ("Enviamos desde España. Entrega a toda Europa en 2-5 días.", "ES", ["EU"], []),
+    ("Wij verzenden wereldwijd vanuit India. Levertijd 7-14 dagen.", "IN", ["WW"], []),
+    # the origin after the destinations, and destinations with no cue but "shipping"
+    ("Ships worldwide except USA and Australia from Netherlands", "NL", ["WW"], ["US", "AU"]),
+    ("Shipping worldwide except USA. Dispatched from the Netherlands.", "NL", ["WW"], ["US"]),
+    ("Delivery worldwide, except Australia and New Zealand.", None, ["WW"], ["AU", "NZ"]),
+    # "not from China" is no destination: nothing excluded
+    ("Shipped from the Netherlands, not from China.", "NL", [], []),
+])
+def test_routes_told_in_prose(extractor, text, origin, dest, excluded):
+    rec = _xanax_with(extractor, text)
+    assert (rec["ship_from"], rec["ship_to"], rec["ship_to_exclusions"]) == (origin, dest, excluded)
+
+
+def test_a_later_mention_of_the_origin_gives_the_route(extractor):
+    # the title names the origin only; the description, the route
+    rec = extractor.extract({"id": "r:2", "text": "Verzending vanuit Nederland naar heel Europa.",
+                             "fields": {"title": "100x LSD 150ug - verzending vanuit Nederland"}})
+    assert (rec["ship_from"], rec["ship_to"]) == ("NL", ["EU"])
+
+
+def test_a_labelled_destination_beats_free_shipping_in_the_title(extractor):
+    rec = _xanax_with(extractor, "FREE SHIPPING WORLDWIDE\nShip to: United Kingdom, Australia")
+    assert rec["ship_to"] == ["GB", "AU"]
+
+
+@pytest.mark.parametrize("title,count", [
+    ("Alprazolam 1,5mg 100 Stk.", 100.0), ("Rivotril 2 mg 10 Stck", 10.0),
+    ("Tramadol 50 mg 30 comprimidos", 30.0), ("Valium 10mg 28 gélules", 28.0),
+    ("Xanax 1mg 20 compresse", 20.0), ("Ketamin 10 ampoules", 10.0), ("Oxycodon 60 tabletki", 60.0),
+])
+def test_pack_words_of_more_languages(extractor, title, count):
+    rec = extractor.extract({"id": "q:2", "text": "", "fields": {"title": title}})
+    assert rec["quantity"] == {"value": count, "unit": "unit"}

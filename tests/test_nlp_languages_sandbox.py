@@ -86,3 +86,16 @@ def test_dutch_and_russian_wording():
     assert (ru["language"], ru["ship_from"], ru["ship_to"], ru["price"]) == ("ru", "CZ", ["EU"], 390.0)
     assert {d["inn"] for d in ru["drugs"]} == {"cocaine"}
     assert parse_places("из Германии") == ["DE"] and parse_places("по Польше") == ["PL"]
+
+
+def test_shops_write_prices_the_way_their_language_does():
+    from nlp.fields import parse_money
+    from sandbox.listings import local_money
+
+    world = World(5, 1500)
+    shown = [it for it in world.live_listings("pillstore") if it.language != "en"]
+    assert len(shown) >= 20 and all("," in it.price_text for it in shown)  # a decimal comma
+    assert [parse_money(it.price_text) for it in shown] == [(it.price, it.currency) for it in shown]
+    # the thousands marks a bigger pack shows: "12.345,99 €", "12 345,99 €", "€ 12.345,99"
+    for lang in ("de", "fr", "es", "nl", "ru"):
+        assert parse_money(local_money(12345.99, "€", lang)) == (12345.99, "EUR"), lang
