@@ -196,6 +196,7 @@ class DrugMatcher:
         self.substances: dict[str, lexicon.Substance] = {}
         self.aliases: dict[str, lexicon.Alias] = {}
         self.variants: dict[str, str] = {}
+        self.weak: frozenset[str] = frozenset()
         self.matcher: PhraseMatcher | None = None
         self.stop: frozenset[str] = frozenset()
         # Built on the first letter-spaced run (most batches have none).
@@ -220,6 +221,7 @@ class DrugMatcher:
     def _set_data(self, subs: dict[str, lexicon.Substance], aliases: dict[str, lexicon.Alias],
                   variants: dict[str, str]) -> None:
         self.substances, self.aliases, self.variants = subs, aliases, variants
+        self.weak = frozenset(k for k, a in aliases.items() if a.weak)
         self._spaced, self._categories = None, {}
         terms = set(subs) | set(aliases) | set(variants)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -290,6 +292,8 @@ class DrugMatcher:
         runs = _spaced_runs(idx, length, alpha, text)
         spaced_terms = self._spaced_terms(runs, text, idx, candidates) if runs else {}
         found: list[tuple[int, int]] = []
+        found_inns: list[str] = []
+        strong: set[str] = set()
         drugs: dict[str, dict[str, Any]] = {}
         mentions: dict[str, list[tuple[int, int]]] = {}
         for start, end in _longest_first(candidates):
@@ -301,13 +305,23 @@ class DrugMatcher:
             if _FREE_OF.match(text, end_char):
                 continue  # "THC-free", "melatonin-free": says the drug is not there
             name = text[start_char:end_char]
-            inn = self.resolve(term or _key(name), text, start_char, end_char)
+            key = term or _key(name)
+            inn = self.resolve(key, text, start_char, end_char)
             if inn is None:
                 continue
             found.append((start, end))
+            found_inns.append(inn)
+            if key not in self.weak:
+                strong.add(inn)
             mentions.setdefault(inn, []).append((start_char, end_char))
             if inn not in drugs:
                 drugs[inn] = self.describe(name, inn, start_char, end_char)
+        weak = drugs.keys() - strong
+        if weak and strong:
+            # only forms name these ("blotters"), and another drug is named: that is what they carry
+            found = [span for span, inn in zip(found, found_inns) if inn not in weak]
+            for inn in weak:
+                del drugs[inn], mentions[inn]
         # A brand and the ester it is ("MASTERON (DROSTANOLONE PROPIONATE)") are one drug: the
         # ester, the more exact name.
         if len(drugs) > 1:
@@ -406,7 +420,7 @@ class DrugMatcher:
         path.mkdir(parents=True, exist_ok=True)
         subs = {k: [s.drug_class, s.schedule_un, s.schedule_us, s.rx_only]
                 for k, s in self.substances.items()}
-        aliases = {k: [a.inn, a.context.pattern if a.context else None]
+        aliases = {k: [a.inn, a.context.pattern if a.context else None, a.weak]
                    for k, a in self.aliases.items()}
         data = {"substances": subs, "aliases": aliases, "variants": self.variants,
                 "stop": sorted(self.stop)}
@@ -419,8 +433,10 @@ class DrugMatcher:
             raise LexiconError(f"cannot load saved lexicon from {path}: {exc}") from exc
         subs = {k: lexicon.Substance(k, c, un, us, rx)
                 for k, (c, un, us, rx) in data["substances"].items()}
-        aliases = {k: lexicon.Alias(k, inn, re.compile(ctx, re.IGNORECASE) if ctx else None)
-                   for k, (inn, ctx) in data["aliases"].items()}
+        # [inn, context] in pipelines saved before weak aliases: not weak
+        aliases = {k: lexicon.Alias(k, v[0], re.compile(v[1], re.IGNORECASE) if v[1] else None,
+                                    bool(v[2:3] and v[2]))
+                   for k, v in data["aliases"].items()}
         self.stop = frozenset(data.get("stop", []))
         self._set_data(subs, aliases, data["variants"])
         return self

@@ -2,7 +2,7 @@
 
 Sources: `data/controlled_substances.csv` (schedules with their legal source per row),
 `data/aliases.csv` (street names/brands -> INN, optional context regex for ambiguous
-names) and the dictionary shipped in the PyPI package `drug-named-entity-recognition`
+names, optional `weak` for forms a drug comes in) and the dictionary shipped in the PyPI package `drug-named-entity-recognition`
 (DrugBank/MedlinePlus/MeSH names and brands -> canonical generic name).
 """
 
@@ -46,6 +46,9 @@ class Alias:
     alias: str
     inn: str
     context: re.Pattern[str] | None  # required nearby text for ambiguous street names
+    # A form the drug comes in ("blotters", "bars"): names it only when the listing names no
+    # other drug ("Etizolam 1mg x 100 blotters" is etizolam on blotter paper, not LSD).
+    weak: bool = False
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -86,7 +89,10 @@ def load_aliases(path: Path = ALIASES_CSV, substances: dict[str, Substance] | No
             ctx = re.compile(row["context"], re.IGNORECASE) if row["context"] else None
         except re.error as exc:
             raise LexiconError(f"{path}:{n}: bad context regex: {exc}") from exc
-        out.append(Alias(alias, inn, ctx))
+        weak = (row.get("weak") or "").strip().lower()
+        if weak not in ("", "true", "false"):
+            raise LexiconError(f"{path}:{n}: weak must be true or false, not {weak!r}")
+        out.append(Alias(alias, inn, ctx, weak == "true"))
     return out
 
 

@@ -75,6 +75,16 @@ def test_bad_lexicon_file_is_reported(tmp_path):
                                               "substances_path": str(bad)})
 
 
+def test_bad_weak_flag_in_aliases_is_reported(tmp_path):
+    from nlp.lexicon import load_aliases, load_substances
+    bad = tmp_path / "aliases.csv"
+    bad.write_text("alias,inn,context,weak\nxans,alprazolam,,true\nbars,alprazolam,,yes\n")
+    with pytest.raises(LexiconError, match="aliases.csv:3: weak must be true or false"):
+        load_aliases(bad, load_substances())
+    bad.write_text("alias,inn,context\nxans,alprazolam,\n")  # the column is optional
+    assert [a.weak for a in load_aliases(bad, load_substances())] == [False]
+
+
 @pytest.mark.parametrize("text,origin,dest", [
     ("Ships from: United Kingdom\nShips to: United Kingdom , Europe", "GB", ["GB", "EU"]),
     ("Versand aus: Deutschland\nVersand nach: Österreich, Schweiz", "DE", ["AT", "CH"]),
@@ -138,6 +148,9 @@ def test_save_and_reload_pipeline(tmp_path):
     assert a._.drugs == b._.drugs and a._.drugs[0]["inn"] == "diazepam"
     assert [(e.text, e.label_) for e in a.ents] == [(e.text, e.label_) for e in b.ents]
     assert {e.label_ for e in b.ents} == {"DRUG", "SELLER", "LOCATION"}
+    # weak aliases stay weak: blotters carry the etizolam, they do not add LSD
+    assert again.get_pipe("pharmwatch_drugs").weak == pipe.get_pipe("pharmwatch_drugs").weak != set()
+    assert [d["inn"] for d in again("Etizolam 1mg x 100 blotters")._.drugs] == ["etizolam"]
 
 
 def test_tokenizer_cache_setup_survives_save_and_changes_no_token(tmp_path):

@@ -841,3 +841,31 @@ def test_a_labelled_destination_beats_free_shipping_in_the_title(extractor):
 def test_pack_words_of_more_languages(extractor, title, count):
     rec = extractor.extract({"id": "q:2", "text": "", "fields": {"title": title}})
     assert rec["quantity"] == {"value": count, "unit": "unit"}
+
+
+@pytest.mark.parametrize("title,inns", [
+    ("Etizolam 1mg x 100 blotters", ["etizolam"]),       # etizolam on blotter paper, not LSD
+    ("25I-NBOMe 1000ug blotter", ["25i-nbome"]),
+    ("Flualprazolam bars 2mg x 10", ["flualprazolam"]),  # bars of flualprazolam, not Xanax
+    ("THC chocolate bar 100mg", ["cannabis"]),
+    ("Psilocybin edibles 3g", ["psilocybin"]),
+    ("Blotters x 10 250ug", ["lsd"]),                    # a form alone still names its drug
+    ("Green bars 2mg x 50", ["alprazolam"]),
+    ("MDMA pills and LSD blotters", ["mdma", "lsd"]),
+])
+def test_a_form_names_its_drug_only_when_no_other_drug_is_named(extractor, title, inns):
+    rec = extractor.extract({"id": "w:1", "text": "", "fields": {"title": title}})
+    assert [d["inn"] for d in rec["drugs"]] == inns
+
+
+@pytest.mark.parametrize("title,inn,un,us", [
+    ("4-AcO-DMT 20mg x 10 caps", "4-aco-dmt", None, None),  # psilacetin, not DMT
+    ("4-HO-MET 15mg x 10", "4-ho-met", None, None),
+    ("5-MeO-DMT 1g", "5-meo-dmt", None, "I"),               # its own row, not DMT's 1971-I
+    ("1P-LSD 100ug blotters x 10", "1p-lsd", None, None),
+    ("1P LSD 150mcg", "1p-lsd", None, None),
+    ("ALD-52 100ug", "ald-52", None, None),
+])
+def test_analogues_are_not_their_parent_drug(extractor, title, inn, un, us):
+    rec = extractor.extract({"id": "w:2", "text": "", "fields": {"title": title}})
+    assert [(d["inn"], d["schedule_un"], d["schedule_us"]) for d in rec["drugs"]] == [(inn, un, us)]
