@@ -269,6 +269,8 @@ _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|a
 _MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report|"
                           r"verified|trusted)[ \t]*\Z", re.IGNORECASE)
 _AT_HANDLE = re.compile(r"(?<![\w.@/])@(?P<h>[A-Za-z0-9_]{3,32})\b")
+# An e-mail's user part ("benzo@...", "benzo[at]..."), not a handle.
+_AT_NEXT = re.compile(r"[ \t]?(?:@|[\[({][ \t]?at[ \t]?[\])}])", re.IGNORECASE)
 # The visitor's own name shown by the market is never the seller.
 _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+als|connect[ée]\s+en\s+tant\s+que)"
                    r"[ \t]*:?[ \t]*\n?[ \t]*" + _H, re.IGNORECASE)
@@ -328,7 +330,7 @@ class SellerTagger:
         for pattern in (_CONTACT_CUE, _AT_HANDLE):
             for m in pattern.finditer(text, low):
                 handle = m.group("h").rstrip(".-")
-                if _ok(handle) and handle.lower() not in me and "@" not in text[m.end():m.end() + 1]:
+                if _ok(handle) and handle.lower() not in me and not _AT_NEXT.match(text, m.end()):
                     return handle, m.start("h")
         return None
 

@@ -30,7 +30,8 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
                         # "wickr pharmaking_uk": a bare word only when it looks like a handle
                         r"[ \t]+(?=[A-Za-z][\w.\-]*[\d_]))"
                         r"(?P<h>[A-Za-z][\w.\-]{2,31})", re.I),
-    "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
+    # a Session id is 66 hex digits from "05": distinctive enough without a colon
+    "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:?[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
     "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
 }.items()}
 _PHONE_APPS = re.compile(r"\b(whats\s?app|signal|viber|phone|tel|call|sms)\b", re.I)
@@ -41,6 +42,14 @@ _NATIONAL_CUE = guarded(re.compile(
     r"sms|ring|handy|telefon|t[ée]l[ée]phone|tel[ée]fono|móvil|телефон|тел)\b\.?[ \t]*(?::[ \t]*)?"
     r"(?:(?:on|at|or)[ \t]+)?(?P<n>\(?[08][\d \t().\-]{6,16}\d)", re.I))
 _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
+# "benzo[at]protonmail[dot]com", "benzo (at) mail.ru": an address written so that scrapers
+# miss it (the brackets make the words unambiguous; a bare " at " is English).
+_AT_WORD = r"[ \t]?[\[({][ \t]?at[ \t]?[\])}][ \t]?"
+_DOT_WORD = r"(?:[ \t]?[\[({][ \t]?dot[ \t]?[\])}][ \t]?|\.)"
+_OBFUSCATED_EMAIL = re.compile(rf"(?<![\w.%+\-])(?P<u>[A-Za-z0-9][A-Za-z0-9._%+\-]{{0,63}}){_AT_WORD}"
+                               rf"(?P<d>[A-Za-z0-9\-]{{1,63}}(?:{_DOT_WORD}[A-Za-z0-9\-]{{1,63}}){{0,4}})"
+                               rf"{_DOT_WORD}(?P<t>[A-Za-z]{{2,24}})\b", re.I)
+_DOTS = re.compile(_DOT_WORD, re.I)
 
 
 def contacts(text: str, low: str | None = None, region: str | None = None) -> list[dict[str, str]]:
@@ -52,9 +61,14 @@ def contacts(text: str, low: str | None = None, region: str | None = None) -> li
     if "@" in text:
         for m in _EMAIL.finditer(text):
             found.append((m.start(), "email", m.group(0).lower()))
+    if "at]" in low or "at)" in low or "at }" in low or "at}" in low or "at )" in low or "at ]" in low:
+        for m in _OBFUSCATED_EMAIL.finditer(text):
+            domain = _DOTS.sub(".", m.group("d"))
+            found.append((m.start(), "email", f"{m.group('u')}@{domain}.{m.group('t')}".lower()))
     for kind, cue in _HANDLE_CUES.items():
         for m in cue.finditer(text, low):
             handle = m.group("h") or m.groupdict().get("h2") or m.groupdict().get("h3") or ""
+            handle = handle.rstrip(".-")  # "Wickr: benzoboss88." ends a sentence
             if handle and handle.lower() not in _WORDS_NOT_HANDLES:
                 found.append((m.start(), kind, handle.lower() if kind != "threema" else handle))
     for m in _PHONE.finditer(text) if "+" in text else ():
@@ -65,6 +79,8 @@ def contacts(text: str, low: str | None = None, region: str | None = None) -> li
             found.append((m.start(), kind, e164))
     if region and len(region) == 2 and region not in ("EU", "WW"):
         found += _national_phones(text, region)
+    elif "00" in text:
+        found += _national_phones(text, None)
     out, seen = [], set()
     for _, kind, value in sorted(found):
         if (kind, value) not in seen:
@@ -73,10 +89,18 @@ def contacts(text: str, low: str | None = None, region: str | None = None) -> li
     return out
 
 
-def _national_phones(text: str, region: str) -> list[tuple[int, str, str]]:
+def _national_phones(text: str, region: str | None) -> list[tuple[int, str, str]]:
+    """Numbers after a phone word: national ones read in `region`, and "00" ones ("0049 151
+    ...": the international prefix most of the world dials) wherever the listing ships from."""
     found = []
     for m in _NATIONAL_CUE.finditer(text):
-        e164 = _e164(m.group("n"), region)
+        raw = m.group("n")
+        if raw.startswith("00"):
+            e164 = _e164("+" + raw[2:])
+        elif region is not None:
+            e164 = _e164(raw, region)
+        else:
+            continue
         if e164:
             app = _PHONE_APPS.search(m.group(0))
             found.append((m.start("n"), _phone_kind(app.group(1)) if app else "phone", e164))

@@ -869,3 +869,18 @@ def test_a_form_names_its_drug_only_when_no_other_drug_is_named(extractor, title
 def test_analogues_are_not_their_parent_drug(extractor, title, inn, un, us):
     rec = extractor.extract({"id": "w:2", "text": "", "fields": {"title": title}})
     assert [(d["inn"], d["schedule_un"], d["schedule_us"]) for d in rec["drugs"]] == [(inn, un, us)]
+
+
+@pytest.mark.parametrize("text,contacts", [
+    ("Contact: benzo[at]protonmail[dot]com", [{"kind": "email", "value": "benzo@protonmail.com"}]),
+    ("mail: benzo (at) mail (dot) ru", [{"kind": "email", "value": "benzo@mail.ru"}]),
+    ("WhatsApp: 0049 151 23456789", [{"kind": "whatsapp", "value": "+4915123456789"}]),  # "00" = "+"
+    ("Order 0012345678 shipped", []),                  # no phone word: an order number
+    ("Wickr: benzoboss88. Email me.", [{"kind": "wickr", "value": "benzoboss88"}]),  # not "88."
+    ("Add me on Session 05" + "a1b2c3d4" * 8, [{"kind": "session", "value": "05" + "a1b2c3d4" * 8}]),
+    ("We meet at (at) noon", []),
+])
+def test_written_out_addresses_and_international_prefixes(extractor, text, contacts):
+    rec = extractor.extract({"id": "c:9", "text": "Xanax 2mg x 100\n" + text})
+    assert rec["contacts"] == contacts
+    assert rec["seller"] != "benzo"  # an address's user part is no seller handle
