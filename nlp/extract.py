@@ -75,21 +75,25 @@ def _check(record: Any) -> dict[str, Any]:
     return record
 
 
-def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str], str | None]:
-    """(text, title, profile-link handles, page breadcrumb) of a checked record."""
+def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str], dict[str, Any]]:
+    """(text, title, profile-link handles, fields) of a checked record: the record's fields,
+    with what its page tells where they are silent (breadcrumb category, schema.org seller
+    and price)."""
     fields = record.get("fields") or {}
     text, html = _clean(record.get("text") or ""), record.get("html")
     title = fields.get("title") if isinstance(fields.get("title"), str) else None
     handles: list[str] = []
-    crumbs = None
     if html and html.strip():
         page = parse_page(_clean(html[:MAX_HTML]))
-        title, handles, crumbs = title or page.title, page.profile_handles, page.category
+        title, handles = title or page.title, page.profile_handles
+        # Pages of markets without a crawler config: the breadcrumb is their category.
+        found = {**page.hints, "category": page.category} if page.category else page.hints
+        fields = {**found, **{k: v for k, v in fields.items() if v not in (None, "")}} if found else fields
         text = f"{text}\n{page.text}" if text.strip() else page.text
     title = " ".join(_clean(title).split()) if title else None
     if not text.strip() and not title:
         raise InputRecordError(f"record {record['id']}: needs 'text' or 'html'")
-    return text[:MAX_CHARS], title or None, handles, crumbs
+    return text[:MAX_CHARS], title or None, handles, fields
 
 
 class Extractor:
@@ -100,7 +104,7 @@ class Extractor:
         register_extensions()
 
     def _doc(self, record: dict[str, Any]) -> Doc:
-        text, title, handles, crumbs = _inputs(_check(record))
+        text, title, handles, fields = _inputs(_check(record))
         # The title goes first so title drugs are known; offsets refer to this text.
         full = _break_long_chunks(text if not title or text.startswith(title)
                                   else f"{title}\n{text}")
@@ -108,10 +112,6 @@ class Extractor:
         # spaCy's tokenizer is non-destructive (doc.text == full): seed the text cache that
         # the components read, so doc.text is never rebuilt from the tokens.
         doc.user_data[TEXT_KEY] = full
-        fields = record.get("fields") or {}
-        if crumbs and not fields.get("category"):
-            # Pages of markets without a crawler config: the breadcrumb is their category.
-            fields = {**fields, "category": crumbs}
         underscore = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         underscore.hints = fields
         underscore.title_end = len(title) if title else 0

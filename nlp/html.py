@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from itertools import chain
 
@@ -12,6 +12,7 @@ import lxml.html
 from lxml import etree
 
 from nlp.exceptions import InputRecordError
+from nlp.structured import product_hints
 
 # Elements whose text a reader never sees as listing content; <select>/<option> are
 # search forms listing every country on earth, which would swamp place extraction.
@@ -52,6 +53,7 @@ class Page:
     title: str | None
     profile_handles: list[str]
     category: str | None = None  # the breadcrumb path ("Home > Drugs > Benzos"), if any
+    hints: dict[str, str] = field(default_factory=dict)  # seller/price from schema.org markup
 
 
 def parse_page(html: str) -> Page:
@@ -60,8 +62,9 @@ def parse_page(html: str) -> Page:
     # Title, links and breadcrumb first: building the visible text rewrites the tree.
     title, handles = _heading_title(root, _title(root)), _profile_handles(root)
     category = _breadcrumb(html, root)
+    hints = product_hints(html, root)
     text = _text(root, complete, html)
-    return Page(text, _drop_site_name(title, text), handles, category)
+    return Page(text, _drop_site_name(title, text), handles, category, hints)
 
 
 # The common breadcrumb markups: class "breadcrumb(s)" (Bootstrap's ol.breadcrumb, ul.breadcrumbs,

@@ -213,3 +213,37 @@ def test_stage_writes_partition_atomically(tmp_path, extractor):
 def test_stage_missing_partition(tmp_path, extractor):
     with pytest.raises(NlpError, match="listings.jsonl is missing"):
         extract_partition(Layout(tmp_path), "nope", "2025-01-01", extractor)
+
+
+_SHOP = """<html><head><title>Buy Tramadol 100mg Online | MedsExpress</title>
+<script type="application/ld+json">{json}</script></head><body><nav>Home | Shop | Contact</nav>
+<h1>Tramadol 100mg</h1><div>Buy without prescription. Fast delivery.</div>
+<div class="price-box"><span>from 79,00 €</span></div></body></html>"""
+
+
+@pytest.mark.parametrize("markup,seller,price", [
+    # WooCommerce: the offer names the shop that sells and the price
+    ('{"@context":"https://schema.org","@type":"Product","name":"Tramadol 100mg","offers":'
+     '{"@type":"Offer","price":"89.00","priceCurrency":"EUR","seller":{"@type":"Organization",'
+     '"name":"MedsExpress"}}}', "MedsExpress", (89.0, "EUR")),
+    # Yoast's @graph, a list of offers, a price of 1.234 (a decimal point, not a thousands group)
+    ('{"@graph":[{"@type":"WebPage"},{"@type":["Product"],"offers":[{"@type":"Offer",'
+     '"price":1.234,"priceCurrency":"USD","seller":"Pharma  Direct"}]}]}', "Pharma Direct",
+     (1.234, "USD")),
+    # broken markup, or no offer: the visible text decides, as on any page
+    ('{"@type":"Product","offers":{"price":"89.00",', None, (79.0, "EUR")),
+    ('{"@type":"Product","name":"Tramadol"}', None, (79.0, "EUR")),
+    ('{"@type":"Product","offers":{"price":"-5","priceCurrency":"EUR"}}', None, (79.0, "EUR")),
+])
+def test_a_shops_product_markup_gives_seller_and_price(extractor, markup, seller, price):
+    rec = extractor.extract({"id": "s:1", "html": _SHOP.replace("{json}", markup)})
+    assert rec["error"] is None and rec["title"] == "Tramadol 100mg"
+    assert (rec["seller"], (rec["price"], rec["currency"])) == (seller, price)
+
+
+def test_the_crawlers_fields_win_over_product_markup(extractor):
+    markup = ('{"@type":"Product","offers":{"price":"89.00","priceCurrency":"EUR",'
+              '"seller":{"name":"MedsExpress"}}}')
+    rec = extractor.extract({"id": "s:2", "html": _SHOP.replace("{json}", markup),
+                             "fields": {"seller": "configured_shop", "price": "USD 99"}})
+    assert (rec["seller"], rec["price"], rec["currency"]) == ("configured_shop", 99.0, "USD")

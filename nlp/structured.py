@@ -1,0 +1,94 @@
+"""A shop page's schema.org Product markup (JSON-LD) as extraction hints: seller and price.
+
+WooCommerce, Shopify and most shop themes describe the product they sell in a
+`<script type="application/ld+json">` block (Yoast wraps it in an "@graph"): its offer names
+the price, its currency and the shop selling it. A rogue pharmacy rarely labels its seller
+("Vendor: ...") in the visible text; its markup does. What the crawler's config gives wins.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from lxml import etree
+
+_SCRIPTS = etree.XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
+_MAX_BLOCK = 200_000  # characters of one block: a product, not a site's whole catalogue
+_MAX_NODES = 2_000  # objects visited in one block
+
+
+def product_hints(html: str, root: etree._Element) -> dict[str, str]:
+    """{"seller", "price"} from the first schema.org Product with an offer; {} when the page
+    has none, or only markup that does not parse (never an error: it is a hint)."""
+    if "ld+json" not in html and "LD+JSON" not in html:  # C-speed: most pages have none
+        return {}
+    for script in _SCRIPTS(root):
+        source = (script.text or "").strip()
+        if not source or len(source) > _MAX_BLOCK:
+            continue
+        try:
+            data = json.loads(source, strict=False)  # themes leave raw newlines in strings
+        except ValueError:
+            continue
+        product = _first_product(data)
+        if product is not None:
+            hints = _offer_hints(product)
+            if hints:
+                return hints
+    return {}
+
+
+def _first_product(data: Any) -> dict[str, Any] | None:
+    """The first object typed Product, breadth first through lists and "@graph"."""
+    queue, seen = [data], 0
+    while queue and seen < _MAX_NODES:
+        node = queue.pop(0)
+        seen += 1
+        if isinstance(node, list):
+            queue.extend(node)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and k.rsplit("/", 1)[-1] == "Product" for k in kinds):
+                return node
+            queue.extend(v for v in node.values() if isinstance(v, (list, dict)))
+    return None
+
+
+def _offer_hints(product: dict[str, Any]) -> dict[str, str]:
+    offers = product.get("offers")
+    offer = offers[0] if isinstance(offers, list) and offers else offers
+    if not isinstance(offer, dict):
+        return {}
+    hints: dict[str, str] = {}
+    price = offer.get("price", offer.get("lowPrice"))
+    currency = offer.get("priceCurrency")
+    amount = _amount(price)
+    if amount is not None and isinstance(currency, str) and currency.strip():
+        hints["price"] = f"{currency.strip()} {amount}"
+    seller = offer.get("seller")
+    name = seller.get("name") if isinstance(seller, dict) else seller
+    if isinstance(name, str) and 1 < len(name.strip()) <= 80:
+        hints["seller"] = " ".join(name.split())
+    return hints
+
+
+_THREE_DECIMALS = re.compile(r"\d{1,3}\.\d{3}")
+
+
+def _amount(price: Any) -> str | None:
+    """schema.org writes a price with a decimal point ("1234.50"): as text the price parser
+    reads the same way ("1.234" gets a fourth decimal, or it would read a thousands group)."""
+    if isinstance(price, bool) or not isinstance(price, (int, float, str)):
+        return None
+    try:
+        value = Decimal(str(price).strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value <= 0:
+        return None
+    text = format(value, "f")
+    return text + "0" if _THREE_DECIMALS.fullmatch(text) else text
