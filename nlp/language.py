@@ -15,15 +15,16 @@ _STOP = {
           "we only per before after".split(),
     "de": "und der die das mit für nicht ist ein eine wir versand sie auf bei von nach aus ich zu "
           "oder auch bitte kein keine nur pro qualität lieferung bestellung bestellungen dem im "
-          "ohne rezept werktagen diskrete diskreter versenden verkaufe habe zuerst".split(),
+          "ohne rezept werktagen diskrete diskreter versenden verkaufe habe zuerst preis stück "
+          "stk".split(),
     "fr": "le la les et des pour avec vous est une nous pas livraison du en sur de au aux par sans "
           "dans qualité commande envoi expédition uniquement votre vos lot vends depuis vers "
-          "ordonnance jours".split(),
+          "ordonnance jours prix expédié expédiée expédiés".split(),
     "es": "el la los las y para con usted es una nosotros envío del por que de en sin pedido calidad "
-          "entrega enviamos desde solo todo toda al estás vendo tengo receta días".split(),
+          "entrega enviamos desde solo todo toda al estás vendo tengo receta días precio".split(),
     "nl": "de het een en van voor met niet wij verzending zijn ook naar uit bij wordt vanuit geen je "
           "alleen bestelling bestellingen levering binnen dezelfde graag kwaliteit verzenden "
-          "verzonden te op werkdagen nodig zonder recept kopen verkoop heb dagen".split(),
+          "verzonden te op werkdagen nodig zonder recept kopen verkoop heb dagen prijs".split(),
     "ru": "и в не на с по для мы из что это все доставка от как или отправка цена за без только "
           "при вы наличии качество заказ заказы таблеток до дней всей всему продаю продам".split(),
 }
@@ -62,12 +63,23 @@ def _stopwords(text: str) -> list[str]:
     return hits
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def detect_language(text: str, min_hits: int = 2) -> str | None:
-    """ISO 639-1 code of the best-scoring language, or None when too little evidence."""
+    """ISO 639-1 code of the best-scoring language, or None when too little evidence. Too
+    few stopwords in a text written mostly in Cyrillic ("Кокаин 1г", a bare title) is Russian,
+    the one Cyrillic language of the six."""
     counts = language_counts(text)
     best = max(counts, key=counts.get)
     if best == "en":
         other = max((lang for lang in counts if lang != "en"), key=counts.get)
         if counts[other] >= _FOREIGN_MIN_HITS and counts[other] >= _FOREIGN_SHARE * counts["en"]:
             best = other
-    return best if counts[best] >= min_hits else None
+    if counts[best] >= min_hits:
+        return best
+    head = text[:500]
+    if _CYRILLIC.search(head) and 2 * len(_CYRILLIC.findall(head)) > len(_LETTER.findall(head)):
+        return "ru"
+    return None

@@ -884,3 +884,14 @@ def test_written_out_addresses_and_international_prefixes(extractor, text, conta
     rec = extractor.extract({"id": "c:9", "text": "Xanax 2mg x 100\n" + text})
     assert rec["contacts"] == contacts
     assert rec["seller"] != "benzo"  # an address's user part is no seller handle
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Кокаин 1г", "ru"),                                   # no stopword, but Cyrillic: Russian
+    ("Xanax 2mg x 50\nExpédié de : Belgique\nPrix : 1 234,56 €", "fr"),  # cue words count
+    ("Xanax 2mg x 50 Stk. Preis: 120 €", "de"),
+    ("MDMA", "en"),                                       # nothing to go on: the default
+    ("Кокаин 1г - Cocaine from Colombia, best quality for you", "en"),
+])
+def test_language_of_short_listings(extractor, text, lang):
+    assert extractor.extract({"id": "l:1", "text": text})["language"] == lang
