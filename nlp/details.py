@@ -40,12 +40,18 @@ def _num(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+# "250mg/ml", "10 mg / 1 ml": a concentration, the strength of a vial, an ampoule or a syrup.
+_PER_ML = re.compile(r"[ \t]?/[ \t]?(?:1[ \t]?)?(?:ml|мл)\b", re.I)
+
+
 def strength(text: str) -> dict[str, Any] | None:
-    """First dose per unit ("2mg", "100 µg", "10ml"), else a purity percentage."""
+    """First dose per unit ("2mg", "100 µg", "10ml", "250mg/ml"), else a purity percentage."""
     m = _STRENGTH.search(text)
     if m:
-        unit = m.group("u").lower()
-        return {"value": _num(m.group("n")), "unit": _MICRO.get(unit, unit)}
+        unit = _MICRO.get(m.group("u").lower(), m.group("u").lower())
+        if unit != "ml" and _PER_ML.match(text, m.end()):
+            unit += "/ml"
+        return {"value": _num(m.group("n")), "unit": unit}
     m = _PURITY.search(text)
     if m and 0 < _num(m.group("n")) <= 100:
         return {"value": _num(m.group("n")), "unit": "%"}

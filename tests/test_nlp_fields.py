@@ -895,3 +895,15 @@ def test_written_out_addresses_and_international_prefixes(extractor, text, conta
 ])
 def test_language_of_short_listings(extractor, text, lang):
     assert extractor.extract({"id": "l:1", "text": text})["language"] == lang
+
+
+@pytest.mark.parametrize("title,strength", [
+    ("Testosterone enanthate 250mg/ml 10ml vial x 2", {"value": 250.0, "unit": "mg/ml"}),
+    ("Methadone 10 mg / 1 ml oral solution", {"value": 10.0, "unit": "mg/ml"}),
+    ("Морфин 20 мг/мл", {"value": 20.0, "unit": "mg/ml"}),
+    ("Codeine linctus 200ml", {"value": 200.0, "unit": "ml"}),  # a volume, not a concentration
+    ("Xanax 2mg x 30", {"value": 2.0, "unit": "mg"}),
+])
+def test_a_concentration_is_per_ml(extractor, title, strength):
+    rec = extractor.extract({"id": "m:1", "text": "", "fields": {"title": title}})
+    assert rec["strength"] == strength
