@@ -35,7 +35,10 @@ def runs() -> dict[str, str]:
     return {"digits": "1", "digits, commas": "1,", "digit groups": "111 ", "parentheses": "(",
             "emoji": "💊", "quotes": '"', "random punctuation":
             "".join(rnd.choice("([\"'💊!?*)]{}<>$.") for _ in range(1000)),
-            "letters, colons": "a:"}
+            "letters, colons": "a:",
+            # the shapes of session 16's patterns: grouped amounts, e-mails written out
+            "dotted digits": "1.", "grouped euros": "1.234,5 ", "written-out e-mails": "a[at]b[dot]",
+            "routes": "ships worldwide from "}
 
 
 def _listing_text() -> str:

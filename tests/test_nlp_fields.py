@@ -243,8 +243,8 @@ def test_hostile_runs_take_linear_time(extractor):
     from nlp.extract import MAX_CHARS
 
     rnd = random.Random(4)
-    runs = ["1", "1,", "111 ", "(", "💊", '"', "a:", "'s",
-            "".join(rnd.choice("([\"'💊!?*)]{}<>$.") for _ in range(1000))]
+    runs = ["1", "1,", "111 ", "(", "💊", '"', "a:", "'s", "1.", "1.234,5 ", "a[at]b[dot]",
+            "ships worldwide from ", "".join(rnd.choice("([\"'💊!?*)]{}<>$.") for _ in range(1000))]
     records = [{"id": f"h:{n}", "text": (run * MAX_CHARS)[:MAX_CHARS]}
                for n, run in enumerate(runs)]
     records.append({"id": "h:ok", "text": "Valium 10mg\nPrice: 1 000 000 RUB"})
