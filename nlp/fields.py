@@ -256,6 +256,10 @@ _RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\((?:\d{1
                      r"\d{1,6})\)")
 _LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:[ \t]*\n?[ \t]*" + _H
                     + r"(?![ \t]*:)", re.IGNORECASE)
+# "Vendor - X" opening its line, X ending it or a rating after X ("Vendor – X (98%)", "Vendor -
+# X [Level 5]"): "Top vendor - fast shipping", "Best vendor - Germany" name nobody.
+_LABEL_DASH = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"[ \t]*[-–][ \t]*" + _H
+                         + r"[ \t]*(?:$|[\[(])", re.IGNORECASE | re.MULTILINE)
 # A key-value table read as lines: the label alone on its line, the handle alone on the next.
 _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*\n[ \t]*"
                          + _H + r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
@@ -280,6 +284,7 @@ _SOLD_BY = Prechecked(guarded(_SOLD_BY))
 _RATING = Prechecked(_RATING)
 _LABEL = Prechecked(guarded(_LABEL))
 _LABEL_LINE = Prechecked(_LABEL_LINE)
+_LABEL_DASH = Prechecked(_LABEL_DASH)
 _SHOP_LABEL = Prechecked(guarded(_SHOP_LABEL))
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
@@ -316,7 +321,7 @@ class SellerTagger:
     def _find(doc: Doc) -> tuple[str, int | None] | None:
         text, low = text_of(doc), folded_of(doc)
         me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
-        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _SHOP_LABEL):
+        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL):
             for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
                     continue

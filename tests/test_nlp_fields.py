@@ -907,3 +907,12 @@ def test_language_of_short_listings(extractor, text, lang):
 def test_a_concentration_is_per_ml(extractor, title, strength):
     rec = extractor.extract({"id": "m:1", "text": "", "fields": {"title": title}})
     assert rec["strength"] == strength
+
+
+@pytest.mark.parametrize("line,seller", [
+    ("Vendor - DrFeelgood [Level 5]", "DrFeelgood"), ("Vendor – PharmaKing (98%)", "PharmaKing"),
+    ("Verkäufer - BenzoBande", "BenzoBande"),
+    ("Top vendor - fast shipping", None), ("Best vendor - Germany", None),  # praise, not a label
+])
+def test_a_seller_label_with_a_dash(extractor, line, seller):
+    assert _xanax_with(extractor, line)["seller"] == seller
