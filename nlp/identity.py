@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 import base58
-import bech32
+import bech32m
 import phonenumbers
 
 from nlp.fastre import Prechecked, folded, guarded, min_width
@@ -226,9 +226,13 @@ def crypto_addresses(text: str, low: str | None = None) -> list[dict[str, Any]]:
                         "kind": "p2pkh" if version == 0 else "p2sh", "checksum_verified": True})
     for m in _BTC_BECH32.finditer(text, low):
         address = m.group(0).lower()
-        if bech32.decode("bc", address) != (None, None):
-            out.append({"currency": "BTC", "address": address, "kind": "bech32",
-                        "checksum_verified": True})
+        try:
+            # BIP350: witness v0 needs a bech32 checksum, v1+ (taproot "bc1p...") bech32m
+            version = bech32m.decode("bc", address).witver
+        except ValueError:  # bech32m.DecodeError: checksum, length or version wrong
+            continue
+        out.append({"currency": "BTC", "address": address,
+                    "kind": "bech32" if version == 0 else "bech32m", "checksum_verified": True})
     for m in _XMR.finditer(text) if longest >= _XMR_MIN else ():
         out.append({"currency": "XMR", "address": m.group(0),
                     "kind": "integrated" if len(m.group(0)) == 106 else "standard",

@@ -65,6 +65,20 @@ def test_crypto_addresses_checksum():
     assert got == [("BTC", "p2pkh"), ("BTC", "bech32")]
 
 
+@pytest.mark.parametrize("address,kind", [
+    # BIP350's test vectors: taproot and later witness versions use bech32m
+    ("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297", "bech32m"),
+    ("bc1pw508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7kt5nd6y", "bech32m"),
+    ("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4", "bech32"),
+    ("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd", None),  # v1, bech32 sum
+    ("BC1S0XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ54WELL", None),  # v16, bech32 sum
+    ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdx", None),                      # one letter off
+])
+def test_taproot_addresses_need_the_bech32m_checksum(address, kind):
+    got = [a["kind"] for a in crypto_addresses(f"BTC: {address}")]
+    assert got == ([kind] if kind else [])
+
+
 def test_ship_to_exclusions_and_reversed_cue(extractor):
     rec = extractor.extract({"id": "s:1", "text": "Valium 10mg. We ship worldwide from India.\n"
                                                    "Ships to: Worldwide except USA, Australia"})
