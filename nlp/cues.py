@@ -12,7 +12,8 @@ _F = re.IGNORECASE | re.UNICODE
 SHIP_FROM = re.compile(
     r"\b(ships?\s+from|shipping\s+from|shipped\s+from|sent\s+from|send(?:ing)?\s+from|dispatch(?:ed)?\s+from|"
     r"origin\s+country|country\s+of\s+origin|origin|versand\s+(?:aus|von)|versendet\s+aus|"
-    r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|des|du)|exp[ée]dition\s+(?:depuis|des?|du)|envoi\s+depuis|"
+    r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|des|du)|exp[ée]dition\s+(?:depuis|des?|du)|"
+    r"envoi\s+depuis|"
     r"envoy[ée]e?s?\s+(?:de(?:puis)?|des|du)|"
     r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"

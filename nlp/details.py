@@ -26,7 +26,8 @@ _MASS = re.compile(r"(?<![\w.,])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.
 _COUNT = re.compile(r"(?<![\w.,])(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x\b|(?P<c>\d{1,6})[ \t]?"
                     r"(?:pills?|tabs?|tablets?|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
                     r"st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|tabletki|"
-                    r"g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|ampoules?|ampollas|fiale|"
+                    r"g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
+                    r"ampoules?|ampollas|fiale|"
                     r"pillen|ampullen|vials?|patch(?:es|s)?|parches|pflaster|pleisters|cerotti|adesivos|"
                     r"пластыр\w*|таблеток|табл|шт|капсул)\b)", re.I)
 # A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg").

@@ -88,7 +88,8 @@ def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str], dict[st
         title, handles = title or page.title, page.profile_handles
         # Pages of markets without a crawler config: the breadcrumb is their category.
         found = {**page.hints, "category": page.category} if page.category else page.hints
-        fields = {**found, **{k: v for k, v in fields.items() if v not in (None, "")}} if found else fields
+        if found:
+            fields = {**found, **{k: v for k, v in fields.items() if v not in (None, "")}}
         text = f"{text}\n{page.text}" if text.strip() else page.text
     title = " ".join(_clean(title).split()) if title else None
     if not text.strip() and not title:

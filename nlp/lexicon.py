@@ -2,8 +2,9 @@
 
 Sources: `data/controlled_substances.csv` (schedules with their legal source per row),
 `data/aliases.csv` (street names/brands -> INN, optional context regex for ambiguous
-names, optional `weak` for forms a drug comes in) and the dictionary shipped in the PyPI package `drug-named-entity-recognition`
-(DrugBank/MedlinePlus/MeSH names and brands -> canonical generic name).
+names, optional `weak` for forms a drug comes in) and the dictionary shipped in the PyPI
+package `drug-named-entity-recognition` (DrugBank/MedlinePlus/MeSH names and brands ->
+canonical generic name).
 """
 
 from __future__ import annotations
