@@ -49,7 +49,8 @@ def strength(text: str) -> dict[str, Any] | None:
     """First dose per unit ("2mg", "100 µg", "10ml", "250mg/ml"), else a purity percentage."""
     m = _STRENGTH.search(text)
     if m:
-        unit = _MICRO.get(m.group("u").lower(), m.group("u").lower())
+        unit = m.group("u").lower()
+        unit = _MICRO.get(unit, unit)
         if unit != "ml" and _PER_ML.match(text, m.end()):
             unit += "/ml"
         return {"value": _num(m.group("n")), "unit": unit}

@@ -80,6 +80,7 @@ def detect_language(text: str, min_hits: int = 2) -> str | None:
     if counts[best] >= min_hits:
         return best
     head = text[:500]
-    if _CYRILLIC.search(head) and 2 * len(_CYRILLIC.findall(head)) > len(_LETTER.findall(head)):
+    cyrillic = len(_CYRILLIC.findall(head))
+    if cyrillic and 2 * cyrillic > len(_LETTER.findall(head)):
         return "ru"
     return None
