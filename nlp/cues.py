@@ -17,6 +17,10 @@ SHIP_FROM = re.compile(
     r"envoy[ée]e?s?\s+(?:de(?:puis)?|des|du)|"
     r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"
+    # a shipping field naming its carrier first: "Shipping: USPS Priority from USA to USA only"
+    r"shipping[ \t]*:[ \t]*(?:[\w.]+[ \t]+){1,4}from|"
+    # a bare "From:" label only beside a "To:" one: "From: Canada | To: Canada, USA"
+    r"from(?=[ \t]*:[^\n]{1,60}(?:\n[ \t]*)?\bto[ \t]*:)|"
     r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
     # first person, where a word or two may come first ("Wir versenden weltweit aus Indien",
     # "Enviamos a todo el mundo desde la India", "Nous expédions depuis la Suisse")
@@ -46,7 +50,9 @@ SHIP_TO = re.compile(
     r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"
     r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione|consegna\s+in|"
     r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
-    r"wysy[lł]amy\s+do)(?!\w)", _F)
+    r"wysy[lł]amy\s+do|"
+    # a bare "To:" label opening its line or after a "|": "From: Canada | To: Canada, USA"
+    r"(?:(?<![^\n])|(?<=[|;])|(?<=[|;][ \t]))to(?=[ \t]*:))(?!\w)", _F)
 PRICE = re.compile(
     r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость|"
     r"prezzo|pre[çc]o|cena)(?!\w)", _F)

@@ -23,8 +23,9 @@ _MASS_UNITS = r"kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|gram|oz|ounces?|lbs?
 _STRENGTH = re.compile(_NUM + rf"[ \t]?(?P<u>{_DOSE_UNITS})\b", re.I)
 _PURITY = re.compile(_NUM + r"[ \t]?%[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
 _MASS = re.compile(r"(?<![\w.,])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
-_COUNT = re.compile(r"(?<![\w.,])(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x\b|(?P<c>\d{1,6})[ \t]?"
-                    r"(?:pills?|tabs?|tablets?|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
+# Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either).
+_COUNT = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x\b|(?P<c>\d{1,6})[ \t]?"
+                    r"(?:pills?|tabs?|tablets?|count|ct|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
                     r"st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|tabletki|"
                     r"g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
                     r"ampoules?|ampollas|fiale|"
@@ -32,6 +33,9 @@ _COUNT = re.compile(r"(?<![\w.,])(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?
                     r"пластыр\w*|таблеток|табл|шт|капсул)\b)", re.I)
 # A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg").
 _BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,]|[ \t]?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)", re.I)
+# A count opening the text right before a drug's name: "100 Tramadol 225mg", "30 Adderall XR".
+# Only before a name: "24 hour delivery", "2019 Pfizer Xanax" are no counts.
+_LEADING_COUNT = re.compile(r"[ \t]*(?P<c>[1-9]\d{0,4})[ \t]+")
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
           "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
 _MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "мкг": "mcg", "мг": "mg", "мл": "ml"}
@@ -60,8 +64,9 @@ def strength(text: str) -> dict[str, Any] | None:
     return None
 
 
-def quantity(text: str) -> dict[str, Any] | None:
-    """Units in the pack (x100, 100 pills) or mass in grams (10 g, 1 oz, 1kg)."""
+def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any] | None:
+    """Units in the pack (x100, 100 pills), mass in grams (10 g, 1 oz, 1kg), else a count
+    opening the text right before a drug's name (`names_at`: where drug names start)."""
     m = _COUNT.search(text)
     if m:
         count = m.group("a") or m.group("b") or m.group("c")
@@ -74,7 +79,8 @@ def quantity(text: str) -> dict[str, Any] | None:
     if m:
         unit = m.group("u").lower()
         return {"value": round(_num(m.group("n")) * _GRAMS.get(unit, 1.0), 4), "unit": "g"}
-    return None
+    m = _LEADING_COUNT.match(text)
+    return {"value": float(m.group("c")), "unit": "unit"} if m and m.end() in names_at else None
 
 
 class DetailTagger:
@@ -89,7 +95,8 @@ class DetailTagger:
         text = text_of(doc)[:self.max_chars]
         title = text[:u.title_end or 0]
         u.strength = strength(title) or strength(text)
-        u.quantity = quantity(title) or quantity(text)
+        names_at = frozenset(d["start"] for d in u.drugs or ())
+        u.quantity = quantity(title, names_at) or quantity(text, names_at)
         q = u.quantity
         u.unit_price = (round(u.price / q["value"], 6)
                         if u.price is not None and q and q["value"] else None)

@@ -247,7 +247,12 @@ _NOT_HANDLE = frozenset(
     "positive negative neutral payment status statistics stats "
     # "Contact me on WhatsApp": the messenger, not the seller
     "whatsapp telegram signal wickr threema session email e-mail mail phone icq jabber xmpp "
-    "discord skype snapchat instagram kik wechat viber line protonmail".split())
+    "discord skype snapchat instagram kik wechat viber line protonmail "
+    # A market's menu counters, "Messages (0)", "Cart (2)", "Reviews (12)": read as a rating
+    # line, they named the visitor's inbox as the seller.
+    "messages inbox cart basket orders notifications alerts wishlist favorites favourites "
+    "tickets disputes support balance wallet account listings items products reviews sales "
+    "followers following comments replies views votes likes".split())
 # Strongest first: an explicit "sold by", a "Name (97%)" rating line, a "Vendor: X" label.
 _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vendu\s+par|verkauft\s+von|"
                       r"vendido\s+por|verkocht\s+door|aangeboden\s+door|продавец|продает)"

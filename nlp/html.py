@@ -134,7 +134,10 @@ def _drop_site_name(title: str | None, text: str) -> str | None:
 _PROFILE_PATH = re.compile(r"/(?:u|user|users|vendor|vendors|seller|sellers|member|members|"
                            r"store|shop|profile|v)/(?P<h>[\w.\-]{2,40})/?(?:[?#].*)?$", re.I)
 _PROFILE_QUERY = re.compile(r"[?&](?:u_id|uid|user|username|vendor|seller|vendor_id|seller_id|"
-                            r"member)=(?P<h>[\w.\-]{2,40})(?:&|$)", re.I)
+                            r"member)=(?P<h>[\w.\-]{2,40})(?:&|$)|"
+                            # "user.php?id=NAME": a bare id only on a user page's script
+                            r"/(?:user|vendor|seller|member|profile)s?\.php\?(?:[^#]*&)?"
+                            r"(?:id|u|name)=(?P<h2>[\w.\-]{2,40})(?:&|$)", re.I)
 _NOT_PROFILE = re.compile(r"^(?:settab|blocklist|favou?rite\w*|add\w*|edit\w*|settings?|"
                           r"p_feedback|feedback|orders?|messages?|index|home|login|logout|"
                           r"register|search|\d+)$", re.I)
@@ -148,9 +151,9 @@ def _profile_handles(root: etree._Element) -> list[str]:
     for a in root.iter("a"):
         href = (a.get("href") or "").replace("&amp;", "&")
         m = _PROFILE_PATH.search(href) or _PROFILE_QUERY.search(href)
-        if m is None or _NOT_PROFILE.match(m.group("h")):
+        handle = m and (m.group("h") or m.group("h2"))
+        if not handle or _NOT_PROFILE.match(handle):
             continue
-        handle = m.group("h")
         if _SELF_LINK.search(a.text_content() or "") or _SELF_LINK.search(href):
             mine.add(handle)
         counts[handle] = counts.get(handle, 0) + 1

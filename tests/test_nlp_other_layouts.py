@@ -1,0 +1,70 @@
+"""Listings and pages laid out the way other markets, shops and classifieds write them: each
+case here was extracted wrongly before the rule it names (found by probing, session 17)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.details import quantity
+from nlp.html import parse_page
+
+_TABLE_PAGE = """<html><body>
+<div class="navbar"><a href="/">Home</a> <a href="/messages">Messages (0)</a>
+<a href="/cart">Cart (2)</a> Balance: 0.0000 BTC</div>
+<h1>10x Oxycodone 30mg M-Box (Pressed)</h1>
+<table><tr><td>Sold by</td><td><a href="/user.php?id=painfreeRx">painfreeRx</a> (1423)</td></tr>
+<tr><td>Origin country</td><td>United States</td></tr>
+<tr><td>Ships to</td><td>United States, Canada</td></tr></table>
+<p class="price">USD 185.00</p></body></html>"""
+
+
+def test_menu_counters_are_not_the_seller(extractor):
+    rec = extractor.extract({"id": "ab:1", "html": _TABLE_PAGE})
+    assert rec["seller"] == "painfreeRx"  # was "Messages", read as "Name (count)"
+    assert (rec["ship_from"], rec["ship_to"]) == ("US", ["US", "CA"])
+
+
+@pytest.mark.parametrize("counter", ["Messages (0)", "Cart (2)", "Orders (3)", "Reviews (12)",
+                                     "Notifications (5)", "Wishlist (1)"])
+def test_a_counter_line_names_nobody(extractor, counter):
+    rec = extractor.extract({"id": "x:1", "text": f"{counter}\nXanax 2mg x 10\n$50"})
+    assert rec["seller"] is None
+
+
+def test_a_profile_script_with_a_bare_id_is_a_profile_link():
+    page = parse_page('<p><a href="/user.php?id=painfreeRx">see</a> '
+                      '<a href="/vendor.php?lang=en&amp;id=BenzoKing">x</a>'
+                      '<a href="/listing.php?id=abc123">item</a></p>')
+    assert page.profile_handles == ["painfreeRx", "BenzoKing"]  # a listing's id is not one
+
+
+@pytest.mark.parametrize("text,count", [
+    ("LSD-25 blotters 150ug x 10", 10.0),  # "25" is the drug's name, not 25 blotters
+    ("2C-B 20mg 20 pills", 20.0),
+    ("Alprazolam (Xanax) 1Mg Mylan A-1 X 40", 40.0),  # Agora: "A-1" is the imprint
+    ("Adderall XR 30mg capsules - 30 count", 30.0), ("BD syringe 10 count", 10.0),
+    ("100ct Oxycodone 10mg", 100.0),
+])
+def test_counts_next_to_drug_codes_and_count_words(text, count):
+    assert quantity(text) == {"value": count, "unit": "unit"}
+
+
+@pytest.mark.parametrize("title,count", [
+    ("100 Tramadol 225mg", 100.0), ("30 Adderall XR 20mg", 30.0), ("50 Xanax bars", 50.0),
+    ("24 hour delivery Xanax 2mg", None), ("2019 Pfizer Xanax 2mg", None),  # no count there
+])
+def test_a_count_opening_the_title_before_a_drug_name(extractor, title, count):
+    rec = extractor.extract({"id": "t:1", "text": "", "fields": {"title": title}})
+    assert (rec["quantity"] or {}).get("value") == count
+
+
+@pytest.mark.parametrize("lines,origin,dest", [
+    ("Shipping: USPS Priority from USA to USA only", "US", ["US"]),
+    ("Shipping: Royal Mail 1st class from UK to UK & EU", "GB", ["GB", "EU"]),
+    ("From: Canada | To: Canada, USA", "CA", ["CA", "US"]),
+    ("From: Canada\nTo: Canada, USA", "CA", ["CA", "US"]),
+    ("Message from: admin\nTo: all vendors", None, []),  # labels, but no places
+])
+def test_routes_in_carrier_fields_and_bare_from_to_labels(extractor, lines, origin, dest):
+    rec = extractor.extract({"id": "x:1", "text": "Xanax 2mg x 10\n" + lines + "\n$50"})
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
