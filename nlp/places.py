@@ -250,10 +250,15 @@ def parse_places(segment: str | None, *, demonyms: bool = True) -> list[str]:
 _FLAG = re.compile("[\U0001F1E6-\U0001F1FF]{2}")
 
 
+# "🇺🇸 ➡️ 🌍": a globe showing the continents is the world (not 🌐, a web link's icon).
+_GLOBE = re.compile("[\U0001F30D-\U0001F30F]")
+
+
 def _flag_codes(segment: str) -> str:
-    """'Ships from 🇳🇱' -> 'Ships from  NL ' (🇪🇺 gives EU, which is Europe)."""
-    return _FLAG.sub(lambda m: " " + "".join(chr(ord(c) - 0x1F1E6 + 65) for c in m.group()) + " ",
-                     segment)
+    """'Ships from 🇳🇱' -> 'Ships from  NL ' (🇪🇺 gives EU, which is Europe); 🌍 -> worldwide."""
+    segment = _FLAG.sub(lambda m: " " + "".join(chr(ord(c) - 0x1F1E6 + 65) for c in m.group())
+                        + " ", segment)
+    return _GLOBE.sub(" worldwide ", segment)
 
 
 @lru_cache(maxsize=100_000)

@@ -68,3 +68,25 @@ def test_a_count_opening_the_title_before_a_drug_name(extractor, title, count):
 def test_routes_in_carrier_fields_and_bare_from_to_labels(extractor, lines, origin, dest):
     rec = extractor.extract({"id": "x:1", "text": "Xanax 2mg x 10\n" + lines + "\n$50"})
     assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Cocaina purissima 1g\nVenditore: NapoliCoke\nSpedizione da: Italia\nPrezzo: 90 €", "it"),
+    ("Cocaína 1g\nVendedor: BrasilFlow\nEnviado de: Brasil\nEnvio para: Portugal, Espanha", "pt"),
+    ("Amfetamina 10g\nSprzedawca: PolskiSpeed\nWysyłka z: Polska\nCena: 200 zł", "pl"),
+    ("Éxtasis MDMA cristal 5g\nEnvío desde: España\nPrecio: 120 €\nVendedor: ElQuimico", "es"),
+    # English words that are short words of those languages ("I", "do", "to", "per", "a")
+    ("I do ship to EU. Xanax 2mg, $2 per pill, a 10 pack, no questions", "en"),
+])
+def test_italian_portuguese_and_polish_listings_are_told(extractor, text, lang):
+    assert extractor.extract({"id": "l:1", "text": text})["language"] == lang
+
+
+@pytest.mark.parametrize("line,origin,dest", [
+    ("ships 🇺🇸➡️🌍", "US", ["WW"]), ("🇳🇱 ➡️ 🌎", "NL", ["WW"]),
+    ("Ships to: 🌏", None, ["WW"]),
+    ("🌐 pillshop.example ➡️ order", None, []),  # a web link's icon, not the world
+])
+def test_a_globe_is_the_world(extractor, line, origin, dest):
+    rec = extractor.extract({"id": "g:1", "text": f"Xanax 2mg x 50 {line} $150"})
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
