@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from nlp import identity
 from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
+from nlp.fields import priced_per_unit
 from nlp.rates import parse_day, to_usd
 
 _NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
@@ -98,8 +99,11 @@ class DetailTagger:
         names_at = frozenset(d["start"] for d in u.drugs or ())
         u.quantity = quantity(title, names_at) or quantity(text, names_at)
         q = u.quantity
-        u.unit_price = (round(u.price / q["value"], 6)
-                        if u.price is not None and q and q["value"] else None)
+        if u.price is not None and priced_per_unit(text, u.price, u.currency):
+            u.unit_price = u.price
+        else:
+            u.unit_price = (round(u.price / q["value"], 6)
+                            if u.price is not None and q and q["value"] else None)
         day = parse_day(u.listing_date)
         u.price_usd = to_usd(u.price, u.currency, day)
         low = folded_of(doc)[:self.max_chars]

@@ -380,7 +380,8 @@ _AMT = r"(?<![\d.,'])(?:" + _GROUPED.format(sep="[.,' \u00a0\u202f]") + "|" + _P
 _GAP = "[ \t\u00a0\u202f]"
 _MONEY = re.compile(
     rf"(?:(?P<c1>{_CUR})(?:{_GAP}|(?<=[$€£])\n)?(?P<a1>{_AMT_AFTER}))|"
-    rf"(?:(?P<a2>{_AMT}){_GAP}?(?P<c2>{_CUR}))", re.IGNORECASE)
+    # a currency right before a digit starts the next amount: "x 100 $300" is 300 dollars
+    rf"(?:(?P<a2>{_AMT}){_GAP}?(?P<c2>{_CUR})(?!\d))", re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _MONEY = guarded(_MONEY)
 # Two listings in three name no price cue ("price", "prix", "цена"...): skip their scan.
@@ -391,6 +392,18 @@ _PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*)?$", re.
 
 
 _CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH"})
+
+# "14G ($65/g)", "£4.40/Gram", "$12.50/Pill", "80€/g", "$3 each": the price of one unit, not
+# of the pack; divided by the pack's 14 g it made cocaine look 14 times too cheap.
+_PER_UNIT = guarded(re.compile(
+    rf"(?:{_MONEY.pattern})[ \t]*(?:(?:/|\bper\b|\ba\b|\bpro\b|\bpar\b|\bpor\b|за)[ \t]*(?:1[ \t]*)?"
+    r"(?:g|gr|grams?|gramm|gramos?|grammes?|pills?|tabs?|tablets?|pieces?|units?|caps?|"
+    r"capsules?|blotters?|hits?|stück|stk|st|шт|г)|each|ea)(?!\w)", re.IGNORECASE))
+
+
+def priced_per_unit(text: str, price: float, currency: str) -> bool:
+    """Whether `text` gives `price` as the price of one unit ("$65/g", "$3 each")."""
+    return any(parse_money(m.group(0)) == (price, currency) for m in _PER_UNIT.finditer(text))
 
 
 def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | None, str | None]:

@@ -90,3 +90,27 @@ def test_italian_portuguese_and_polish_listings_are_told(extractor, text, lang):
 def test_a_globe_is_the_world(extractor, line, origin, dest):
     rec = extractor.extract({"id": "g:1", "text": f"Xanax 2mg x 50 {line} $150"})
     assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
+@pytest.mark.parametrize("text,price,unit_price", [
+    ("14G($65/g) UNCUT PERUVIAN FISHSCALE COCAINE !!81%!", 65.0, 65.0),  # Dream: was 4.64 a g
+    ("Afghani Hashish 10g -- (£4.40/Gram)", 4.4, 4.4),                    # Agora: was 0.44
+    ("Adderall IR 30mg [Barr] ***$12.50/Pill***", 12.5, 12.5),           # no pack size at all
+    ("Ketamine 10g\nPrice 0.012 BTC per gram", 0.012, 0.012),
+    ("Coke 5g $20 a gram", 20.0, 20.0), ("Joints! 10$ each, 1.1g or more", 10.0, 10.0),
+    ("Xanax 2mg x 100\n$300", 300.0, 3.0),                                # a pack's price
+    ("Coke 5g $100 ($20 per 100mg sample)", 100.0, 20.0),                 # "per 100mg": no unit
+])
+def test_a_price_of_one_unit_is_the_unit_price(extractor, text, price, unit_price):
+    rec = extractor.extract({"id": "u:1", "text": text})
+    assert (rec["price"], rec["unit_price"]) == (pytest.approx(price), pytest.approx(unit_price))
+
+
+@pytest.mark.parametrize("text,price", [
+    ("Xanax 2mg x 100 $300", 300.0),  # was 100: "100 $" read as an amount and its currency
+    ("1.2G #4 $175", 175.0),          # Agora: was 4
+    ("60 tabs Generic Phentermine 37,5 $125,00 K-25", 125.0),  # Agora: was 37.5
+    ("Prix : 27,99 $", 27.99),        # a currency after the amount still is one
+])
+def test_a_symbol_before_a_digit_belongs_to_the_next_amount(extractor, text, price):
+    assert extractor.extract({"id": "u:2", "text": text})["price"] == pytest.approx(price)
