@@ -43,6 +43,8 @@ SHIP_FROM = re.compile(
 SHIP_TO = re.compile(
     r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|"
     r"(?:versenden|verschicken|verzenden|versturen)(?=\s+(?:weltweit|wereldwijd|international))|"
+    # "Ships USA only", "ship UK & EU only": the places between the verb and "only"
+    r"ships?(?=[ \t]+(?!to\b|from\b)[^\n.!?]{2,30}?[ \t]only\b)|"
     r"(?:exp[ée]dions|envoyons)(?=\s+(?:dans\s+le\s+monde|partout|à\s+l'international))|entrega\s+a|"
     r"we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
     r"lieferung\s+(?:nach|in)|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"

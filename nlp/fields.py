@@ -49,7 +49,33 @@ class PlaceTagger:
             u.ship_to_exclusions = excluded + [c for c in route_excluded if c not in excluded]
             if u.ship_from is None and from_hint is None:
                 u.ship_from = origin
+        if not u.ship_to and (_DOMESTIC.possible(folded_of(doc))
+                              or (to_hint and _DOMESTIC.regex.search(to_hint))):
+            self._domestic(u, text if to_hint is None else f"{to_hint}\n{text}", from_hint)
         return doc
+
+    @staticmethod
+    def _domestic(u: DocAttrs, text: str, from_hint: str | None) -> None:
+        """"DOMESTIC USA", "1g USA domestic", "Ships to: Domestic only": the route stays in the
+        origin's country (the country beside the word, when the text names no origin)."""
+        for m in _DOMESTIC.regex.finditer(text):
+            if _NOT_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+                continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = len(text) if (e := text.find("\n", m.end())) < 0 else e
+            beside = parse_places(text[max(line_start, m.start() - _BESIDE):m.start()] + " , "
+                                  + text[m.end():min(line_end, m.end() + _BESIDE)], demonyms=False)
+            if u.ship_from is None and from_hint is None and len(beside) == 1:
+                u.ship_from = beside[0]
+            if u.ship_from is not None and u.ship_from not in REGIONS:
+                u.ship_to = [u.ship_from]
+                return
+
+
+# "domestic", "inland" (German "Inland", "nur Inlandsversand"): not after "no", "non-", "not".
+_DOMESTIC = Prechecked(re.compile(r"\b(?:domestic(?:ally)?|inland(?:sversand)?)\b", re.IGNORECASE))
+_NOT_BEFORE = re.compile(r"(?:\bno|\bnot|\bnon)[ \t-]*\Z", re.IGNORECASE)
+_BESIDE = 16  # characters either side of "domestic" where its country is named
 
 
 # A crawler's field is mostly a bare value ("Germany", "EU, US"), but a market may show its
@@ -388,7 +414,8 @@ _MONEY = guarded(_MONEY)
 _PRICE_CUE = Prechecked(cues.PRICE)
 # A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
 # display the price of the listing, as opposed to amounts inside titles or prose.
-_PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*)?$", re.IGNORECASE)
+# The coin amount with the fiat one in brackets is one too: "0.0123 BTC (≈ $450)".
+_PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*|\(.*)?$", re.IGNORECASE)
 
 
 _CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH"})
@@ -399,6 +426,21 @@ _PER_UNIT = guarded(re.compile(
     rf"(?:{_MONEY.pattern})[ \t]*(?:(?:/|\bper\b|\ba\b|\bpro\b|\bpar\b|\bpor\b|за)[ \t]*(?:1[ \t]*)?"
     r"(?:g|gr|grams?|gramm|gramos?|grammes?|pills?|tabs?|tablets?|pieces?|units?|caps?|"
     r"capsules?|blotters?|hits?|stück|stk|st|шт|г)|each|ea)(?!\w)", re.IGNORECASE))
+
+
+# "10 for $250 | 50 for $1000", "100 for £40": a count, then what that many cost.
+_COUNT_FOR = guarded(re.compile(
+    rf"(?<![\w.,])(?P<n>[1-9]\d{{0,4}})[ \t]*(?:for|für|pour|por|voor|per|за)[ \t]+"
+    rf"(?P<money>{_MONEY.pattern})", re.IGNORECASE))
+_THOUSANDS = re.compile(r"k(?![^\W\d_])", re.IGNORECASE)
+
+
+def count_for_price(text: str, price: float, currency: str) -> int | None:
+    """N of "N for <price>": the count the listing's price buys, when the text says so."""
+    for m in _COUNT_FOR.finditer(text):
+        if parse_money(m.group("money")) == (price, currency):
+            return int(m.group("n"))
+    return None
 
 
 def priced_per_unit(text: str, price: float, currency: str) -> bool:
@@ -421,6 +463,8 @@ def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | No
         amount = _amount(m.group(0), currency in _CRYPTO)
         if amount is None or amount <= 0:
             continue
+        if m.group("a1") and _THOUSANDS.match(text, m.end()):
+            amount *= 1000  # "$28k": a kilo's price, not 28 dollars
         if not prefer_fiat or currency not in _CRYPTO:
             return float(amount), currency
         if first[0] is None:

@@ -33,6 +33,15 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
     # a Session id is 66 hex digits from "05": distinctive enough without a colon
     "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:?[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
     "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
+    # Classifieds and street sellers: "snap: bluesman416", "IG: @pharma.uk", "kik me @x",
+    # "Discord: pillman#1234". Only with a colon or an "@": "snap" and "ig" are words too.
+    "snapchat": re.compile(r"\b(?:snapchat|snap)\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|[ \t]?@)"
+                           r"(?P<h>[A-Za-z][\w.\-]{2,14})(?![\w.\-]*@)", re.I),
+    "instagram": re.compile(r"\b(?:instagram|insta|ig)\b[ \t]*(?::[ \t]*@?|[ \t]?@)"
+                            r"(?P<h>[A-Za-z0-9_][\w.]{0,29})(?![\w.]*@)", re.I),
+    "kik": re.compile(r"\bkik(?:[ \t]*me)?\b[ \t]*(?::[ \t]*@?|[ \t]?@)(?P<h>[A-Za-z][\w.]{3,19})", re.I),
+    "discord": re.compile(r"\bdiscord\b[ \t]*(?:id|tag)?[ \t]*(?::[ \t]*@?|[ \t]?@)"
+                          r"(?P<h>[\w.]{2,32}(?:#\d{4})?)", re.I),
 }.items()}
 _PHONE_APPS = re.compile(r"\b(whats\s?app|signal|viber|phone|tel|call|sms)\b", re.I)
 # A number written the national way ("07911 123456") counts only right after one of these

@@ -114,3 +114,59 @@ def test_a_price_of_one_unit_is_the_unit_price(extractor, text, price, unit_pric
 ])
 def test_a_symbol_before_a_digit_belongs_to_the_next_amount(extractor, text, price):
     assert extractor.extract({"id": "u:2", "text": text})["price"] == pytest.approx(price)
+
+
+@pytest.mark.parametrize("text,origin,dest", [
+    ("5G MDMA **DOMESTIC USA* FULL ESCROW\n$100", "US", ["US"]),           # Agora titles
+    ("1g USA domestic amber/clear Methylone", "US", ["US"]),
+    ("Ships from: Ireland\nShips to: domestic only due to fe.\n0.2 cocaine", "IE", ["IE"]),
+    ("Ships from: Germany\nNur Inlandsversand\nSpeed 10g 50€", "DE", ["DE"]),
+    ("Xanax 2mg x 10 - no domestic shipping, from Canada", None, []),     # negated
+    ("Ships from: Europe\nShips to: domestic\nXanax 2mg x 10", "EU", []),  # a region: no country
+])
+def test_domestic_keeps_the_route_in_the_origin(extractor, text, origin, dest):
+    rec = extractor.extract({"id": "d:1", "text": text})
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
+def test_domestic_in_a_crawler_field(extractor):
+    rec = extractor.extract({"id": "d:2", "text": "Speed 10g",
+                             "fields": {"ships_from": "USA", "ships_to": "DOMESTIC ONLY"}})
+    assert (rec["ship_from"], rec["ship_to"]) == ("US", ["US"])
+
+
+@pytest.mark.parametrize("text,dest", [
+    ("Roxy 30s\n📦 Ships USA only 🇺🇸", ["US"]), ("Xanax 2mg x 10. We ship UK & EU only.", ["GB", "EU"]),
+    ("Xanax 2mg x 10. Ships same day only.", []),
+])
+def test_ships_places_only(extractor, text, dest):
+    assert extractor.extract({"id": "s:1", "text": text})["ship_to"] == dest
+
+
+@pytest.mark.parametrize("text,price,currency,count", [
+    ("Roxy 30s\n10 for $250 | 50 for $1000 | 100 for $1800", 250.0, "USD", 10.0),
+    ("Diazepam 10mg – 100 for £40\nZopiclone 7.5mg – 28 for £20", 40.0, "GBP", 100.0),
+    ("Heroin #3 brown 5g\n0.0123 BTC (≈ $450)", 450.0, "USD", None),  # fiat beside the coin
+    ("Cocaine 1kg brick 90% pure - $28k - ships from Colombia", 28000.0, "USD", None),
+])
+def test_tiered_prices_brackets_and_thousands(extractor, text, price, currency, count):
+    rec = extractor.extract({"id": "p:1", "text": text})
+    assert (rec["price"], rec["currency"]) == (price, currency)
+    if count is not None:
+        assert rec["quantity"] == {"value": count, "unit": "unit"}
+
+
+@pytest.mark.parametrize("text,kind,value", [
+    ("blues $25 each. text or snap: bluesman416. no lowballers", "snapchat", "bluesman416"),
+    ("IG: @pharma.uk", "instagram", "pharma.uk"), ("kik me @pillman99", "kik", "pillman99"),
+    ("Discord: pillman#1234", "discord", "pillman#1234"),
+])
+def test_classified_messengers(extractor, text, kind, value):
+    rec = extractor.extract({"id": "c:1", "text": "Percs 30s for sale\n" + text})
+    assert {"kind": kind, "value": value} in rec["contacts"]
+
+
+@pytest.mark.parametrize("text", ["insta-ship today, Xanax 2mg", "snapchat me at x@gmail.com"])
+def test_messenger_words_without_a_handle(extractor, text):
+    kinds = {c["kind"] for c in extractor.extract({"id": "c:2", "text": text})["contacts"]}
+    assert not kinds & {"snapchat", "instagram"}
