@@ -75,6 +75,13 @@ _SEP = re.compile(r"[ \t:\-–>=|]*")
 
 
 _LIST_ITEM = 40  # characters: a longer line is prose, not a list item
+# The next field's label, alone on its line, ends a list: in a <dl> read as lines, "Ships To"
+# / "Worldwide" is followed by "Price" / "£95.00" / "Stock" / "12".
+_FIELD_LABEL = re.compile(
+    r"[ \t]*(?:price|prix|preis|precio|prijs|prezzo|цена|stock|in\s+stock|quantity|qty|"
+    r"vendor|seller|sold\s+by|verk[äa]ufer|vendeur|vendedor|verkoper|продавец|payment|escrow|"
+    r"category|class|rating|description|ships?\s+from|origin|shipping\s+options?|views|sales|"
+    r"availability|delivery\s+time)[ \t]*$", _F)
 
 
 def values_after(cue: re.Pattern[str], text: str, max_len: int = 160,
@@ -94,7 +101,8 @@ def values_after(cue: re.Pattern[str], text: str, max_len: int = 160,
             lines = text[line_end + 1:line_end + 1 + max_len].split("\n")
             value = lines[0]
             for line in lines[1:list_lines + 1]:
-                if not line.strip() or len(line) > _LIST_ITEM or ":" in line:
+                if (not line.strip() or len(line) > _LIST_ITEM or ":" in line
+                        or _FIELD_LABEL.match(line)):
                     break
                 value += ", " + line
         value = _NEXT_LABEL.sub("", value[:max_len])

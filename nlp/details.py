@@ -23,7 +23,12 @@ _DOSE_UNITS = r"mg|mcg|µg|μg|ug|ml|iu|мкг|мг|мл"
 _MASS_UNITS = r"kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|gram|oz|ounces?|lbs?|г|гр"
 _STRENGTH = re.compile(_NUM + rf"[ \t]?(?P<u>{_DOSE_UNITS})\b", re.I)
 _PURITY = re.compile(_NUM + r"[ \t]?%[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
-_MASS = re.compile(r"(?<![\w.,])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
+_MASS = re.compile(r"(?<![\w.,/])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
+# "1/8 oz" (an eighth), "1/2 g", "½ oz": a fraction of the unit; "1/8 oz" read as 8 oz was 64
+# times the weight sold.
+_FRACTION_MASS = re.compile(r"(?<![\w.,/])(?:(?P<a>[1-9])[ \t]?/[ \t]?(?P<b>[1-9]\d?)|(?P<v>[½¼¾⅛]))"
+                            rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
+_VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
 # Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either).
 _COUNT = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x\b|(?P<c>\d{1,6})[ \t]?"
                     r"(?:pills?|tabs?|tablets?|count|ct|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
@@ -77,6 +82,10 @@ def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any
             count = after.group(1) if after else count
         return {"value": float(count), "unit": "unit"}
     m = _MASS.search(text)
+    f = _FRACTION_MASS.search(text) if "/" in text or not text.isascii() else None
+    if f and (m is None or f.start() < m.start()):
+        share = _VULGAR[f.group("v")] if f.group("v") else int(f.group("a")) / int(f.group("b"))
+        return {"value": round(share * _GRAMS.get(f.group("u").lower(), 1.0), 4), "unit": "g"}
     if m:
         unit = m.group("u").lower()
         return {"value": round(_num(m.group("n")) * _GRAMS.get(unit, 1.0), 4), "unit": "g"}

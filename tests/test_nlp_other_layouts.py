@@ -170,3 +170,28 @@ def test_classified_messengers(extractor, text, kind, value):
 def test_messenger_words_without_a_handle(extractor, text):
     kinds = {c["kind"] for c in extractor.extract({"id": "c:2", "text": text})["contacts"]}
     assert not kinds & {"snapchat", "instagram"}
+
+
+def test_a_definition_list_ends_a_destination_list_at_the_next_label(extractor):
+    html = ("<h2 class='listing-name'>Ketamine HCl shards 5g</h2><dl>"
+            "<dt>Vendor</dt><dd><a href='/vendors/k_hole_king'>k_hole_king</a></dd>"
+            "<dt>Ships From</dt><dd>United Kingdom</dd><dt>Ships To</dt><dd>Worldwide</dd>"
+            "<dt>Price</dt><dd>£95.00</dd><dt>Stock</dt><dd>12</dd></dl>"
+            "<p>Lab tested. Next day UK delivery.</p>")
+    rec = extractor.extract({"id": "dl:1", "html": html})
+    assert (rec["seller"], rec["ship_from"], rec["ship_to"]) == ("k_hole_king", "GB", ["WW"])
+    assert (rec["price"], rec["currency"]) == (95.0, "GBP")
+
+
+@pytest.mark.parametrize("text,grams", [
+    ("1/8 oz OG Kush - top shelf", 3.5437), ("1/8oz.GuavaChemDawg", 3.5437),  # was 8 oz
+    ("½ oz kush", 14.1747), ("1/4g (250mg) RAW UNCUT #4", 0.25), ("3.5g (1/8 oz)", 3.5),
+])
+def test_fractions_of_a_unit_of_mass(text, grams):
+    assert quantity(text) == {"value": grams, "unit": "g"}
+
+
+def test_a_short_site_title_gives_way_to_the_product_heading(extractor):
+    html = ("<html><head><title>Silk Road 2.0</title></head><body>"
+            "<div class='item_title'>1/8 oz OG Kush - top shelf</div><div>$55.00</div></body></html>")
+    assert extractor.extract({"id": "sr:1", "html": html})["title"] == "1/8 oz OG Kush - top shelf"
