@@ -12,7 +12,7 @@ import lxml.html
 from lxml import etree
 
 from nlp.exceptions import InputRecordError
-from nlp.structured import product_hints
+from nlp.structured import price_table_hints, product_hints
 
 # Elements whose text a reader never sees as listing content; <select>/<option> are
 # search forms listing every country on earth, which would swamp place extraction.
@@ -63,6 +63,8 @@ def parse_page(html: str) -> Page:
     title, handles = _heading_title(root, _title(root)), _profile_handles(root)
     category = _breadcrumb(html, root)
     hints = product_hints(html, root)
+    if "price" not in hints and ("<table" in html or "<TABLE" in html):
+        hints = {**price_table_hints(root), **hints}
     text = _text(root, complete, html)
     return Page(text, _drop_site_name(title, text), handles, category, hints)
 

@@ -1,4 +1,5 @@
-"""A shop page's schema.org Product markup (JSON-LD) as extraction hints: seller and price.
+"""A shop page's markup as extraction hints: its schema.org Product (JSON-LD) for seller and
+price, and its pack price table for the price.
 
 WooCommerce, Shopify and most shop themes describe the product they sell in a
 `<script type="application/ld+json">` block (Yoast wraps it in an "@graph"): its offer names
@@ -92,3 +93,34 @@ def _amount(price: Any) -> str | None:
         return None
     text = format(value, "f")
     return text + "0" if _THREE_DECIMALS.fullmatch(text) else text
+
+
+# A shop's price table, "Package | Per pill | Price | Order" (rogue pharmacies list a
+# medicine's packs this way): read as text, the per-pill column's "$1.50" came before the
+# pack's "$45.00" and was taken for the price. Only tables with a per-unit column are read.
+_TABLES = etree.XPath("//table[.//tr]")
+_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+_PRICE_HEAD = re.compile(r"\b(?:price|total|preis|prix|precio|prijs|prezzo|цена|стоимость)\b", re.I)
+_UNIT_HEAD = re.compile(r"\b(?:per|pro|par|por)\s+(?:pill|unit|tablet|tab|capsule|cap|dose|piece|"
+                        r"tablette|stück|comprimé|pilule|pastilla|unidad|pil)|\beach\b|/\s*(?:pill|tab|unit)|"
+                        r"\b(?:pill|unit)\s+price|за\s+(?:шт|таб)", re.I)
+_MAX_TABLES = 20  # a product page has a few; a catalogue page's grid is not a pack table
+
+
+def price_table_hints(root: etree._Element) -> dict[str, str]:
+    """{"price": the first pack's price} from a table with a price column and a per-unit
+    column; {} when the page has none."""
+    for table in _TABLES(root)[:_MAX_TABLES]:
+        rows = [[" ".join(c.text_content().split()) for c in row if c.tag in ("td", "th")]
+                for row in _ROWS(table)]
+        if len(rows) < 2:
+            continue
+        head = rows[0]
+        price_col = next((i for i, h in enumerate(head)
+                          if _PRICE_HEAD.search(h) and not _UNIT_HEAD.search(h)), None)
+        if price_col is None or not any(_UNIT_HEAD.search(h) for h in head):
+            continue
+        for row in rows[1:]:
+            if price_col < len(row) and any(ch.isdigit() for ch in row[price_col]):
+                return {"price": row[price_col]}
+    return {}

@@ -195,3 +195,24 @@ def test_a_short_site_title_gives_way_to_the_product_heading(extractor):
     html = ("<html><head><title>Silk Road 2.0</title></head><body>"
             "<div class='item_title'>1/8 oz OG Kush - top shelf</div><div>$55.00</div></body></html>")
     assert extractor.extract({"id": "sr:1", "html": html})["title"] == "1/8 oz OG Kush - top shelf"
+
+
+_PACKS = """<h1>Modafinil 200mg (Modvigil)</h1>
+<table class="prices"><thead><tr><th>Package</th><th>{unit_head}</th><th>Price</th><th></th></tr></thead>
+<tbody><tr><td>30 pills</td><td>$1.50</td><td>$45.00</td><td><button>Add to cart</button></td></tr>
+<tr><td>60 pills</td><td>$1.25</td><td>$75.00</td><td><button>Add to cart</button></td></tr></tbody>
+</table><p>Shipped from India by registered airmail.</p>"""
+
+
+@pytest.mark.parametrize("unit_head", ["Per pill", "Price per pill", "Each", "Pill price"])
+def test_a_pack_price_table_gives_the_first_packs_price(extractor, unit_head):
+    rec = extractor.extract({"id": "rx:1", "html": _PACKS.format(unit_head=unit_head)})
+    assert (rec["price"], rec["currency"], rec["quantity"]["value"]) == (45.0, "USD", 30.0)
+    assert rec["unit_price"] == pytest.approx(1.5)  # the text's first amount was the per-pill one
+
+
+def test_a_table_without_a_per_unit_column_is_read_as_text(extractor):
+    html = _PACKS.format(unit_head="Savings").replace("$1.50", "10%").replace("$1.25", "15%")
+    assert extractor.extract({"id": "rx:2", "html": html})["price"] == 45.0
+    broken = "<table><tr><th>Per pill</th><th>Price</th></tr><tr><td>$1</td></tr></table>$9"
+    assert extractor.extract({"id": "rx:3", "html": broken})["price"] == 1.0  # no price cell
