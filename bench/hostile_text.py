@@ -38,7 +38,10 @@ def runs() -> dict[str, str]:
             "letters, colons": "a:",
             # the shapes of session 16's patterns: grouped amounts, e-mails written out
             "dotted digits": "1.", "grouped euros": "1.234,5 ", "written-out e-mails": "a[at]b[dot]",
-            "routes": "ships worldwide from "}
+            "routes": "ships worldwide from ",
+            # session 17's: tiered prices, unit prices, bare "To:" labels, "ships X only"
+            "tiered prices": "1 for $1 ", "unit prices": "$1/g ", "to labels": "\nto: a",
+            "ships ... only": "ships a b c d e f g h i j k l m n o p q r s t "}
 
 
 def _listing_text() -> str:
