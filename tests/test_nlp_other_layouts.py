@@ -216,3 +216,23 @@ def test_a_table_without_a_per_unit_column_is_read_as_text(extractor):
     assert extractor.extract({"id": "rx:2", "html": html})["price"] == 45.0
     broken = "<table><tr><th>Per pill</th><th>Price</th></tr><tr><td>$1</td></tr></table>$9"
     assert extractor.extract({"id": "rx:3", "html": broken})["price"] == 1.0  # no price cell
+
+
+@pytest.mark.parametrize("title,inn", [
+    ("Mandy crystals 1g 84%", "mdma"), ("Hydros 10/325 x 30", "hydrocodone"),
+    ("Oxynorm 20mg x 28", "oxycodone"), ("Targin 40/20 x 30", "oxycodone"),
+    ("Actiq 800mcg lollipops x 3", "fentanyl"), ("Dexies 10mg x 50", "amphetamine"),
+    ("Purple drank / sizzurp 8oz", "codeine"), ("Pilze 10g getrocknet", "psilocybin"),
+    ("Champignons magiques 10g", "psilocybin"), ("Paddos 10g", "psilocybin"),
+    ("Hasj 10g", "cannabis"), ("Hierba 10g indoor", "cannabis"), ("Perico 1g", "cocaine"),
+    ("Coca 1g 90%", "cocaine"), ("Хмурый 1г", "heroin"), ("Соль альфа-PVP 1г", "alpha-pvp"),
+])
+def test_brands_and_street_names_of_more_markets(extractor, title, inn):
+    rec = extractor.extract({"id": "n:1", "text": "", "fields": {"title": title}})
+    assert [d["inn"] for d in rec["drugs"]] == [inn] and rec["is_drug_listing"]
+
+
+@pytest.mark.parametrize("title", ["Mandy Moore poster", "Coca-Cola glass bottle", "Pilze Kochbuch",
+                                   "Hierba buena tea bags"])
+def test_those_names_need_their_context(extractor, title):
+    assert extractor.extract({"id": "n:2", "text": "", "fields": {"title": title}})["drugs"] == []
