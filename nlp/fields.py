@@ -292,8 +292,10 @@ _LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:
 _LABEL_DASH = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"[ \t]*[-–][ \t]*" + _H
                          + r"[ \t]*(?:$|[\[(])", re.IGNORECASE | re.MULTILINE)
 # A key-value table read as lines: the label alone on its line, the handle alone on the next.
+# The handle may carry its sales or level in brackets: "DutchDelight [120 sales]".
 _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*\n[ \t]*"
-                         + _H + r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
+                         + _H + r"[ \t]*(?:[\[(][^\n\[\]()]{0,40}[\])])?[ \t]*$",
+                         re.IGNORECASE | re.MULTILINE)
 # A shop's name as a labelled field ("Shop: PharmaDirect", "Anbieter: X", "Магазин: X"); only
 # with its colon ("Shop" alone on a line is a menu entry) and never "Store:" (how to keep pills).
 _SHOP_LABEL = re.compile(r"\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
@@ -301,8 +303,9 @@ _SHOP_LABEL = re.compile(r"\b(?:shop|merchant|dealer|anbieter|boutique|tienda|wi
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*" + _H,
                           re.IGNORECASE)
 # Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
+# So are "Other listings from this vendor: ..." and "More from the same seller:".
 _MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report|"
-                          r"verified|trusted)[ \t]*\Z", re.IGNORECASE)
+                          r"verified|trusted|this|that|same|other|more\s+from)[ \t]*\Z", re.IGNORECASE)
 _AT_HANDLE = re.compile(r"(?<![\w.@/])@(?P<h>[A-Za-z0-9_]{3,32})\b")
 # An e-mail's user part ("benzo@...", "benzo[at]..."), not a handle.
 _AT_NEXT = re.compile(r"[ \t]?(?:@|[\[({][ \t]?at[ \t]?[\])}])", re.IGNORECASE)

@@ -236,3 +236,14 @@ def test_brands_and_street_names_of_more_markets(extractor, title, inn):
                                    "Hierba buena tea bags"])
 def test_those_names_need_their_context(extractor, title):
     assert extractor.extract({"id": "n:2", "text": "", "fields": {"title": title}})["drugs"] == []
+
+
+@pytest.mark.parametrize("lines,seller", [
+    ("Other listings from this vendor: Ketamine 10g", None),   # a menu, not a label
+    ("More from the same seller: BarsKing", None),
+    ("Seller\nBarsKing (Level 5)", "BarsKing"),                # table cells read as lines
+    ("Seller\nDutchDelight [120 sales]", "DutchDelight"),
+])
+def test_seller_labels_in_menus_and_table_cells(extractor, lines, seller):
+    rec = extractor.extract({"id": "x:1", "text": "Xanax 2mg x 10\n" + lines})
+    assert rec["seller"] == seller
