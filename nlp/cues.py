@@ -20,7 +20,7 @@ SHIP_FROM = re.compile(
     # a shipping field naming its carrier first: "Shipping: USPS Priority from USA to USA only"
     r"shipping[ \t]*:[ \t]*(?:[\w.]+[ \t]+){1,4}from|"
     # a bare "From:" label only beside a "To:" one: "From: Canada | To: Canada, USA"
-    r"from(?=[ \t]*:[^\n]{1,60}(?:\n[ \t]*)?\bto[ \t]*:)|"
+    r"from(?=[ \t]*:[ \t]*\n?[^\n]{1,60}(?:\n[ \t]*)?\bto[ \t]*:)|"
     r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"
     # first person, where a word or two may come first ("Wir versenden weltweit aus Indien",
     # "Enviamos a todo el mundo desde la India", "Nous expédions depuis la Suisse")
@@ -54,7 +54,10 @@ SHIP_TO = re.compile(
     r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
     r"wysy[lł]amy\s+do|"
     # a bare "To:" label opening its line or after a "|": "From: Canada | To: Canada, USA"
-    r"(?:(?<![^\n])|(?<=[|;])|(?<=[|;][ \t]))to(?=[ \t]*:))(?!\w)", _F)
+    r"(?:(?<![^\n])|(?<=[|;])|(?<=[|;][ \t]))to(?=[ \t]*:)|"
+    # or ending its line after the origin's value, inline labels read as lines ("From:" /
+    # "Canada To:" / "Worldwide")
+    r"(?<=[^\W\d_][ \t])to(?=[ \t]*:[ \t]*\n))(?!\w)", _F)
 PRICE = re.compile(
     r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость|"
     r"prezzo|pre[çc]o|cena)(?!\w)", _F)

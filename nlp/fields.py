@@ -407,10 +407,16 @@ _AMT = r"(?<![\d.,'])(?:" + _GROUPED.format(sep="[.,' \u00a0\u202f]") + "|" + _P
 # Between amount and currency, a space may be a no-break one: French typography puts one
 # there ("27,99\u00a0€"), and shops write "&nbsp;€".
 _GAP = "[ \t\u00a0\u202f]"
+# Pages that mark the amount and the currency up apart ("<span>85.00</span> <span>EUR</span>")
+# read as two lines: a currency code alone on its line goes with the amount beside it.
+_CODES = ("USD", "EUR", "GBP", "BTC", "XMR", "LTC", "BCH", "CAD", "AUD", "CHF", "RUB", "PLN", "BRL",
+          "UAH")
+_CODE_LINE = "|".join(f"(?<=\n{code})" for code in _CODES)
 _MONEY = re.compile(
-    rf"(?:(?P<c1>{_CUR})(?:{_GAP}|(?<=[$€£])\n)?(?P<a1>{_AMT_AFTER}))|"
+    rf"(?:(?P<c1>{_CUR})(?:{_GAP}|(?<=[$€£])\n|(?:{_CODE_LINE})\n)?(?P<a1>{_AMT_AFTER}))|"
     # a currency right before a digit starts the next amount: "x 100 $300" is 300 dollars
-    rf"(?:(?P<a2>{_AMT}){_GAP}?(?P<c2>{_CUR})(?!\d))", re.IGNORECASE)
+    rf"(?:(?P<a2>{_AMT})(?:{_GAP}?|\n(?=(?:{'|'.join(_CODES)})[ \t]*(?:\n|$)))(?P<c2>{_CUR})(?!\d))",
+    re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
 _MONEY = guarded(_MONEY)
 # Two listings in three name no price cue ("price", "prix", "цена"...): skip their scan.
@@ -455,10 +461,12 @@ def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | No
     """(amount, ISO/crypto currency) from a price string; (None, None) when not a price.
     Zero amounts are wallet balances or placeholders, never prices. With `prefer_fiat`, a
     fiat amount shown beside a crypto one ("฿0.10293 (EUR 245.00)") is the price: markets
-    fix the fiat price and let the coin amount follow the exchange rate."""
+    fix the fiat price and let the coin amount follow the exchange rate. An amount after "was",
+    "RRP", "statt"... is the price only when no other amount follows it."""
     if not text:
         return None, None
     first: tuple[float | None, str | None] = (None, None)
+    was: tuple[float | None, str | None] = (None, None)
     for m in _MONEY.finditer(text):
         currency = _SYMBOLS.get((m.group("c1") or m.group("c2") or "").lower())
         if currency is None:
@@ -466,13 +474,23 @@ def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | No
         amount = _amount(m.group(0), currency in _CRYPTO)
         if amount is None or amount <= 0:
             continue
+        if _WAS.search(text, max(0, m.start() - _WAS_REACH), m.start()):
+            # the price before a reduction: the price only when no other amount follows
+            was = (float(amount), currency) if was[0] is None else was
+            continue
         if m.group("a1") and _THOUSANDS.match(text, m.end()):
             amount *= 1000  # "$28k": a kilo's price, not 28 dollars
         if not prefer_fiat or currency not in _CRYPTO:
             return float(amount), currency
         if first[0] is None:
             first = (float(amount), currency)
-    return first
+    return first if first[0] is not None else was
+
+
+# "Was: £45.00 Now: £35.00", "RRP $60", "statt 45 €": the price before a reduction.
+_WAS = re.compile(r"(?:\b(?:was|old\s+price|regular\s+price|rrp|msrp|list\s+price|statt|vorher|"
+                  r"avant|antes|было|prima)|\bUVP)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
+_WAS_REACH = 16
 
 
 @lru_cache(maxsize=100_000)

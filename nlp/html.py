@@ -16,7 +16,9 @@ from nlp.structured import price_table_hints, product_hints
 
 # Elements whose text a reader never sees as listing content; <select>/<option> are
 # search forms listing every country on earth, which would swamp place extraction.
-_INVISIBLE = ("script", "style", "noscript", "template", "select", "option", "datalist", "head")
+# Struck-out text is a price the shop no longer asks ("<del>$300.00</del> <ins>$250.00</ins>").
+_INVISIBLE = ("script", "style", "noscript", "template", "select", "option", "datalist", "head",
+              "del", "s", "strike")
 _BLOCK = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
           "dt", "dd", "section", "article", "header", "footer", "table", "ul", "ol", "pre",
           "label", "span", "a", "b", "strong")

@@ -247,3 +247,28 @@ def test_those_names_need_their_context(extractor, title):
 def test_seller_labels_in_menus_and_table_cells(extractor, lines, seller):
     rec = extractor.extract({"id": "x:1", "text": "Xanax 2mg x 10\n" + lines})
     assert rec["seller"] == seller
+
+
+@pytest.mark.parametrize("markup,price,currency", [
+    ('<span class="amount">85.00</span> <span class="cur">EUR</span>', 85.0, "EUR"),
+    ("<b>Price:</b><div><span>USD</span><span> 120</span></div>", 120.0, "USD"),
+    ("<del>$300.00</del> <ins>$250.00</ins>", 250.0, "USD"),  # struck out: no longer asked
+    ("<s>$300.00</s> $250.00 (Sale!)", 250.0, "USD"), ("<strike>€90</strike> €75", 75.0, "EUR"),
+    ("<p>Was: £45.00 Now: £35.00</p>", 35.0, "GBP"), ("<p>RRP $60, ours $45</p>", 45.0, "USD"),
+    ("<p>statt 45 € nur 39 €</p>", 39.0, "EUR"), ("<p>Was $20</p>", 20.0, "USD"),  # nothing after it
+])
+def test_prices_marked_up_apart_struck_out_or_reduced(extractor, markup, price, currency):
+    rec = extractor.extract({"id": "m:1", "html": f"<h1>Cocaine 1g</h1><div>{markup}</div>"})
+    assert (rec["price"], rec["currency"]) == (price, currency)
+
+
+def test_inline_from_and_to_labels_read_as_lines(extractor):
+    html = "<h1>LSD 10 tabs</h1><div><b>From:</b> Canada <b>To:</b> Worldwide</div><p>$120</p>"
+    rec = extractor.extract({"id": "m:2", "html": html})
+    assert (rec["ship_from"], rec["ship_to"]) == ("CA", ["WW"])
+
+
+def test_quantity_and_usd_lines_are_not_one_price():
+    from nlp.fields import parse_money
+    assert parse_money("Qty\n10\nUSD 120") == (120.0, "USD")  # "USD" is not 10's currency
+    assert parse_money("Stock: 10\nUSD price below") == (None, None)
