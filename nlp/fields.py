@@ -265,7 +265,10 @@ def make_place_tagger(nlp: Language, name: str) -> PlaceTagger:
 
 # ---------------------------------------------------------------- seller
 
-_H = r"@?(?P<h>[A-Za-z0-9][\w.\-]{1,39})"
+# A handle: any letters (Russian shops name themselves in Cyrillic: "Продавец: ХимикМСК"), after
+# an "@", a quote or up to three emoji ("Vendor: 💊PillKing💊").
+_H = (r"(?:@|['\"“‘«]|[\u2600-\u27bf\U0001f300-\U0001faff]{1,3}[ \t]?)?"
+      r"(?P<h>[^\W_][\w.\-]{1,39})")
 _NOT_HANDLE = frozenset(
     "add level since info information profile rating ratings contact me us the is a an "
     "and or of on for to in at by with trust trusted verified page shop store feedback "
@@ -274,6 +277,7 @@ _NOT_HANDLE = frozenset(
     # "Contact me on WhatsApp": the messenger, not the seller
     "whatsapp telegram signal wickr threema session email e-mail mail phone icq jabber xmpp "
     "discord skype snapchat instagram kik wechat viber line protonmail "
+    "проверенный надежный надёжный нет да магазин продавец оператор "
     # A market's menu counters, "Messages (0)", "Cart (2)", "Reviews (12)": read as a rating
     # line, they named the visitor's inbox as the seller.
     "messages inbox cart basket orders notifications alerts wishlist favorites favourites "
@@ -285,7 +289,7 @@ _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vend
                       r"[ \t]*[:\-]?[ \t]*" + _H, re.IGNORECASE)
 _RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\((?:\d{1,3}(?:\.\d+)?%|"
                      r"\d{1,6})\)")
-_LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:[ \t]*\n?[ \t]*" + _H
+_LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:[ \t]*(?:\n[ \t]*){0,2}" + _H
                     + r"(?![ \t]*:)", re.IGNORECASE)
 # "Vendor - X" opening its line, X ending it or a rating after X ("Vendor – X (98%)", "Vendor -
 # X [Level 5]"): "Top vendor - fast shipping", "Best vendor - Germany" name nobody.

@@ -272,3 +272,14 @@ def test_quantity_and_usd_lines_are_not_one_price():
     from nlp.fields import parse_money
     assert parse_money("Qty\n10\nUSD 120") == (120.0, "USD")  # "USD" is not 10's currency
     assert parse_money("Stock: 10\nUSD price below") == (None, None)
+
+
+@pytest.mark.parametrize("line,seller", [
+    ("Продавец: ХимикМСК", "ХимикМСК"), ("Vendor: Владелец_Аптеки", "Владелец_Аптеки"),
+    ("Vendor: 💊PillKing💊", "PillKing"), ("Vendor: ✅ BenzoBoss", "BenzoBoss"),
+    ("Seller: 'BenzoBoss'", "BenzoBoss"), ("Vendor: «BenzoBoss»", "BenzoBoss"),
+    ("Vendor:\n\nBenzoBoss", "BenzoBoss"),
+    ("Продавец: проверенный", None),  # "verified": a word, not a name
+])
+def test_handles_in_other_scripts_quotes_and_emoji(extractor, line, seller):
+    assert extractor.extract({"id": "s:1", "text": "Xanax 2mg x 10\n" + line})["seller"] == seller
