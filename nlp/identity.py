@@ -12,6 +12,7 @@ from typing import Any
 import base58
 import bech32m
 import phonenumbers
+from Crypto.Hash import keccak
 
 from nlp.fastre import Prechecked, folded, guarded, min_width
 
@@ -220,8 +221,8 @@ _LEGACY_MIN, _XMR_MIN = min_width(_BTC_LEGACY), min_width(_XMR)
 
 
 def crypto_addresses(text: str, low: str | None = None) -> list[dict[str, Any]]:
-    """BTC (base58check or bech32/bech32m, checksum verified) and XMR (format only: its
-    Keccak checksum is not in the standard library) addresses.
+    """BTC (base58check or bech32/bech32m) and XMR (Monero base58, Keccak-256) addresses,
+    each with its checksum verified: a run of letters that only looks like one is dropped.
     `low`: fastre.folded(text), when the caller already has it."""
     low = folded(text) if low is None else low
     longest = max(map(len, text.split()), default=0)
@@ -244,7 +245,36 @@ def crypto_addresses(text: str, low: str | None = None) -> list[dict[str, Any]]:
         out.append({"currency": "BTC", "address": address,
                     "kind": "bech32" if version == 0 else "bech32m", "checksum_verified": True})
     for m in _XMR.finditer(text) if longest >= _XMR_MIN else ():
-        out.append({"currency": "XMR", "address": m.group(0),
-                    "kind": "integrated" if len(m.group(0)) == 106 else "standard",
-                    "checksum_verified": False})
+        kind = _monero_kind(m.group(0))
+        if kind is not None:
+            out.append({"currency": "XMR", "address": m.group(0), "kind": kind,
+                        "checksum_verified": True})
     return out
+
+
+# Monero's base58 works on blocks: 8 bytes are 11 characters, a last shorter block of n bytes
+# takes _XMR_BLOCK[n] characters. An address is a network byte, the keys, and the first 4
+# bytes of the Keccak-256 of all that. Main-net network bytes: 18 standard, 19 integrated
+# (with a payment id), 42 subaddress.
+_XMR_BLOCK = (0, 2, 3, 5, 6, 7, 9, 10, 11)
+_XMR_DIGIT = {c: i for i, c in enumerate("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")}
+_XMR_KINDS = {(18, 69): "standard", (19, 77): "integrated", (42, 69): "subaddress"}
+
+
+def _monero_kind(address: str) -> str | None:
+    """The address's kind when its checksum and network byte are Monero main net's, else None
+    (a random run of base58 letters, a typo, another network)."""
+    data = bytearray()
+    for i in range(0, len(address), 11):
+        block = address[i:i + 11]
+        value = 0
+        for ch in block:
+            value = value * 58 + _XMR_DIGIT[ch]
+        size = _XMR_BLOCK.index(len(block)) if len(block) in _XMR_BLOCK else -1
+        if size < 0 or value >> (8 * size):
+            return None  # a block whose value does not fit its bytes: not Monero's base58
+        data += value.to_bytes(size, "big")
+    body, checksum = bytes(data[:-4]), bytes(data[-4:])
+    if keccak.new(digest_bits=256, data=body).digest()[:4] != checksum:
+        return None
+    return _XMR_KINDS.get((data[0], len(data)))

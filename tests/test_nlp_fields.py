@@ -79,6 +79,26 @@ def test_taproot_addresses_need_the_bech32m_checksum(address, kind):
     assert got == ([kind] if kind else [])
 
 
+_XMR_DONATE = ("44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2"
+               "wfn3RVGQBEP3A")  # the Monero project's donation address
+
+
+@pytest.mark.parametrize("address,kind", [
+    (_XMR_DONATE, "standard"),
+    # the examples of Monero's documentation
+    ("888tNkZrPN6JsEgekjMnABU4TBzc2Dt29EPAvkRxbANsAnjyPbb3iQ1YBRk1UXcdRsiKc9dhwMVgN5S9cQUiyoogDav"
+     "up3H", "subaddress"),
+    ("4LL9oSLmtpccfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2bY"
+     "XZKKQePHES9khPK", "integrated"),
+    (_XMR_DONATE[:-1] + "B", None),  # one letter off: the Keccak checksum fails
+    ("4" + "z" * 94, None),          # base58 letters of the right length, not an address
+])
+def test_monero_addresses_need_their_keccak_checksum(address, kind):
+    got = [(a["currency"], a["kind"], a["checksum_verified"])
+           for a in crypto_addresses(f"XMR: {address}.")]
+    assert got == ([("XMR", kind, True)] if kind else [])
+
+
 def test_ship_to_exclusions_and_reversed_cue(extractor):
     rec = extractor.extract({"id": "s:1", "text": "Valium 10mg. We ship worldwide from India.\n"
                                                    "Ships to: Worldwide except USA, Australia"})
