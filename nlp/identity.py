@@ -50,7 +50,11 @@ _PHONE_APPS = re.compile(r"\b(whats\s?app|signal|viber|phone|tel|call|sms)\b", r
 _NATIONAL_CUE = guarded(re.compile(
     r"\b(?:whats\s?app|signal|viber|phone|tel|telephone|mobile|mob|call(?: me)?|text(?: me)?|"
     r"sms|ring|handy|telefon|t[ée]l[ée]phone|tel[ée]fono|móvil|телефон|тел)\b\.?[ \t]*(?::[ \t]*)?"
-    r"(?:(?:on|at|or)[ \t]+)?(?P<n>\(?[08][\d \t().\-]{6,16}\d)", re.I))
+    r"(?:(?:on|at|or)[ \t]+)?(?:(?P<n>\(?[08][\d \t().\-]{6,16}\d)|"
+    # North America dials no trunk prefix: "text 647-555-0142", "(212) 555 0199"
+    r"(?P<nanp>\(?[2-9]\d{2}\)?[ \t.\-]?\d{3}[ \t.\-]?\d{4})(?!\d))", re.I))
+# The regions of country code +1 (the US, Canada, the Caribbean), whose numbers "nanp" reads.
+_NANP = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
 # "benzo[at]protonmail[dot]com", "benzo (at) mail.ru": an address written so that scrapers
 # miss it (the brackets make the words unambiguous; a bare " at " is English).
@@ -105,7 +109,9 @@ def _national_phones(text: str, region: str | None) -> list[tuple[int, str, str]
     ...": the international prefix most of the world dials) wherever the listing ships from."""
     found = []
     for m in _NATIONAL_CUE.finditer(text):
-        raw = m.group("n")
+        raw = m.group("n") or m.group("nanp")
+        if m.group("nanp") and region not in _NANP:
+            continue  # ten digits are an order number or a tracking id outside North America
         if raw.startswith("00"):
             e164 = _e164("+" + raw[2:])
         elif region is not None:
@@ -114,7 +120,8 @@ def _national_phones(text: str, region: str | None) -> list[tuple[int, str, str]
             continue
         if e164:
             app = _PHONE_APPS.search(m.group(0))
-            found.append((m.start("n"), _phone_kind(app.group(1)) if app else "phone", e164))
+            at = m.start("n") if m.group("n") else m.start("nanp")
+            found.append((at, _phone_kind(app.group(1)) if app else "phone", e164))
     return found
 
 

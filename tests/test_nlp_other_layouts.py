@@ -283,3 +283,15 @@ def test_quantity_and_usd_lines_are_not_one_price():
 ])
 def test_handles_in_other_scripts_quotes_and_emoji(extractor, line, seller):
     assert extractor.extract({"id": "s:1", "text": "Xanax 2mg x 10\n" + line})["seller"] == seller
+
+
+@pytest.mark.parametrize("text,phone", [
+    ("Percs 30s\nLocation: Toronto, ON\ntext 647-555-0142", "+16475550142"),
+    ("Percs 30s\nLocation: Toronto, ON\ncall/text (647) 555-0142", "+16475550142"),
+    ("Xanax bars\nShips from: USA\nText me at 212 555 0199", "+12125550199"),
+    ("Xanax\nShips from: Germany\nCall 2125550199", None),  # no trunk prefix: not German
+    ("Xanax\nShips from: USA\nOrder 2125550199 shipped", None),  # no phone word
+])
+def test_north_american_numbers_after_a_phone_word(extractor, text, phone):
+    phones = [c["value"] for c in extractor.extract({"id": "p:1", "text": text})["contacts"]]
+    assert phones == ([phone] if phone else [])
