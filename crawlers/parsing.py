@@ -6,7 +6,6 @@ saved pages. lxml (through parsel) is lenient: malformed HTML still yields a tre
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from parsel.csstranslator import HTMLTranslator
 from w3lib.url import canonicalize_url as _w3_canonicalize
 
 from crawlers.exceptions import FieldSpecError
+from pharmwatch.jsonld import first_product, parse_block
 
 _SOURCES = ("css", "xpath", "jsonld")
 _OPTIONS = {"text": bool, "all": bool, "join": str, "re": str, "absolute": bool}
@@ -170,30 +170,14 @@ def visible_text_of(root: Any) -> str:
     return normalise_ws("".join(parts))
 
 
-def jsonld_objects(sel: Selector) -> list[Any]:
-    """All JSON-LD objects on the page; invalid JSON blocks are skipped, not fatal."""
-    out: list[Any] = []
-    for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
-        stack = data if isinstance(data, list) else [data]
-        for obj in stack:
-            if isinstance(obj, Mapping) and isinstance(obj.get("@graph"), list):
-                out.extend(obj["@graph"])
-            out.append(obj)
-    return out
-
-
 def jsonld_product(sel: Selector) -> Mapping[str, Any] | None:
-    for obj in jsonld_objects(sel):
-        if not isinstance(obj, Mapping):
-            continue
-        types = obj.get("@type")
-        types = types if isinstance(types, list) else [types]
-        if "Product" in types:
-            return obj
+    """The page's first schema.org Product, read as the extractor reads it
+    (`pharmwatch.jsonld`): broken blocks skipped, lists, "@graph" and nesting walked."""
+    for raw in sel.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
+                         "/text()").getall():
+        product = first_product(parse_block(raw))
+        if product is not None:
+            return product
     return None
 
 

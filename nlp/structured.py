@@ -9,16 +9,15 @@ the price, its currency and the shop selling it. A rogue pharmacy rarely labels 
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lxml import etree
 
+from pharmwatch.jsonld import first_product, parse_block
+
 _SCRIPTS = etree.XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
-_MAX_BLOCK = 200_000  # characters of one block: a product, not a site's whole catalogue
-_MAX_NODES = 2_000  # objects visited in one block
 
 
 def product_hints(html: str, root: etree._Element) -> dict[str, str]:
@@ -27,36 +26,12 @@ def product_hints(html: str, root: etree._Element) -> dict[str, str]:
     if "ld+json" not in html and "LD+JSON" not in html:  # C-speed: most pages have none
         return {}
     for script in _SCRIPTS(root):
-        source = (script.text or "").strip()
-        if not source or len(source) > _MAX_BLOCK:
-            continue
-        try:
-            data = json.loads(source, strict=False)  # themes leave raw newlines in strings
-        except ValueError:
-            continue
-        product = _first_product(data)
+        product = first_product(parse_block(script.text))
         if product is not None:
             hints = _offer_hints(product)
             if hints:
                 return hints
     return {}
-
-
-def _first_product(data: Any) -> dict[str, Any] | None:
-    """The first object typed Product, breadth first through lists and "@graph"."""
-    queue, seen = [data], 0
-    while queue and seen < _MAX_NODES:
-        node = queue.pop(0)
-        seen += 1
-        if isinstance(node, list):
-            queue.extend(node)
-        elif isinstance(node, dict):
-            kind = node.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and k.rsplit("/", 1)[-1] == "Product" for k in kinds):
-                return node
-            queue.extend(v for v in node.values() if isinstance(v, (list, dict)))
-    return None
 
 
 def _offer_hints(product: dict[str, Any]) -> dict[str, str]:

@@ -192,3 +192,15 @@ def test_html_defects_flags_truncation_and_tag_errors() -> None:
     assert any("Unexpected end tag" in d for d in html_defects(mismatched))
     # HTML5 tags libxml2 does not know are not defects
     assert html_defects(b"<html><body><main><nav>x</nav></main></body></html>") == []
+
+
+def test_jsonld_product_reads_shop_markup_as_the_extractor_does() -> None:
+    """The crawler's `jsonld` fields and the extractor's hints walk the same markup the same
+    way (`pharmwatch.jsonld`): raw newlines in strings, schema URLs, nesting, type attribute case."""
+    html = """<script type="Application/LD+JSON">{"@context": "https://schema.org",
+      "mainEntity": {"@type": "http://schema.org/Product", "name": "Valium
+ 10mg", "offers": {"price": "35.00", "priceCurrency": "GBP"}}}</script>"""
+    assert jsonld_product(Selector(text=html))["name"] == "Valium\n 10mg"
+    out = extract_fields(html, {"price": {"jsonld": "offers.price"}})
+    assert out == {"price": "35.00"}
+    assert jsonld_product(Selector(text='<script type="application/ld+json">[1, "x"]</script>')) is None
