@@ -195,13 +195,12 @@ _SHOUTED = re.compile(r"\b(?!(?:US|USA|UK|EU|WW|UAE)\b)[A-Z]{2,3}\b")
 def _destinations_before(text: str, low: str) -> list[str]:
     """Places in the few words before a delivery word, for listings with no destination cue
     (`low` = folded(text), for the pre-check)."""
-    for m in _DELIVERY.finditer(text, low):
-        before = _WORDS_BEFORE.search(text, max(0, m.start() - _LOOKBACK), m.start())
-        found = (parse_places(_SHOUTED.sub(" ", before.group(0)), demonyms=False)
-                 if before else [])
-        if found:
-            return found
-    return []
+    return _around_delivery(text, low)[0]
+
+
+def _places_before(text: str, at: int) -> list[str]:
+    before = _WORDS_BEFORE.search(text, max(0, at - _LOOKBACK), at)
+    return parse_places(_SHOUTED.sub(" ", before.group(0)), demonyms=False) if before else []
 
 
 # "Shipping worldwide except the US": a delivery word, then where it goes; read only when no
@@ -212,16 +211,28 @@ _WORLDWIDE_AFTER = re.compile(
     r"(?!\w)[^\n.!?]*", re.IGNORECASE)
 
 
+def _around_delivery(text: str, low: str) -> tuple[list[str], str | None]:
+    """(places named before any delivery word, the "worldwide ..." words after the first
+    delivery word they follow), in one pass over the delivery words."""
+    worldwide = None
+    for m in _DELIVERY.finditer(text, low):
+        found = _places_before(text, m.start())
+        if found:
+            return found, worldwide
+        if worldwide is None:
+            after = _WORLDWIDE_AFTER.match(text, m.end())
+            worldwide = after.group(0) if after else None
+    return [], worldwide
+
+
 def _delivery_places(text: str, low: str, excluded: list[str]) -> tuple[list[str], list[str]]:
     """(destinations, exclusions) from the words around a delivery word, for listings whose
     cues name no destination; `excluded`: what the cues excluded so far."""
-    found = _destinations_before(text, low)
+    found, worldwide = _around_delivery(text, low)
     if found:
         return found, excluded
-    for m in _DELIVERY.finditer(text, low):
-        after = _WORLDWIDE_AFTER.match(text, m.end())
-        if after:
-            return [WORLDWIDE], excluded + [c for c in exclusions(after.group(0)) if c not in excluded]
+    if worldwide is not None:
+        return [WORLDWIDE], excluded + [c for c in exclusions(worldwide) if c not in excluded]
     return [], excluded
 
 
