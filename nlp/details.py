@@ -117,7 +117,10 @@ class DetailTagger:
             u.unit_price = (round(u.price / q["value"], 6)
                             if u.price is not None and q and q["value"] else None)
         day = parse_day(u.listing_date)
-        u.price_usd = to_usd(u.price, u.currency, day)
+        # A date given but unreadable: no USD figure rather than today's rate for an old listing
+        # (a 2014 BTC price at a 2026 rate is off by a factor of a hundred).
+        unreadable = day is None and u.listing_date not in (None, "")
+        u.price_usd = None if unreadable else to_usd(u.price, u.currency, day)
         low = folded_of(doc)[:self.max_chars]
         u.contacts = identity.contacts(text, low, u.ship_from)
         u.pgp_fingerprints = identity.pgp_fingerprints(text)

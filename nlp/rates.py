@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import csv
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,13 +35,43 @@ def load_rates(path: Path = RATES_CSV) -> dict[str, tuple[list[date], list[float
 
 
 def parse_day(value: object) -> date | None:
-    """A YYYY-MM-DD prefix of a date or timestamp string, else None."""
-    if isinstance(value, str) and len(value) >= 10:
+    """The day of a listing's date: a YYYY-MM-DD prefix (the contract's form, read at once),
+    a Unix time in seconds or milliseconds, or a date as people and markets write it
+    ("15.07.2017", "Jul 15, 2017", "15 juillet 2017", read by dateparser); None when there is
+    none or it cannot be read. Relative dates ("3 days ago") are not read: relative to what?"""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return _epoch_day(float(value))
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if len(value) >= 10:
         try:
             return date.fromisoformat(value[:10])
         except ValueError:
-            return None
-    return None
+            pass
+    return _written_day(value.strip()[:64])
+
+
+def _epoch_day(seconds: float) -> date | None:
+    if seconds > 1e11:  # milliseconds (JavaScript timestamps)
+        seconds /= 1000
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=10_000)
+def _written_day(text: str) -> date | None:
+    if text.isdigit():
+        return _epoch_day(float(text)) if len(text) >= 9 else None
+    import dateparser  # only for dates off the contract's form: its import costs ~0.3 s
+
+    parsed = dateparser.parse(text, settings={
+        "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False})
+    return parsed.date() if parsed is not None else None
 
 
 def to_usd(amount: float | None, currency: str | None, on: date | None) -> float | None:

@@ -295,3 +295,14 @@ def test_handles_in_other_scripts_quotes_and_emoji(extractor, line, seller):
 def test_north_american_numbers_after_a_phone_word(extractor, text, phone):
     phones = [c["value"] for c in extractor.extract({"id": "p:1", "text": text})["contacts"]]
     assert phones == ([phone] if phone else [])
+
+
+@pytest.mark.parametrize("date,usd", [
+    ("2017-07-15", 125.0), ("15.07.2017", 125.0), ("Jul 15, 2017", 125.0),
+    ("15 juillet 2017", 125.0), (1500100000, 125.0),  # a Unix time in July 2017
+    ("3 days ago", None), ("garbage", None),  # given but unreadable: no USD at a wrong rate
+])
+def test_listing_dates_as_people_write_them(extractor, date, usd):
+    rec = extractor.extract({"id": "d:1", "date": date, "text": "Xanax 2mg x 100\nPrice: 0.05 BTC"})
+    assert rec["price_usd"] == (pytest.approx(usd) if usd else None)
+    assert (rec["price"], rec["currency"]) == (0.05, "BTC")  # the price itself is kept
