@@ -1,16 +1,17 @@
-"""`pharmwatch extract [--input FILE] [--output FILE]`: JSON Lines in, JSON Lines out."""
+"""`pharmwatch extract [--input FILE] [--output FILE]`: JSON Lines (or CSV) in and out."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from nlp.exceptions import InputLineError, InputRecordError
 from nlp.jsonl import read_records
+from nlp.tabular import parse_columns, read_csv_records, write_csv_records
 
 if TYPE_CHECKING:  # spaCy's import (~2 s) only for the commands that extract, not every one
     from nlp.extract import Extractor
@@ -19,9 +20,20 @@ BATCH_SIZE = 256  # records per nlp.pipe batch (the pipeline config's batch_size
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", default="-", help="JSON Lines file (default: stdin)")
-    parser.add_argument("--output", default="-", help="JSON Lines file (default: stdout)")
+    parser.add_argument("--input", default="-", help="JSON Lines or CSV file (default: stdin)")
+    parser.add_argument("--output", default="-", help="JSON Lines or CSV file (default: stdout)")
     parser.add_argument("--model", default=None, help="saved pipeline directory (nlp.to_disk)")
+    for side in ("input", "output"):
+        parser.add_argument(f"--{side}-format", choices=("auto", "jsonl", "csv"), default="auto",
+                            help=f"{side} format (auto: csv for a .csv file, else JSON Lines)")
+    parser.add_argument("--columns", default=None, metavar="KEY=COL[+COL],...",
+                        help="CSV input: which columns are a record's keys or fields, e.g. "
+                             "text=product+description,seller=vendor,ships_from=origin "
+                             "(columns already named so need no mapping)")
+
+
+def _format(given: str, path: str) -> str:
+    return given if given != "auto" else ("csv" if path.lower().endswith(".csv") else "jsonl")
 
 
 def _report(err: InputRecordError, line_no: int) -> None:
@@ -30,17 +42,18 @@ def _report(err: InputRecordError, line_no: int) -> None:
     sys.stderr.write(json.dumps({"error": "bad_input", "line": line_no, "reason": reason}) + "\n")
 
 
-def run(extractor: Extractor, src: IO[str], dst: IO[str],
-        batch_size: int = BATCH_SIZE) -> tuple[int, int]:
+def run(extractor: Extractor, src: IO[str], dst: IO[str], batch_size: int = BATCH_SIZE,
+        reader: Callable[[IO[str]], Iterator[tuple[int, Any]]] = read_records,
+        csv_out: bool = False) -> tuple[int, int]:
     """Extract every good line, in batches (the listing classifier scores a batch at once);
     returns (bad lines skipped, records written with an extraction `error`). Output keeps the
-    input's order and is written a batch at a time."""
+    input's order and is written a batch at a time; `reader` reads JSON Lines or CSV rows."""
     bad = failed = 0
     line_of: list[int] = []  # position among the parsed records -> input line number
 
     def records() -> Iterator[dict]:
         nonlocal bad
-        for line_no, item in read_records(src):
+        for line_no, item in reader(src):
             if isinstance(item, InputLineError):
                 bad += 1
                 _report(item, line_no)
@@ -53,25 +66,47 @@ def run(extractor: Extractor, src: IO[str], dst: IO[str],
         bad += 1
         _report(exc, line_of[position])
 
-    for out in extractor.extract_many(records(), batch_size=batch_size, rejects=reject):
-        failed += out["error"] is not None  # written all the same, with its `error`
-        dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+    def outputs() -> Iterator[dict]:
+        nonlocal failed
+        for out in extractor.extract_many(records(), batch_size=batch_size, rejects=reject):
+            failed += out["error"] is not None  # written all the same, with its `error`
+            yield out
+
+    if csv_out:
+        write_csv_records(outputs(), dst)
+    else:
+        for out in outputs():
+            dst.write(json.dumps(out, ensure_ascii=False) + "\n")
     return bad, failed
 
 
 def extract_command(args: argparse.Namespace) -> int:
     """Exit 0 when every line was extracted, 1 when some lines were bad or some records failed
     (written with their `error`), 2 on I/O error."""
+    csv_in = _format(getattr(args, "input_format", "auto"), args.input) == "csv"
+    csv_out = _format(getattr(args, "output_format", "auto"), args.output) == "csv"
     try:
-        src = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
-        dst = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+        columns = parse_columns(getattr(args, "columns", None))
+    except InputRecordError as exc:
+        sys.stderr.write(f"pharmwatch extract: {exc}\n")
+        return 2
+    reader = (lambda stream: read_csv_records(stream, columns)) if csv_in else read_records
+    try:
+        # newline="": the csv module reads and writes line ends inside quoted cells itself
+        src = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8", newline="")
+        dst = (sys.stdout if args.output == "-"
+               else open(args.output, "w", encoding="utf-8", newline="" if csv_out else None))
     except OSError as exc:
         sys.stderr.write(f"pharmwatch extract: {exc}\n")
         return 2
     from nlp.extract import Extractor
 
     try:
-        bad, failed = run(Extractor(model_path=getattr(args, "model", None)), src, dst)
+        bad, failed = run(Extractor(model_path=getattr(args, "model", None)), src, dst,
+                          reader=reader, csv_out=csv_out)
+    except InputRecordError as exc:  # a CSV header without a mapped column
+        sys.stderr.write(f"pharmwatch extract: {exc}\n")
+        return 2
     finally:
         for fh in (src, dst):
             if fh not in (sys.stdin, sys.stdout):

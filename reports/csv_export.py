@@ -2,7 +2,7 @@
 
 Fetching 160k flagged listings into Python to write them with the csv module took 10-15 s at
 10M observations; COPY writes the same file in about a second. Cells are made safe in SQL with
-the rule of warehouse.query.neutralise: text starting with = + - @ tab or CR gets a leading '
+the rule of pharmwatch.csvsafe.neutralise: text starting with = + - @ tab or CR gets a leading '
 (a spreadsheet would run it as a formula); numbers stay numbers.
 """
 
@@ -38,7 +38,7 @@ def _neutralised(expr: str) -> str:
 
 
 def cell_sql(column: str, data_type: str) -> str:
-    """SQL turning one column into its CSV cell (as warehouse.query.cell_text + neutralise)."""
+    """SQL turning one column into its CSV cell (as pharmwatch.csvsafe.cell_text + neutralise)."""
     col = _ident(column)
     if data_type.startswith(_SAFE):
         return col

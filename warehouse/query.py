@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -12,13 +10,12 @@ from typing import Any, TextIO
 
 import duckdb
 
+from pharmwatch.csvsafe import cell_text, neutralise, write_csv  # noqa: F401 - re-exported
 from warehouse.db import connect
 from warehouse.exceptions import QueryError
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-# A spreadsheet treats a cell starting with these as a formula (CSV injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 Rows = list[tuple[Any, ...]]
 
@@ -105,32 +102,6 @@ def fetch_saved(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any
     used = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
     columns, rows = execute(con, sql, used)
     return [dict(zip(columns, row)) for row in rows]
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return "; ".join(cell_text(v) for v in value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    return str(value)
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with a single quote."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value  # numbers we produced, not scraped text; -5 stays a number
-    text = cell_text(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
-def write_csv(columns: Sequence[str], rows: Rows, stream: TextIO) -> None:
-    # excel dialect (CRLF) so a field holding a bare \r or \n is always quoted.
-    writer = csv.writer(stream)
-    writer.writerow([neutralise(c) for c in columns])
-    for row in rows:
-        writer.writerow([neutralise(v) for v in row])
 
 
 def write_json(columns: Sequence[str], rows: Rows, stream: TextIO) -> None:
