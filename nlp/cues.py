@@ -52,12 +52,14 @@ SHIP_TO = re.compile(
     r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"
     r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione|consegna\s+in|"
     r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
-    r"wysy[lł]amy\s+do|"
-    # a bare "To:" label opening its line or after a "|": "From: Canada | To: Canada, USA"
-    r"(?:(?<![^\n])|(?<=[|;])|(?<=[|;][ \t]))to(?=[ \t]*:)|"
-    # or ending its line after the origin's value, inline labels read as lines ("From:" /
-    # "Canada To:" / "Worldwide")
-    r"(?<=[^\W\d_][ \t])to(?=[ \t]*:[ \t]*\n))(?!\w)", _F)
+    r"wysy[lł]amy\s+do)(?!\w)", _F)
+# A bare "To:" label opening its line or after a "|" ("From: Canada | To: Canada, USA"), or
+# ending its line after the origin's value (inline labels read as lines: "From:" / "Canada
+# To:" / "Worldwide"). Apart from SHIP_TO: "t" starts too many words for SHIP_TO's guard, and
+# the label is looked for only in texts with a "to:" (TO_LABEL_MARKS).
+SHIP_TO_LABEL = re.compile(r"(?:(?<![^\n])|(?<=[|;])|(?<=[|;][ \t]))to(?=[ \t]*:)|"
+                           r"(?<=[^\W\d_][ \t])to(?=[ \t]*:[ \t]*\n)", _F)
+TO_LABEL_MARKS = ("to:", "To:", "TO:", "to :", "To :", "TO :")
 PRICE = re.compile(
     r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость|"
     r"prezzo|pre[çc]o|cena)(?!\w)", _F)

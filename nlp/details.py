@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from nlp import identity
 from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
-from nlp.fields import count_for_price, priced_per_unit
+from nlp.fields import said_per_unit
 from nlp.rates import parse_day, to_usd
 
 _NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
@@ -107,11 +107,11 @@ class DetailTagger:
         u.strength = strength(title) or strength(text)
         names_at = frozenset(d["start"] for d in u.drugs or ())
         u.quantity = quantity(title, names_at) or quantity(text, names_at)
-        if u.quantity is None and u.price is not None:
-            count = count_for_price(text, u.price, u.currency)
-            u.quantity = {"value": float(count), "unit": "unit"} if count else None
+        if u.quantity is None and u.price_count:
+            u.quantity = {"value": float(u.price_count), "unit": "unit"}
         q = u.quantity
-        if u.price is not None and priced_per_unit(text, u.price, u.currency):
+        if u.price is not None and (u.price_per_unit or (
+                q is None and said_per_unit(text, u.price, u.currency))):
             u.unit_price = u.price
         else:
             u.unit_price = (round(u.price / q["value"], 6)

@@ -12,6 +12,8 @@ _DOC_ATTRS: dict[str, object] = {
     "drugs": None, "seller": None, "ship_from": None, "ship_to": None,
     "drug_mentions": None,    # INN -> [(start, end), ...] of every mention, for the listing judge
     "price": None, "currency": None, "language": None, "is_drug_listing": None,
+    "price_per_unit": False,  # the price is of one unit ("$65/g"), not of the pack
+    "price_count": None,      # the count the price buys, when said beside it ("10 for $250")
     "page": None,             # page-structure evidence from the HTML (profile-link handles)
     "listing_date": None,     # YYYY-MM-DD of the listing, for dated exchange rates
     "drug_class": None, "class_source": None, "ship_to_exclusions": None,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from price_parser import Price
 from spacy.language import Language
@@ -247,7 +250,12 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
     found: list[str] = []
     excluded: list[str] = []
     origin: str | None = None
-    for cue_end, value in cues.values_after(cues.SHIP_TO, text, list_lines=_LIST_LINES):
+    found_cues: Iterable[tuple[int, str]] = cues.values_after(cues.SHIP_TO, text,
+                                                              list_lines=_LIST_LINES)
+    if any(mark in text for mark in cues.TO_LABEL_MARKS):
+        found_cues = heapq.merge(found_cues, cues.values_after(cues.SHIP_TO_LABEL, text,
+                                                               list_lines=_LIST_LINES))
+    for cue_end, value in found_cues:
         value, *tail = _FROM_SPLIT.split(value, maxsplit=1)
         if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end):
             # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded.
@@ -446,42 +454,63 @@ _CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH"})
 
 # "14G ($65/g)", "£4.40/Gram", "$12.50/Pill", "80€/g", "$3 each": the price of one unit, not
 # of the pack; divided by the pack's 14 g it made cocaine look 14 times too cheap.
-_PER_UNIT = guarded(re.compile(
-    rf"(?:{_MONEY.pattern})[ \t]*(?:(?:/|\bper\b|\ba\b|\bpro\b|\bpar\b|\bpor\b|за)[ \t]*(?:1[ \t]*)?"
+_UNIT_AFTER = re.compile(
+    r"[ \t]*(?:(?:/|per\b|a\b|pro\b|par\b|por\b|за)[ \t]*(?:1[ \t]*)?"
     r"(?:g|gr|grams?|gramm|gramos?|grammes?|pills?|tabs?|tablets?|pieces?|units?|caps?|"
-    r"capsules?|blotters?|hits?|stück|stk|st|шт|г)|each|ea)(?!\w)", re.IGNORECASE))
+    r"capsules?|blotters?|hits?|stück|stk|st|шт|г)|each|ea)(?!\w)", re.IGNORECASE)
+# The same marker looked for on its own, for a price shown bare and said per unit elsewhere
+# ("$25.00" in a field, "$25 each" in the text).
+_UNIT_MARK = guarded(re.compile(_UNIT_AFTER.pattern.removeprefix("[ \\t]*"), re.IGNORECASE))
+_MONEY_REACH = 32  # characters before a unit marker where its amount is written
+
+
+def said_per_unit(text: str, price: float, currency: str) -> bool:
+    """Whether `text` gives `price` as the price of one unit somewhere ("$25 each")."""
+    for mark in _UNIT_MARK.finditer(text):
+        window = text[max(0, mark.start() - _MONEY_REACH):mark.start()].rstrip(" \t")
+        last = None
+        for last in _MONEY.finditer(window):
+            pass
+        if last is not None and last.end() == len(window) and parse_money(last.group(0)) == (
+                price, currency):
+            return True
+    return False
 
 
 # "10 for $250 | 50 for $1000", "100 for £40": a count, then what that many cost.
-_COUNT_FOR = guarded(re.compile(
-    rf"(?<![\w.,])(?P<n>[1-9]\d{{0,4}})[ \t]*(?:for|für|pour|por|voor|per|за)[ \t]+"
-    rf"(?P<money>{_MONEY.pattern})", re.IGNORECASE))
+_COUNT_BEFORE = re.compile(r"(?<![\w.,])([1-9]\d{0,4})[ \t]*(?:for|für|pour|por|voor|per|за)[ \t]+\Z",
+                           re.IGNORECASE)
+_COUNT_REACH = 12  # characters before an amount: "100 for "
 _THOUSANDS = re.compile(r"k(?![^\W\d_])", re.IGNORECASE)
 
 
-def count_for_price(text: str, price: float, currency: str) -> int | None:
-    """N of "N for <price>": the count the listing's price buys, when the text says so."""
-    for m in _COUNT_FOR.finditer(text):
-        if parse_money(m.group("money")) == (price, currency):
-            return int(m.group("n"))
-    return None
+class Money(NamedTuple):
+    amount: float | None
+    currency: str | None
+    per_unit: bool = False  # "$65/g": the price of one unit
+    count: int | None = None  # "10 for $250": how many the amount buys
 
 
-def priced_per_unit(text: str, price: float, currency: str) -> bool:
-    """Whether `text` gives `price` as the price of one unit ("$65/g", "$3 each")."""
-    return any(parse_money(m.group(0)) == (price, currency) for m in _PER_UNIT.finditer(text))
+_NO_MONEY = Money(None, None)
 
 
 def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | None, str | None]:
-    """(amount, ISO/crypto currency) from a price string; (None, None) when not a price.
+    """(amount, ISO/crypto currency) from a price string; (None, None) when not a price
+    (`money_in` tells the rest)."""
+    found = money_in(text, prefer_fiat)
+    return found.amount, found.currency
+
+
+def money_in(text: str | None, prefer_fiat: bool = False) -> Money:
+    """The price in a price string: amount, ISO/crypto currency, whether it is the price of
+    one unit, and the count it buys; no amount when not a price.
     Zero amounts are wallet balances or placeholders, never prices. With `prefer_fiat`, a
     fiat amount shown beside a crypto one ("฿0.10293 (EUR 245.00)") is the price: markets
     fix the fiat price and let the coin amount follow the exchange rate. An amount after "was",
     "RRP", "statt"... is the price only when no other amount follows it."""
     if not text:
-        return None, None
-    first: tuple[float | None, str | None] = (None, None)
-    was: tuple[float | None, str | None] = (None, None)
+        return _NO_MONEY
+    first = was = _NO_MONEY
     for m in _MONEY.finditer(text):
         currency = _SYMBOLS.get((m.group("c1") or m.group("c2") or "").lower())
         if currency is None:
@@ -491,15 +520,21 @@ def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | No
             continue
         if _WAS.search(text, max(0, m.start() - _WAS_REACH), m.start()):
             # the price before a reduction: the price only when no other amount follows
-            was = (float(amount), currency) if was[0] is None else was
+            was = _money(text, m, float(amount), currency) if was.amount is None else was
             continue
         if m.group("a1") and _THOUSANDS.match(text, m.end()):
             amount *= 1000  # "$28k": a kilo's price, not 28 dollars
         if not prefer_fiat or currency not in _CRYPTO:
-            return float(amount), currency
-        if first[0] is None:
-            first = (float(amount), currency)
-    return first if first[0] is not None else was
+            return _money(text, m, float(amount), currency)
+        if first.amount is None:
+            first = _money(text, m, float(amount), currency)
+    return first if first.amount is not None else was
+
+
+def _money(text: str, m: re.Match[str], amount: float, currency: str) -> Money:
+    before = _COUNT_BEFORE.search(text, max(0, m.start() - _COUNT_REACH), m.start())
+    return Money(amount, currency, _UNIT_AFTER.match(text, m.end()) is not None,
+                 int(before.group(1)) if before else None)
 
 
 # "Was: £45.00 Now: £35.00", "RRP $60", "statt 45 €": the price before a reduction.
@@ -526,24 +561,25 @@ class PriceTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
-        amount, currency = parse_money(hint(doc, "price"))
+        found = money_in(hint(doc, "price"))
         text, title_end = text_of(doc), u.title_end or 0
         body = text[title_end:]
-        if amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
+        if found.amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
             for _, value in cues.values_after(cues.PRICE, body):
-                amount, currency = parse_money(value, prefer_fiat=True)
-                if amount is not None:
+                found = money_in(value, prefer_fiat=True)
+                if found.amount is not None:
                     break
-        if amount is None:
+        if found.amount is None:
             for m in _PRICE_LINE.finditer(body):
-                amount, currency = parse_money(m.group(0), prefer_fiat=True)
-                if amount is not None:
+                found = money_in(m.group(0), prefer_fiat=True)
+                if found.amount is not None:
                     break
-        if amount is None:
-            amount, currency = parse_money(body)
-        if amount is None:
-            amount, currency = parse_money(text[:title_end])
-        u.price, u.currency = amount, currency
+        if found.amount is None:
+            found = money_in(body)
+        if found.amount is None:
+            found = money_in(text[:title_end])
+        u.price, u.currency = found.amount, found.currency
+        u.price_per_unit, u.price_count = found.per_unit, found.count
         return doc
 
 
