@@ -226,6 +226,11 @@ def test_a_table_without_a_per_unit_column_is_read_as_text(extractor):
     ("Champignons magiques 10g", "psilocybin"), ("Paddos 10g", "psilocybin"),
     ("Hasj 10g", "cannabis"), ("Hierba 10g indoor", "cannabis"), ("Perico 1g", "cocaine"),
     ("Coca 1g 90%", "cocaine"), ("Хмурый 1г", "heroin"), ("Соль альфа-PVP 1г", "alpha-pvp"),
+    # newer substances and their street names
+    ("Tranq dope 1g", "xylazine"), ("N-pyrrolidino etonitazene 1g", "etonitazepyne"),
+    ("Etonitazene 100mg", "etonitazene"), ("28g / 1oz - Kratom (Green Malay)", "mitragynine"),
+    ("O-DSMT 100mg pellets", "o-desmethyltramadol"), ("2-FDCK 5g", "2-fluorodeschloroketamine"),
+    ("HHC vape 1ml", "hexahydrocannabinol"), ("Delta-8 gummies", "delta-8-thc"),
 ])
 def test_brands_and_street_names_of_more_markets(extractor, title, inn):
     rec = extractor.extract({"id": "n:1", "text": "", "fields": {"title": title}})
@@ -233,7 +238,8 @@ def test_brands_and_street_names_of_more_markets(extractor, title, inn):
 
 
 @pytest.mark.parametrize("title", ["Mandy Moore poster", "Coca-Cola glass bottle", "Pilze Kochbuch",
-                                   "Hierba buena tea bags"])
+                                   "Hierba buena tea bags", "Tranquility tea 100g",
+                                   "HHC Holdings annual report"])
 def test_those_names_need_their_context(extractor, title):
     assert extractor.extract({"id": "n:2", "text": "", "fields": {"title": title}})["drugs"] == []
 
