@@ -52,7 +52,11 @@ SHIP_TO = re.compile(
     r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"
     r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione|consegna\s+in|"
     r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
-    r"wysy[lł]amy\s+do)(?!\w)", _F)
+    r"wysy[lł]amy\s+do|"
+    # "Ships only to UK", "Versand nur nach Deutschland", "Envíos solo a España"
+    r"ships?\s+only\s+(?:to|within)|shipping\s+only\s+(?:to|within)|deliver(?:s|y)?\s+only\s+to|"
+    r"(?:versand|lieferung)\s+nur(?:\s+(?:nach|in|innerhalb))?|env[ií]os?\s+s[oó]lo\s+a|"
+    r"verzending\s+alleen\s+(?:naar|binnen)|доставка\s+только\s+(?:по|в))(?!\w)", _F)
 # A bare "To:" label opening its line or after a "|" ("From: Canada | To: Canada, USA"), or
 # ending its line after the origin's value (inline labels read as lines: "From:" / "Canada
 # To:" / "Worldwide"). Apart from SHIP_TO: "t" starts too many words for SHIP_TO's guard, and

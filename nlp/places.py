@@ -44,6 +44,15 @@ _EXTRA_NAMES: dict[str, str] = {
     "niederlanden": "NL", "der schweiz": "CH", "la france": "FR", "la belgique": "BE",
     "la suisse": "CH", "les pays-bas": "NL", "la india": "IN", "l'inde": "IN", "indien": "IN",
     "inde": "IN", "los países bajos": "NL", "de nederlanden": "NL",
+    # Ukrainian; names pycountry's translations lack; Polish genitives ("wysyłka z Polski",
+    # "z Niemiec", "z Holandii")
+    "україна": "UA", "україни": "UA", "république tchèque": "CZ", "burma": "MM", "vatican": "VA",
+    "polski": "PL", "niemiec": "DE", "holandii": "NL", "hiszpanii": "ES", "francji": "FR",
+    "wielkiej brytanii": "GB", "anglii": "GB", "belgii": "BE", "austrii": "AT",
+    "szwajcarii": "CH", "ukrainy": "UA", "czech republic": "CZ",
+    # German genitives: "Versand nur innerhalb Deutschlands"
+    "deutschlands": "DE", "österreichs": "AT", "frankreichs": "FR", "spaniens": "ES",
+    "europas": "EU",
 }
 _SPECIAL: dict[str, str] = {
     "worldwide": WORLDWIDE, "world wide": WORLDWIDE, "world-wide": WORLDWIDE,
@@ -70,6 +79,7 @@ _GROUPS: dict[str, str] = {
     "escandinavia": "DK+NO+SE", "scandinavië": "DK+NO+SE", "скандинавия": "DK+NO+SE",
     "nordic countries": "DK+FI+IS+NO+SE", "nordics": "DK+FI+IS+NO+SE",
     "benelux": "BE+NL+LU", "baltics": "EE+LV+LT", "baltic states": "EE+LV+LT",
+    "dach": "DE+AT+CH",  # German-speaking Europe: "Versand nur DACH"
     "baltikum": "EE+LV+LT", "north america": "US+CA",
     "nordamerika": "US+CA", "amérique du nord": "US+CA", "norteamérica": "US+CA",
 }

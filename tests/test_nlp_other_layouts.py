@@ -312,3 +312,19 @@ def test_listing_dates_as_people_write_them(extractor, date, usd):
     rec = extractor.extract({"id": "d:1", "date": date, "text": "Xanax 2mg x 100\nPrice: 0.05 BTC"})
     assert rec["price_usd"] == (pytest.approx(usd) if usd else None)
     assert (rec["price"], rec["currency"]) == (0.05, "BTC")  # the price itself is kept
+
+
+@pytest.mark.parametrize("line,dest", [
+    ("Ships only to UK", ["GB"]), ("Shipping only to EU countries", ["EU"]),
+    ("Versand nur nach Deutschland", ["DE"]), ("Versand nur innerhalb Deutschlands", ["DE"]),
+    ("Versand nur DACH", ["DE", "AT", "CH"]), ("Envíos solo a España", ["ES"]),
+    ("Доставка только по Україна", ["UA"]), ("Versand nur mit DHL", []),
+])
+def test_only_to_and_more_place_names(extractor, line, dest):
+    assert extractor.extract({"id": "o:1", "text": "Xanax 2mg x 10\n" + line})["ship_to"] == dest
+
+
+def test_a_polish_route_with_genitive_names(extractor):
+    rec = extractor.extract({"id": "o:2", "text": "Mefedron 4-MMC 10g — 450 zł — wysyłka z Polski "
+                                                  "do całej UE"})
+    assert (rec["ship_from"], rec["ship_to"], rec["price"], rec["currency"]) == ("PL", ["EU"], 450.0, "PLN")
