@@ -35,13 +35,18 @@ _NOT_DRUG = re.compile(
     r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synt(?:h)?esis|"
     r"diar(?:y|ies)|lexi[ck]on|encyclop(?:a)?edia|visa|mastercard|\d+\s?[gt]b|"
     r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test|test\s?kits?|"
-    r"test\s?strips?|reagent\s+tests?|harm\s+reduction)\b", re.IGNORECASE)
+    r"test\s?strips?|reagent\s+tests?|harm\s+reduction|"
+    # the trade's equipment and packaging, not its drugs: "Pill press TDP-5 with xanax bar die",
+    # "Cocaine cutting agent", "Fake Pfizer xanax boxes (empty packaging)"
+    r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|press)\s+(?:dies?|molds?|moulds?)|"
+    r"cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?))\b", re.IGNORECASE)
 # Goods whose titles look like drug offers to the model ("[AAA+]" grades weed, and watches):
 # they stop a listing that names no drug, not one that does ("xanax pfizer replicas" are pills).
 # Smoking gear and ammunition too ("3x High Quality Glass Ice Pipe", ".177cal Super Points"):
 # a pipe "packed with" a strain that is not named still loses, a pipe with its drug named wins.
 _NOT_DRUG_UNNAMED = re.compile(r"\b(replicas?|watch(?:es)?|chronograph|hublot|patek|heuer|breitling|"
                                r"tobacco|pipes?|bubblers?|bongs?|grinders?|ammo|ammunition|"
+                               r"nicotine|e-?liquids?|vape\s+juice|"
                                r"calib(?:er|re))\b|(?<![\w.])\.\d{2,3}\s?cal\b", re.IGNORECASE)
 # Supplements and cosmetics (nlp/data/not_medicines.txt keeps their names out of the drug
 # lexicon): a title naming one and no drug is not a drug offer, whatever its dose looks like

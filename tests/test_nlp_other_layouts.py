@@ -328,3 +328,23 @@ def test_a_polish_route_with_genitive_names(extractor):
     rec = extractor.extract({"id": "o:2", "text": "Mefedron 4-MMC 10g — 450 zł — wysyłka z Polski "
                                                   "do całej UE"})
     assert (rec["ship_from"], rec["ship_to"], rec["price"], rec["currency"]) == ("PL", ["EU"], 450.0, "PLN")
+
+
+@pytest.mark.parametrize("title", [
+    "Pill press TDP-5 with xanax bar die", "Xanax bar mold/die for TDP",
+    "Cocaine cutting agent (inositol) 1kg", "Fake Pfizer xanax boxes (empty packaging)",
+    "Nicotine vape juice 50ml",
+])
+def test_the_trades_equipment_and_packaging_are_no_drug_offers(extractor, title):
+    assert extractor.extract({"id": "e:1", "text": "", "fields": {"title": title}})["is_drug_listing"] is False
+
+
+@pytest.mark.parametrize("title,inns", [
+    ("CBD oil 10% 10ml", ["cannabidiol"]), ("CBD capsules 6 x 60mg sample", ["cannabidiol"]),
+    ("High CBD Harlequin 4oz", ["cannabis"]),  # a strain high in CBD is still the plant
+    ("Xanax 2mg Pfizer in original packaging x 30", ["alprazolam"]),
+])
+def test_cbd_products_are_not_the_controlled_plant(extractor, title, inns):
+    rec = extractor.extract({"id": "e:2", "text": "", "fields": {"title": title}})
+    assert [d["inn"] for d in rec["drugs"]] == inns and rec["is_drug_listing"]
+    assert all(d["controlled"] is (d["inn"] == "cannabis") for d in rec["drugs"] if "cann" in d["inn"])
