@@ -30,18 +30,33 @@ _FRACTION_MASS = re.compile(r"(?<![\w.,/])(?:(?P<a>[1-9])[ \t]?/[ \t]?(?P<b>[1-9
                             rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
 # Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either).
-_COUNT = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x\b|(?P<c>\d{1,6})[ \t]?"
-                    r"(?:pills?|tabs?|tablets?|count|ct|tabletten|caps(?:ules)?|blotters?|hits|pcs|pieces|"
-                    r"st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|tabletki|"
-                    r"g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
-                    r"ampoules?|ampollas|fiale|"
-                    r"pillen|ampullen|vials?|patch(?:es|s)?|parches|pflaster|pleisters|cerotti|adesivos|"
-                    r"пластыр\w*|таблеток|табл|шт|капсул)\b)", re.I)
+_PACK_WORDS = (r"pills?|tabs?|tablets?|count|ct|tabletten|tbls?|caps(?:ules)?|blotters?|hits|pcs|pieces|"
+               r"st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|tabletki|"
+               r"g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
+               r"ampoules?|amps?|ampollas|fiale|"
+               r"pillen|ampullen|vials?|patch(?:es|s)?|parches|pflaster|pleisters|cerotti|adesivos|"
+               r"пластыр\w*|таблеток|табл|шт|капсул")
+_COUNT = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x(?:\b|(?=\d))|"
+                    rf"(?P<c>\d{{1,6}})[ \t]?(?:{_PACK_WORDS})\b)", re.I)
+_PACK_WORD = re.compile(rf"[ \t]?(?:{_PACK_WORDS})\b", re.I)
 # A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg").
-_BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,]|[ \t]?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)", re.I)
+# Nor a drug's code: "100 x 25i-NBOMe", "20 x 2-CB"; nor a dose: "2 x 200+mg".
+_BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,+\-/]|[^\W\d_]|[ \t]?\+?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)",
+                         re.I)
 # A count opening the text right before a drug's name: "100 Tramadol 225mg", "30 Adderall XR".
 # Only before a name: "24 hour delivery", "2019 Pfizer Xanax" are no counts.
 _LEADING_COUNT = re.compile(r"[ \t]*(?P<c>[1-9]\d{0,4})[ \t]+")
+# "10 blisters of 10", "3 strips of 10 tablets": packs of a count.
+_PACKS_OF = re.compile(r"(?<![\w.,])(?P<n>[1-9]\d{0,3})[ \t]*(?:blisters?|strips?|packs?|boxes|box|"
+                       r"sheets?|bottles?|schachteln|plaquettes?|bo[iî]tes?)[ \t]+(?:of|à|a|mit|de|"
+                       r"van|zu|по)[ \t]+(?P<m>[1-9]\d{0,3})\b", re.I)
+# The trade's own weights: a zip is an ounce, an eighth 1/8 oz, a QP a quarter pound.
+# A zip only with a count or "of" ("zip code", "Zips, Pipes"), no "quad" ("Quad Dose").
+_SLANG_MASS = re.compile(r"(?<![\w.])(?:(?P<n>[1-9]\d?)[ \t]?)?(?P<w>qps?|(?<=\d)[ \t]?zips?|(?<=\d)zips?|"
+                         r"zips?(?=[ \t]+of\b)|eighths?|8ths?(?![ \t]+edition)|quarter[ \t]+(?:oz|ounce)|"
+                         r"half[ \t]+(?:oz|ounce))\b", re.I)
+_SLANG_GRAMS = {"qp": 113.398, "zip": 28.3495, "eighth": 3.5437, "8th": 3.5437,
+                "quarter": 7.0874, "half": 14.1747}
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
           "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
 _MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "мкг": "mcg", "мг": "mg", "мл": "ml"}
@@ -49,6 +64,15 @@ _MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "мкг": "mcg", "мг": "mg"
 
 def _num(text: str) -> float:
     return float(text.replace(",", "."))
+
+
+# "1.000 mg" (German), "1,000mg" (English): a thousands mark, not three decimals; a dose is
+# never written 1.000 mg, and "0.125 mg" (a leading zero) stays a fraction.
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
+
+
+def _dose(text: str) -> float:
+    return float(text.replace(".", "").replace(",", "")) if _THOUSANDS.fullmatch(text) else _num(text)
 
 
 # "250mg/ml", "10 mg / 1 ml": a concentration, the strength of a vial, an ampoule or a syrup.
@@ -63,7 +87,7 @@ def strength(text: str) -> dict[str, Any] | None:
         unit = _MICRO.get(unit, unit)
         if unit != "ml" and _PER_ML.match(text, m.end()):
             unit += "/ml"
-        return {"value": _num(m.group("n")), "unit": unit}
+        return {"value": _dose(m.group("n")), "unit": unit}
     m = _PURITY.search(text)
     if m and 0 < _num(m.group("n")) <= 100:
         return {"value": _num(m.group("n")), "unit": "%"}
@@ -73,14 +97,21 @@ def strength(text: str) -> dict[str, Any] | None:
 def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any] | None:
     """Units in the pack (x100, 100 pills), mass in grams (10 g, 1 oz, 1kg), else a count
     opening the text right before a drug's name (`names_at`: where drug names start)."""
+    packs = _PACKS_OF.search(text) if "of" in text or not text.isascii() or " a " in text else None
     m = _COUNT.search(text)
+    if packs and (m is None or packs.start() <= m.start()):
+        return {"value": float(int(packs.group("n")) * int(packs.group("m"))), "unit": "unit"}
     if m:
-        count = m.group("a") or m.group("b") or m.group("c")
-        if m.group("b") and m.start("b") and text[m.start("b") - 1] == "/":
+        count = float(m.group("a") or m.group("b") or m.group("c"))
+        after = _BARE_COUNT.match(text, m.end()) if m.group("b") else None
+        if after and m.start("b") and text[m.start("b") - 1] == "/":
             # "Percs 10/325 x 20": 325 is half of a combination strength; the count follows x
-            after = _BARE_COUNT.match(text, m.end())
-            count = after.group(1) if after else count
-        return {"value": float(count), "unit": "unit"}
+            count = float(after.group(1))
+        elif after and _PACK_WORD.match(text, after.end()):
+            count *= int(after.group(1))  # "3x10 tabs", "2 x 28 tablets": packs of a count
+        # else "2 x 200 Dutch XTC" (two pills), but also "Roxy 30 x 10" (ten of a strength
+        # written without its unit): nothing tells them apart; the first number is kept
+        return {"value": count, "unit": "unit"}
     m = _MASS.search(text)
     f = _FRACTION_MASS.search(text) if "/" in text or not text.isascii() else None
     if f and (m is None or f.start() < m.start()):
@@ -89,6 +120,11 @@ def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any
     if m:
         unit = m.group("u").lower()
         return {"value": round(_num(m.group("n")) * _GRAMS.get(unit, 1.0), 4), "unit": "g"}
+    m = _SLANG_MASS.search(text)
+    if m:
+        word = m.group("w").lower().split()[0].rstrip("s")
+        grams = _SLANG_GRAMS[word] * int(m.group("n") or 1)
+        return {"value": round(grams, 4), "unit": "g"}
     m = _LEADING_COUNT.match(text)
     return {"value": float(m.group("c")), "unit": "unit"} if m and m.end() in names_at else None
 

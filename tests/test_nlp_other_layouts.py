@@ -348,3 +348,32 @@ def test_cbd_products_are_not_the_controlled_plant(extractor, title, inns):
     rec = extractor.extract({"id": "e:2", "text": "", "fields": {"title": title}})
     assert [d["inn"] for d in rec["drugs"]] == inns and rec["is_drug_listing"]
     assert all(d["controlled"] is (d["inn"] == "cannabis") for d in rec["drugs"] if "cann" in d["inn"])
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("Codeine 10x30mg |EU Pharma|", 10.0, "unit"), ("Tramadol 50mg 3x10 tabs", 30.0, "unit"),
+    ("2 x 28 tablets", 56.0, "unit"), ("1 x 10 Tablet Blister Pack (10 Tabs)", 10.0, "unit"),
+    ("100 x 25i-NBOME 1200ug Blotters", 100.0, "unit"),  # "25i" is the drug's name: no 2,500
+    ("20 x 2-CB - Green Atari - 16mg", 20.0, "unit"), ("2x 200+mg Yellow Warner Bros", 2.0, "unit"),
+    ("Alprazolam 2mg 10 blisters of 10", 100.0, "unit"), ("Codein 30mg 20 Tbl.", 20.0, "unit"),
+    ("Testocyp 250 10 x 1 amp of 1ml", 10.0, "unit"),
+    ("QP of Blue Dream", 113.398, "g"), ("1 Zip of loud", 28.3495, "g"), ("8th of Green Crack", 3.5437, "g"),
+    ("half oz indoor organic", 14.1747, "g"),
+])
+def test_pack_arithmetic_and_the_trades_weights(text, value, unit):
+    assert quantity(text) == {"value": value, "unit": unit}
+
+
+@pytest.mark.parametrize("text", ["Fresh Dumps - zip code valid", "Cheeba Chew, Indica Quad Dose",
+                                  "Secrets of Methamphetamine Manufacture 8th edition"])
+def test_words_that_only_look_like_weights(text):
+    assert quantity(text) is None
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Paracetamol 1.000 mg", 1000.0), ("Metformin 1,000mg x 100", 1000.0),
+    ("25i-NBOMe HCL Blotters (1,200ug)", 1200.0), ("Halcion 0.125 mg", 0.125), ("Xanax 0,5 mg", 0.5),
+])
+def test_a_dose_with_a_thousands_mark(text, value):
+    from nlp.details import strength
+    assert strength(text)["value"] == value
