@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -412,8 +413,23 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             "rub": "RUB", "rur": "RUB", "₽": "RUB", "руб": "RUB", "uah": "UAH", "₴": "UAH",
             "грн": "UAH", "pln": "PLN", "zł": "PLN",
             # Brazilian reais (Portuguese listings): "R$ 300" is not dollars
-            "r$": "BRL", "brl": "BRL"}
-_CUR = r"R\$|USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|UAH|грн|PLN|zł|BRL|[$€£฿₽₴]"
+            "r$": "BRL", "brl": "BRL",
+            # dollars that are not US ones ("AU$ 50" was read as 50 US dollars), slang
+            "nz$": "NZD", "nzd": "NZD", "bucks": "USD",
+            # Nordic, Czech and Indian prices (Indian pharmacies: "Rs. 2000", "₹2000")
+            "sek": "SEK", "nok": "NOK", "dkk": "DKK", "czk": "CZK", "kč": "CZK", "inr": "INR",
+            "₹": "INR", "rs": "INR", "rs.": "INR",
+            # millibitcoins, as 2014 markets priced: "10 mBTC" is 0.01 BTC, never 10 BTC
+            "mbtc": "BTC"}
+# Units that are a fraction of their currency.
+_SCALE = {"mbtc": Decimal("0.001")}
+_CUR = (r"US\$|CA\$|AU\$|A\$|C\$|R\$|USD|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
+        r"UAH|грн|PLN|zł|BRL|[$€£฿₽₴₹]")
+# Rarer currencies, read only in texts that name one (MONEY_MARKS): their letters (m, n, s, d,
+# k, i) start so many words that in the main pattern they cost every listing ~35 us.
+_CUR_WIDE = _CUR + r"|mBTC|NZ\$|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b"  # "Rs. 2000", not "Calibre 36 RS"
+_WIDE_MARKS = ("mbtc", "nz$", "nzd", "sek", "nok", "dkk", "czk", "kč", "inr", " rs", "\nrs", "(rs",
+               "bucks")  # looked for in " " + text.lower(): "rs" only at a word's start
 # The whole number, however the listing's language groups it: "1,234.56", "1.234,56" (German,
 # Spanish, Dutch), "1 234,56" (French, Russian: a space, no-break or narrow no-break), "1'234.50"
 # (Swiss); price_parser then tells the decimal mark from the thousands mark. A number cut at its
@@ -424,7 +440,9 @@ _CUR = r"R\$|USD|EUR|GBP|BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|UAH|грн|P
 _GROUPED = r"\d{{1,3}}(?:{sep}\d{{3}}(?!\d)){{1,6}}(?:[.,]\d{{1,2}}(?!\d))?"
 _PLAIN = r"\d+(?:[.,]\d+)?"
 _AMT_AFTER = "(?:" + _GROUPED.format(sep="[.,']") + "|" + _PLAIN + ")"
-_AMT = r"(?<![\d.,'])(?:" + _GROUPED.format(sep="[.,' \u00a0\u202f]") + "|" + _PLAIN + ")"
+# "50,- €", "50.- CHF": whole euros or francs, the cents written as a dash.
+_AMT = (r"(?<![\d.,'])(?:" + _GROUPED.format(sep="[.,' \u00a0\u202f]") + "|" + _PLAIN + ")"
+        r"(?:[.,][-–])?")
 # "$\n189.00": shop themes (WooCommerce) wrap the symbol in its own element, a line of its own;
 # only a symbol, never a code: "BTC/USD\n9257.78" is a rate widget
 # Between amount and currency, a space may be a no-break one: French typography puts one
@@ -435,13 +453,16 @@ _GAP = "[ \t\u00a0\u202f]"
 _CODES = ("USD", "EUR", "GBP", "BTC", "XMR", "LTC", "BCH", "CAD", "AUD", "CHF", "RUB", "PLN", "BRL",
           "UAH")
 _CODE_LINE = "|".join(f"(?<=\n{code})" for code in _CODES)
-_MONEY = re.compile(
-    rf"(?:(?P<c1>{_CUR})(?:{_GAP}|(?<=[$€£])\n|(?:{_CODE_LINE})\n)?(?P<a1>{_AMT_AFTER}))|"
+_MONEY_FORM = (
+    r"(?:(?P<c1>{cur})(?:{gap}|(?<=[$€£])\n|(?:{code_line})\n)?(?P<a1>{amt_after}))|"
     # a currency right before a digit starts the next amount: "x 100 $300" is 300 dollars
-    rf"(?:(?P<a2>{_AMT})(?:{_GAP}?|\n(?=(?:{'|'.join(_CODES)})[ \t]*(?:\n|$)))(?P<c2>{_CUR})(?!\d))",
-    re.IGNORECASE)
-# Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
-_MONEY = guarded(_MONEY)
+    r"(?:(?P<a2>{amt})(?:{gap}?|\n(?=(?:{codes})[ \t]*(?:\n|$)))(?P<c2>{cur})(?!\d))")
+_MONEY, _MONEY_WIDE = (
+    # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
+    guarded(re.compile(_MONEY_FORM.format(cur=cur, gap=_GAP, code_line=_CODE_LINE, amt=_AMT,
+                                          amt_after=_AMT_AFTER, codes="|".join(_CODES)),
+                       re.IGNORECASE))
+    for cur in (_CUR, _CUR_WIDE))
 # Two listings in three name no price cue ("price", "prix", "цена"...): skip their scan.
 _PRICE_CUE = Prechecked(cues.PRICE)
 # A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
@@ -511,13 +532,18 @@ def money_in(text: str | None, prefer_fiat: bool = False) -> Money:
     if not text:
         return _NO_MONEY
     first = was = _NO_MONEY
-    for m in _MONEY.finditer(text):
-        currency = _SYMBOLS.get((m.group("c1") or m.group("c2") or "").lower())
+    low = " " + text.lower()
+    money = _MONEY_WIDE if any(mark in low for mark in _WIDE_MARKS) else _MONEY
+    for m in money.finditer(text):
+        symbol = (m.group("c1") or m.group("c2") or "").lower()
+        currency = _SYMBOLS.get(symbol)
         if currency is None:
             continue
         amount = _amount(m.group(0), currency in _CRYPTO)
         if amount is None or amount <= 0:
             continue
+        if symbol in _SCALE:
+            amount *= _SCALE[symbol]
         if _WAS.search(text, max(0, m.start() - _WAS_REACH), m.start()):
             # the price before a reduction: the price only when no other amount follows
             was = _money(text, m, float(amount), currency) if was.amount is None else was
@@ -538,8 +564,10 @@ def _money(text: str, m: re.Match[str], amount: float, currency: str) -> Money:
 
 
 # "Was: £45.00 Now: £35.00", "RRP $60", "statt 45 €": the price before a reduction.
+# Shipping fees too: "Shipping $10, item $50", "$20.00 (+$5 shipping)".
 _WAS = re.compile(r"(?:\b(?:was|old\s+price|regular\s+price|rrp|msrp|list\s+price|statt|vorher|"
-                  r"avant|antes|было|prima)|\bUVP)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
+                  r"avant|antes|было|prima|shipping|postage|porto|versand|envío|envio|livraison|"
+                  r"verzending|доставка)|\bUVP|\+)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
 _WAS_REACH = 16
 
 

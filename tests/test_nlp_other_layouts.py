@@ -377,3 +377,27 @@ def test_words_that_only_look_like_weights(text):
 def test_a_dose_with_a_thousands_mark(text, value):
     from nlp.details import strength
     assert strength(text)["value"] == value
+
+
+@pytest.mark.parametrize("text,price,currency", [
+    ("mBTC 10", 0.01, "BTC"), ("Price: 25 mBTC", 0.025, "BTC"),  # was 10 and None: never 10 BTC
+    ("AU$ 50", 50.0, "AUD"), ("NZ$ 40", 40.0, "NZD"), ("C$ 30", 30.0, "CAD"),  # were US dollars
+    ("Preis: 50,- €", 50.0, "EUR"), ("CHF 50.-", 50.0, "CHF"), ("50 bucks", 50.0, "USD"),
+    ("500 SEK", 500.0, "SEK"), ("1000 Kč", 1000.0, "CZK"), ("₹2000", 2000.0, "INR"),
+    ("Rs. 2000", 2000.0, "INR"), ("Shipping $10, item $50", 50.0, "USD"),
+    ("$20.00 (+$5 shipping)", 20.0, "USD"),
+])
+def test_more_currencies_and_ways_of_writing_them(text, price, currency):
+    from nlp.fields import parse_money
+    assert parse_money(text) == (pytest.approx(price), currency)
+
+
+@pytest.mark.parametrize("text", ["TAG Heuer Grand Carrera Calibre 36 RS [AAA+]", "open 24 hours 7 days"])
+def test_letters_that_only_look_like_a_currency(text):
+    from nlp.fields import parse_money
+    assert parse_money(text) == (None, None)
+
+
+def test_new_currencies_convert_at_the_listings_date(extractor):
+    rec = extractor.extract({"id": "c:1", "date": "2019-05-01", "text": "Modafinil 200mg\nRs. 2000"})
+    assert (rec["price"], rec["currency"], rec["price_usd"]) == (2000.0, "INR", pytest.approx(28.4))
