@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import identity
+from nlp.fastre import contains_any, guarded
 from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
 from nlp.fields import said_per_unit
 from nlp.rates import parse_day, to_usd
@@ -47,14 +48,15 @@ _BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,+\-/]|[^\W\d_]|[ \t]?\+?(?:
 # Only before a name: "24 hour delivery", "2019 Pfizer Xanax" are no counts.
 _LEADING_COUNT = re.compile(r"[ \t]*(?P<c>[1-9]\d{0,4})[ \t]+")
 # "10 blisters of 10", "3 strips of 10 tablets": packs of a count.
-_PACKS_OF = re.compile(r"(?<![\w.,])(?P<n>[1-9]\d{0,3})[ \t]*(?:blisters?|strips?|packs?|boxes|box|"
+_PACKS_OF = guarded(re.compile(r"(?<![\w.,])(?P<n>[1-9]\d{0,3})[ \t]*(?:blisters?|strips?|packs?|boxes|box|"
                        r"sheets?|bottles?|schachteln|plaquettes?|bo[iî]tes?)[ \t]+(?:of|à|a|mit|de|"
-                       r"van|zu|по)[ \t]+(?P<m>[1-9]\d{0,3})\b", re.I)
+                       r"van|zu|по)[ \t]+(?P<m>[1-9]\d{0,3})\b", re.I))
 # The trade's own weights: a zip is an ounce, an eighth 1/8 oz, a QP a quarter pound.
 # A zip only with a count or "of" ("zip code", "Zips, Pipes"), no "quad" ("Quad Dose").
 _SLANG_MASS = re.compile(r"(?<![\w.])(?:(?P<n>[1-9]\d?)[ \t]?)?(?P<w>qps?|(?<=\d)[ \t]?zips?|(?<=\d)zips?|"
                          r"zips?(?=[ \t]+of\b)|eighths?|8ths?(?![ \t]+edition)|quarter[ \t]+(?:oz|ounce)|"
                          r"half[ \t]+(?:oz|ounce))\b", re.I)
+_SLANG_MARKS = ("qp", "zip", "eighth", "8th", "quarter", "half")
 _SLANG_GRAMS = {"qp": 113.398, "zip": 28.3495, "eighth": 3.5437, "8th": 3.5437,
                 "quarter": 7.0874, "half": 14.1747}
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
@@ -97,7 +99,7 @@ def strength(text: str) -> dict[str, Any] | None:
 def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any] | None:
     """Units in the pack (x100, 100 pills), mass in grams (10 g, 1 oz, 1kg), else a count
     opening the text right before a drug's name (`names_at`: where drug names start)."""
-    packs = _PACKS_OF.search(text) if "of" in text or not text.isascii() or " a " in text else None
+    packs = _PACKS_OF.search(text)
     m = _COUNT.search(text)
     if packs and (m is None or packs.start() <= m.start()):
         return {"value": float(int(packs.group("n")) * int(packs.group("m"))), "unit": "unit"}
@@ -120,7 +122,7 @@ def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any
     if m:
         unit = m.group("u").lower()
         return {"value": round(_num(m.group("n")) * _GRAMS.get(unit, 1.0), 4), "unit": "g"}
-    m = _SLANG_MASS.search(text)
+    m = _SLANG_MASS.search(text) if contains_any(text.lower(), _SLANG_MARKS) else None
     if m:
         word = m.group("w").lower().split()[0].rstrip("s")
         grams = _SLANG_GRAMS[word] * int(m.group("n") or 1)

@@ -205,6 +205,15 @@ def _needed_item(name: str, av) -> set[str] | None:  # noqa: ANN001
     return None
 
 
+def contains_any(text: str, marks: tuple[str, ...]) -> bool:
+    """Whether `text` contains one of `marks` (a loop of `in`: twice as fast as any() over a
+    generator, and these checks run on every listing)."""
+    for mark in marks:
+        if mark in text:
+            return True
+    return False
+
+
 class Prechecked:
     """A pattern run only on texts that contain one of the strings every match contains
     (derived from the parsed pattern; none derived: it always runs). The caller passes the

@@ -15,7 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import cues
-from nlp.fastre import Prechecked, folded, guarded
+from nlp.fastre import Prechecked, contains_any, folded, guarded
 from nlp.extensions import DocAttrs, folded_of, hint, register_extensions, text_of
 from nlp.places import REGIONS, WORLDWIDE, country_names, exclusions, parse_places
 
@@ -253,7 +253,7 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
     origin: str | None = None
     found_cues: Iterable[tuple[int, str]] = cues.values_after(cues.SHIP_TO, text,
                                                               list_lines=_LIST_LINES)
-    if any(mark in text for mark in cues.TO_LABEL_MARKS):
+    if contains_any(text, cues.TO_LABEL_MARKS):
         found_cues = heapq.merge(found_cues, cues.values_after(cues.SHIP_TO_LABEL, text,
                                                                list_lines=_LIST_LINES))
     for cue_end, value in found_cues:
@@ -423,13 +423,13 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             "mbtc": "BTC"}
 # Units that are a fraction of their currency.
 _SCALE = {"mbtc": Decimal("0.001")}
-_CUR = (r"US\$|CA\$|AU\$|A\$|C\$|R\$|USD|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
+_CUR = (r"R\$|USD|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
         r"UAH|грн|PLN|zł|BRL|[$€£฿₽₴₹]")
 # Rarer currencies, read only in texts that name one (MONEY_MARKS): their letters (m, n, s, d,
 # k, i) start so many words that in the main pattern they cost every listing ~35 us.
-_CUR_WIDE = _CUR + r"|mBTC|NZ\$|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b"  # "Rs. 2000", not "Calibre 36 RS"
-_WIDE_MARKS = ("mbtc", "nz$", "nzd", "sek", "nok", "dkk", "czk", "kč", "inr", " rs", "\nrs", "(rs",
-               "bucks")  # looked for in " " + text.lower(): "rs" only at a word's start
+_CUR_WIDE = r"US\$|CA\$|AU\$|NZ\$|A\$|C\$|" + _CUR + r"|mBTC|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b"  # "Rs. 2000", not "Calibre 36 RS"
+_WIDE_MARKS = ("a$", "c$", "s$", "u$", "z$", "mbtc", "nzd", "sek", "nok", "dkk", "czk", "kč", "inr", " rs",
+               "\nrs", "(rs", "bucks")  # looked for in " " + text.lower(): "rs" only at a word's start
 # The whole number, however the listing's language groups it: "1,234.56", "1.234,56" (German,
 # Spanish, Dutch), "1 234,56" (French, Russian: a space, no-break or narrow no-break), "1'234.50"
 # (Swiss); price_parser then tells the decimal mark from the thousands mark. A number cut at its
@@ -522,7 +522,12 @@ def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | No
     return found.amount, found.currency
 
 
-def money_in(text: str | None, prefer_fiat: bool = False) -> Money:
+def wide_currencies(text: str) -> bool:
+    """Whether `text` may name one of the rarer currencies (then `money_in` reads them too)."""
+    return contains_any(" " + text.lower(), _WIDE_MARKS)
+
+
+def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = None) -> Money:
     """The price in a price string: amount, ISO/crypto currency, whether it is the price of
     one unit, and the count it buys; no amount when not a price.
     Zero amounts are wallet balances or placeholders, never prices. With `prefer_fiat`, a
@@ -532,8 +537,8 @@ def money_in(text: str | None, prefer_fiat: bool = False) -> Money:
     if not text:
         return _NO_MONEY
     first = was = _NO_MONEY
-    low = " " + text.lower()
-    money = _MONEY_WIDE if any(mark in low for mark in _WIDE_MARKS) else _MONEY
+    wide = wide_currencies(text) if wide is None else wide
+    money = _MONEY_WIDE if wide else _MONEY
     for m in money.finditer(text):
         symbol = (m.group("c1") or m.group("c2") or "").lower()
         currency = _SYMBOLS.get(symbol)
@@ -592,20 +597,21 @@ class PriceTagger:
         found = money_in(hint(doc, "price"))
         text, title_end = text_of(doc), u.title_end or 0
         body = text[title_end:]
+        wide = wide_currencies(text)  # once for the listing, not per value read
         if found.amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
             for _, value in cues.values_after(cues.PRICE, body):
-                found = money_in(value, prefer_fiat=True)
+                found = money_in(value, prefer_fiat=True, wide=wide)
                 if found.amount is not None:
                     break
         if found.amount is None:
             for m in _PRICE_LINE.finditer(body):
-                found = money_in(m.group(0), prefer_fiat=True)
+                found = money_in(m.group(0), prefer_fiat=True, wide=wide)
                 if found.amount is not None:
                     break
         if found.amount is None:
-            found = money_in(body)
+            found = money_in(body, wide=wide)
         if found.amount is None:
-            found = money_in(text[:title_end])
+            found = money_in(text[:title_end], wide=wide)
         u.price, u.currency = found.amount, found.currency
         u.price_per_unit, u.price_count = found.per_unit, found.count
         return doc
