@@ -65,6 +65,9 @@ _SPECIAL: dict[str, str] = {
     "europäische union": EUROPE, "union européenne": EUROPE, "unión europea": EUROPE,
     "eu only": EUROPE, "schengen": EUROPE, "europese unie": EUROPE, "европа": EUROPE,
     "ес": EUROPE, "евросоюз": EUROPE, "all of europe": EUROPE, "ganz europa": EUROPE,
+    "all countries": WORLDWIDE, "any country": WORLDWIDE, "every country": WORLDWIDE,
+    "alle länder": WORLDWIDE, "tous pays": WORLDWIDE, "tous les pays": WORLDWIDE,
+    "todos los países": WORLDWIDE, "alle landen": WORLDWIDE, "все страны": WORLDWIDE,
     "европе": EUROPE, "европу": EUROPE, "европы": EUROPE, "всей европе": EUROPE,
     "всему миру": WORLDWIDE, "всего мира": WORLDWIDE, "heel europa": EUROPE,
     # Italian, Portuguese, Polish (and French/Spanish "UE")
@@ -205,6 +208,25 @@ def city_names() -> dict[str, str]:
         if len(ranked) == 1 or ranked[0][1] >= _CITY_DOMINANCE * ranked[1][1]:
             table[name] = ranked[0][0]
     table.update({fold(n): code for n, code in _CITY_EXONYMS.items()})
+    table.update(_states())
+    return table
+
+
+# The states and provinces of the countries whose vendors name them as their origin ("Ships
+# from: Texas", "Ontario", "Queensland"), trusted where cities are; a state named like a
+# country stays the country ("Georgia"), and like an ordinary word it is left out ("Victoria").
+_STATE_COUNTRIES = ("US", "CA", "AU")
+_STATE_TYPES = frozenset({"State", "Province", "Territory", "District"})
+
+
+def _states() -> dict[str, str]:
+    countries = country_names()
+    table = {"cali": "US", "socal": "US", "norcal": "US"}  # California as the trade says it
+    for code in _STATE_COUNTRIES:
+        for sub in pycountry.subdivisions.get(country_code=code):
+            name = fold(sub.name)
+            if sub.type in _STATE_TYPES and name not in countries and name not in _NOT_CITIES:
+                table[name] = code
     return table
 
 

@@ -401,3 +401,18 @@ def test_letters_that_only_look_like_a_currency(text):
 def test_new_currencies_convert_at_the_listings_date(extractor):
     rec = extractor.extract({"id": "c:1", "date": "2019-05-01", "text": "Modafinil 200mg\nRs. 2000"})
     assert (rec["price"], rec["currency"], rec["price_usd"]) == (2000.0, "INR", pytest.approx(28.4))
+
+
+@pytest.mark.parametrize("line,origin,dest,excluded", [
+    ("Ships from: Texas", "US", [], []), ("Ships from: Cali", "US", [], []),
+    ("Ships from: Ontario\nShips to: Canada only", "CA", ["CA"], []),
+    ("Ships from: Queensland", "AU", [], []),
+    ("Ships from: West of the Mississippi", "US", [], []),  # Agora: the gold says US
+    ("Ships from: Georgia", "GE", [], []),  # the country, not the state
+    ("Ships from: Victoria", None, [], []),  # a name before it is a state
+    ("Ships to: all countries except USA & Canada", None, ["WW"], ["US", "CA"]),
+    ("Ships to: ALL Countries", None, ["WW"], []),
+])
+def test_states_provinces_and_all_countries(extractor, line, origin, dest, excluded):
+    rec = extractor.extract({"id": "s:1", "text": "Xanax 2mg x 10\n" + line})
+    assert (rec["ship_from"], rec["ship_to"], rec["ship_to_exclusions"]) == (origin, dest, excluded)
