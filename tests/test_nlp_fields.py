@@ -411,7 +411,7 @@ def test_title_of_a_generic_page(extractor, body, title):
     ("Отправка из: Москва\nДоставка: Санкт-Петербург", "RU", ["RU"]),
     ("Versand aus: München", "DE", []),
     ("Ships from: Valencia", None, []),  # Spain's or Venezuela's: not a guess
-    ("Ships from: Cali", None, []),      # slang for California, not Colombia's city
+    ("Ships from: Cali", "US", []),      # slang for California (a state), not Colombia's city
     ("Big sale in Berlin and Paris", None, []),  # cities count only after a cue
 ])
 def test_major_cities(extractor, line, origin, dest):
