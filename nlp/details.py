@@ -27,35 +27,37 @@ _PURITY = re.compile(_NUM + r"[ \t]?%[ \t]*(?:pure|purity|rein|pura|pur|zuiver|t
 _MASS = re.compile(r"(?<![\w.,/])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 # "1/8 oz" (an eighth), "1/2 g", "½ oz": a fraction of the unit; "1/8 oz" read as 8 oz was 64
 # times the weight sold.
-_FRACTION_MASS = re.compile(r"(?<![\w.,/])(?:(?P<a>[1-9])[ \t]?/[ \t]?(?P<b>[1-9]\d?)|(?P<v>[½¼¾⅛]))"
-                            rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
+_FRACTION_MASS = re.compile(r"(?<![\w.,/])(?:(?P<a>[1-9])[ \t]?/[ \t]?(?P<b>[1-9]\d?)|"
+                            rf"(?P<v>[½¼¾⅛]))[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
-# Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either).
-_PACK_WORDS = (r"pills?|tabs?|tablets?|count|ct|tabletten|tbls?|caps(?:ules)?|blotters?|hits|pcs|pieces|"
-               r"st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|tabletki|"
-               r"g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
-               r"ampoules?|amps?|ampollas|fiale|"
-               r"pillen|ampullen|vials?|patch(?:es|s)?|parches|pflaster|pleisters|cerotti|adesivos|"
-               r"пластыр\w*|таблеток|табл|шт|капсул")
-_COUNT = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>\d{1,6})\b|(?P<b>\d{1,6})[ \t]?x(?:\b|(?=\d))|"
+_PACK_WORDS = (r"pills?|tabs?|tablets?|count|ct|tabletten|tbls?|caps(?:ules)?|blotters?|hits|"
+               r"pcs|pieces|st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|"
+               r"tabletki|g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
+               r"ampoules?|amps?|ampollas|fiale|pillen|ampullen|vials?|patch(?:es|s)?|parches|"
+               r"pflaster|pleisters|cerotti|adesivos|пластыр\w*|таблеток|табл|шт|капсул")
+# Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either); "10x30mg"
+# is ten.
+_COUNT = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>\d{1,6})\b|"
+                    r"(?P<b>\d{1,6})[ \t]?x(?:\b|(?=\d))|"
                     rf"(?P<c>\d{{1,6}})[ \t]?(?:{_PACK_WORDS})\b)", re.I)
 _PACK_WORD = re.compile(rf"[ \t]?(?:{_PACK_WORDS})\b", re.I)
-# A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg").
-# Nor a drug's code: "100 x 25i-NBOMe", "20 x 2-CB"; nor a dose: "2 x 200+mg".
-_BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,+\-/]|[^\W\d_]|[ \t]?\+?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)",
-                         re.I)
+# A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg"), nor a
+# drug's code ("100 x 25i-NBOMe", "20 x 2-CB"), nor a dose with a plus ("2 x 200+mg").
+_BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,+\-/]|[^\W\d_]|"
+                         rf"[ \t]?\+?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)", re.I)
 # A count opening the text right before a drug's name: "100 Tramadol 225mg", "30 Adderall XR".
 # Only before a name: "24 hour delivery", "2019 Pfizer Xanax" are no counts.
 _LEADING_COUNT = re.compile(r"[ \t]*(?P<c>[1-9]\d{0,4})[ \t]+")
 # "10 blisters of 10", "3 strips of 10 tablets": packs of a count.
-_PACKS_OF = guarded(re.compile(r"(?<![\w.,])(?P<n>[1-9]\d{0,3})[ \t]*(?:blisters?|strips?|packs?|boxes|box|"
-                       r"sheets?|bottles?|schachteln|plaquettes?|bo[iî]tes?)[ \t]+(?:of|à|a|mit|de|"
-                       r"van|zu|по)[ \t]+(?P<m>[1-9]\d{0,3})\b", re.I))
-# The trade's own weights: a zip is an ounce, an eighth 1/8 oz, a QP a quarter pound.
-# A zip only with a count or "of" ("zip code", "Zips, Pipes"), no "quad" ("Quad Dose").
-_SLANG_MASS = re.compile(r"(?<![\w.])(?:(?P<n>[1-9]\d?)[ \t]?)?(?P<w>qps?|(?<=\d)[ \t]?zips?|(?<=\d)zips?|"
-                         r"zips?(?=[ \t]+of\b)|eighths?|8ths?(?![ \t]+edition)|quarter[ \t]+(?:oz|ounce)|"
-                         r"half[ \t]+(?:oz|ounce))\b", re.I)
+_PACKS_OF = guarded(re.compile(
+    r"(?<![\w.,])(?P<n>[1-9]\d{0,3})[ \t]*(?:blisters?|strips?|packs?|boxes|box|sheets?|bottles?|"
+    r"schachteln|plaquettes?|bo[iî]tes?)[ \t]+(?:of|à|a|mit|de|van|zu|по)[ \t]+"
+    r"(?P<m>[1-9]\d{0,3})\b", re.I))
+# The trade's own weights: a zip is an ounce, an eighth 1/8 oz, a QP a quarter pound. A zip only
+# after a count or before "of" ("zip code", "Zips, Pipes"), no "quad" ("Quad Dose").
+_SLANG_MASS = re.compile(r"(?<![\w.])(?:(?P<n>[1-9]\d?)[ \t]?)?(?P<w>qps?|(?<=\d)[ \t]?zips?|"
+                         r"zips?(?=[ \t]+of\b)|eighths?|8ths?(?![ \t]+edition)|"
+                         r"quarter[ \t]+(?:oz|ounce)|half[ \t]+(?:oz|ounce))\b", re.I)
 _SLANG_MARKS = ("qp", "zip", "eighth", "8th", "quarter", "half")
 _SLANG_GRAMS = {"qp": 113.398, "zip": 28.3495, "eighth": 3.5437, "8th": 3.5437,
                 "quarter": 7.0874, "half": 14.1747}
@@ -74,7 +76,9 @@ _THOUSANDS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
 
 
 def _dose(text: str) -> float:
-    return float(text.replace(".", "").replace(",", "")) if _THOUSANDS.fullmatch(text) else _num(text)
+    if _THOUSANDS.fullmatch(text):
+        return float(text.replace(".", "").replace(",", ""))
+    return _num(text)
 
 
 # "250mg/ml", "10 mg / 1 ml": a concentration, the strength of a vial, an ampoule or a syrup.

@@ -309,8 +309,8 @@ _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vend
                       r"[ \t]*[:\-]?[ \t]*" + _H, re.IGNORECASE)
 _RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\((?:\d{1,3}(?:\.\d+)?%|"
                      r"\d{1,6})\)")
-_LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:[ \t]*(?:\n[ \t]*){0,2}" + _H
-                    + r"(?![ \t]*:)", re.IGNORECASE)
+_LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:[ \t]*"
+                    r"(?:\n[ \t]*){0,2}" + _H + r"(?![ \t]*:)", re.IGNORECASE)
 # "Vendor - X" opening its line, X ending it or a rating after X ("Vendor – X (98%)", "Vendor -
 # X [Level 5]"): "Top vendor - fast shipping", "Best vendor - Germany" name nobody.
 _LABEL_DASH = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"[ \t]*[-–][ \t]*" + _H
@@ -329,7 +329,8 @@ _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|a
 # Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
 # So are "Other listings from this vendor: ..." and "More from the same seller:".
 _MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report|"
-                          r"verified|trusted|this|that|same|other|more\s+from)[ \t]*\Z", re.IGNORECASE)
+                          r"verified|trusted|this|that|same|other|more\s+from)[ \t]*\Z",
+                          re.IGNORECASE)
 _AT_HANDLE = re.compile(r"(?<![\w.@/])@(?P<h>[A-Za-z0-9_]{3,32})\b")
 # An e-mail's user part ("benzo@...", "benzo[at]..."), not a handle.
 _AT_NEXT = re.compile(r"[ \t]?(?:@|[\[({][ \t]?at[ \t]?[\])}])", re.IGNORECASE)
@@ -425,11 +426,14 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
 _SCALE = {"mbtc": Decimal("0.001")}
 _CUR = (r"R\$|USD|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
         r"UAH|грн|PLN|zł|BRL|[$€£฿₽₴₹]")
-# Rarer currencies, read only in texts that name one (MONEY_MARKS): their letters (m, n, s, d,
-# k, i) start so many words that in the main pattern they cost every listing ~35 us.
-_CUR_WIDE = r"US\$|CA\$|AU\$|NZ\$|A\$|C\$|" + _CUR + r"|mBTC|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b"  # "Rs. 2000", not "Calibre 36 RS"
-_WIDE_MARKS = ("a$", "c$", "s$", "u$", "z$", "mbtc", "nzd", "sek", "nok", "dkk", "czk", "kč", "inr", " rs",
-               "\nrs", "(rs", "bucks")  # looked for in " " + text.lower(): "rs" only at a word's start
+# Rarer currencies, read only in texts that name one (_WIDE_MARKS): their letters (m, n, s, d,
+# k, i) start so many words that in the main pattern they cost every listing ~25 us. Rupees
+# only before their amount: "Rs. 2000", never "Calibre 36 RS".
+_CUR_WIDE = (r"US\$|CA\$|AU\$|NZ\$|A\$|C\$|" + _CUR
+             + r"|mBTC|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b")
+# Looked for in " " + text.lower(), so that "rs" counts only at a word's start.
+_WIDE_MARKS = ("a$", "c$", "s$", "u$", "z$", "mbtc", "nzd", "sek", "nok", "dkk", "czk", "kč", "inr",
+               " rs", "\nrs", "(rs", "bucks")
 # The whole number, however the listing's language groups it: "1,234.56", "1.234,56" (German,
 # Spanish, Dutch), "1 234,56" (French, Russian: a space, no-break or narrow no-break), "1'234.50"
 # (Swiss); price_parser then tells the decimal mark from the thousands mark. A number cut at its
@@ -499,8 +503,8 @@ def said_per_unit(text: str, price: float, currency: str) -> bool:
 
 
 # "10 for $250 | 50 for $1000", "100 for £40": a count, then what that many cost.
-_COUNT_BEFORE = re.compile(r"(?<![\w.,])([1-9]\d{0,4})[ \t]*(?:for|für|pour|por|voor|per|за)[ \t]+\Z",
-                           re.IGNORECASE)
+_COUNT_BEFORE = re.compile(
+    r"(?<![\w.,])([1-9]\d{0,4})[ \t]*(?:for|für|pour|por|voor|per|за)[ \t]+\Z", re.IGNORECASE)
 _COUNT_REACH = 12  # characters before an amount: "100 for "
 _THOUSANDS = re.compile(r"k(?![^\W\d_])", re.IGNORECASE)
 
@@ -533,10 +537,10 @@ def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = No
     Zero amounts are wallet balances or placeholders, never prices. With `prefer_fiat`, a
     fiat amount shown beside a crypto one ("฿0.10293 (EUR 245.00)") is the price: markets
     fix the fiat price and let the coin amount follow the exchange rate. An amount after "was",
-    "RRP", "statt"... is the price only when no other amount follows it."""
+    "RRP", "statt", "shipping"... is the price only when no other amount follows it."""
     if not text:
         return _NO_MONEY
-    first = was = _NO_MONEY
+    first = aside = _NO_MONEY
     wide = wide_currencies(text) if wide is None else wide
     money = _MONEY_WIDE if wide else _MONEY
     for m in money.finditer(text):
@@ -549,9 +553,9 @@ def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = No
             continue
         if symbol in _SCALE:
             amount *= _SCALE[symbol]
-        if _WAS.search(text, max(0, m.start() - _WAS_REACH), m.start()):
-            # the price before a reduction: the price only when no other amount follows
-            was = _money(text, m, float(amount), currency) if was.amount is None else was
+        if _ASIDE.search(text, max(0, m.start() - _ASIDE_REACH), m.start()):
+            # a price before a reduction, a shipping fee: the price only when no other follows
+            aside = _money(text, m, float(amount), currency) if aside.amount is None else aside
             continue
         if m.group("a1") and _THOUSANDS.match(text, m.end()):
             amount *= 1000  # "$28k": a kilo's price, not 28 dollars
@@ -559,7 +563,7 @@ def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = No
             return _money(text, m, float(amount), currency)
         if first.amount is None:
             first = _money(text, m, float(amount), currency)
-    return first if first.amount is not None else was
+    return first if first.amount is not None else aside
 
 
 def _money(text: str, m: re.Match[str], amount: float, currency: str) -> Money:
@@ -568,12 +572,12 @@ def _money(text: str, m: re.Match[str], amount: float, currency: str) -> Money:
                  int(before.group(1)) if before else None)
 
 
-# "Was: £45.00 Now: £35.00", "RRP $60", "statt 45 €": the price before a reduction.
-# Shipping fees too: "Shipping $10, item $50", "$20.00 (+$5 shipping)".
-_WAS = re.compile(r"(?:\b(?:was|old\s+price|regular\s+price|rrp|msrp|list\s+price|statt|vorher|"
+# Amounts that are not the price: one before a reduction ("Was: £45.00 Now: £35.00", "RRP $60",
+# "statt 45 €") and a shipping fee ("Shipping $10, item $50", "$20.00 (+$5 shipping)").
+_ASIDE = re.compile(r"(?:\b(?:was|old\s+price|regular\s+price|rrp|msrp|list\s+price|statt|vorher|"
                   r"avant|antes|было|prima|shipping|postage|porto|versand|envío|envio|livraison|"
                   r"verzending|доставка)|\bUVP|\+)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
-_WAS_REACH = 16
+_ASIDE_REACH = 16
 
 
 @lru_cache(maxsize=100_000)

@@ -177,7 +177,8 @@ _TITLE_ELEMENTS = etree.XPath(
               for part in ("title", "name"))
     + "@id='title' or @id='product-title' or @id='listing-title']")
 _WORD = re.compile(r"\w+")
-_MAX_SITE_WORDS = 4  # "WHM", "Dream Market", "Silk Road 2.0": a <title> this short naming nothing on the page
+# "WHM", "Dream Market", "Silk Road 2.0": a <title> this short naming nothing on the page
+_MAX_SITE_WORDS = 4
 
 
 def _heading_title(root: etree._Element, title: str | None) -> str | None:

@@ -40,7 +40,8 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
                            r"(?P<h>[A-Za-z][\w.\-]{2,14})(?![\w.\-]*@)", re.I),
     "instagram": re.compile(r"\b(?:instagram|insta|ig)\b[ \t]*(?::[ \t]*@?|[ \t]?@)"
                             r"(?P<h>[A-Za-z0-9_][\w.]{0,29})(?![\w.]*@)", re.I),
-    "kik": re.compile(r"\bkik(?:[ \t]*me)?\b[ \t]*(?::[ \t]*@?|[ \t]?@)(?P<h>[A-Za-z][\w.]{3,19})", re.I),
+    "kik": re.compile(r"\bkik(?:[ \t]*me)?\b[ \t]*(?::[ \t]*@?|[ \t]?@)"
+                      r"(?P<h>[A-Za-z][\w.]{3,19})", re.I),
     "discord": re.compile(r"\bdiscord\b[ \t]*(?:id|tag)?[ \t]*(?::[ \t]*@?|[ \t]?@)"
                           r"(?P<h>[\w.]{2,32}(?:#\d{4})?)", re.I),
 }.items()}
@@ -264,7 +265,7 @@ def crypto_addresses(text: str, low: str | None = None) -> list[dict[str, Any]]:
 # bytes of the Keccak-256 of all that. Main-net network bytes: 18 standard, 19 integrated
 # (with a payment id), 42 subaddress.
 _XMR_BLOCK = (0, 2, 3, 5, 6, 7, 9, 10, 11)
-_XMR_DIGIT = {c: i for i, c in enumerate("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")}
+_XMR_DIGIT = {c: i for i, c in enumerate(base58.BITCOIN_ALPHABET.decode())}  # the same 58 letters
 _XMR_KINDS = {(18, 69): "standard", (19, 77): "integrated", (42, 69): "subaddress"}
 
 

@@ -38,7 +38,8 @@ _NOT_DRUG = re.compile(
     r"test\s?strips?|reagent\s+tests?|harm\s+reduction|"
     # the trade's equipment and packaging, not its drugs: "Pill press TDP-5 with xanax bar die",
     # "Cocaine cutting agent", "Fake Pfizer xanax boxes (empty packaging)"
-    r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|press)\s+(?:dies?|molds?|moulds?)|"
+    r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|"
+    r"(?:bar|pill|press)\s+(?:dies?|molds?|moulds?)|"
     r"cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?))\b", re.IGNORECASE)
 # Goods whose titles look like drug offers to the model ("[AAA+]" grades weed, and watches):
 # they stop a listing that names no drug, not one that does ("xanax pfizer replicas" are pills).

@@ -77,8 +77,8 @@ _TABLES = etree.XPath("//table[.//tr]")
 _ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 _PRICE_HEAD = re.compile(r"\b(?:price|total|preis|prix|precio|prijs|prezzo|цена|стоимость)\b", re.I)
 _UNIT_HEAD = re.compile(r"\b(?:per|pro|par|por)\s+(?:pill|unit|tablet|tab|capsule|cap|dose|piece|"
-                        r"tablette|stück|comprimé|pilule|pastilla|unidad|pil)|\beach\b|/\s*(?:pill|tab|unit)|"
-                        r"\b(?:pill|unit)\s+price|за\s+(?:шт|таб)", re.I)
+                        r"tablette|stück|comprimé|pilule|pastilla|unidad|pil)|\beach\b|"
+                        r"/\s*(?:pill|tab|unit)|\b(?:pill|unit)\s+price|за\s+(?:шт|таб)", re.I)
 _MAX_TABLES = 20  # a product page has a few; a catalogue page's grid is not a pack table
 
 
