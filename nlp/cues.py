@@ -1,4 +1,4 @@
-"""Cue phrases (en/de/fr/es/nl/ru, and it/pt/pl) that introduce a seller, an origin, destinations or a price."""
+"""Cue phrases (en/de/fr/es/nl/ru, and it/pt/pl/sv/fi/no/da) that introduce a seller, an origin, destinations or a price."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ SHIP_FROM = re.compile(
     r"paese\s+di\s+origine|"
     r"enviado\s+de|envio\s+de|pa[ií]s\s+de\s+origem|origem|wysy[lł]ka\s+z|wysy[lł]amy\s+z|"
     r"kraj\s+pochodzenia|"
+    # Swedish, Finnish, Norwegian, Danish (Flugsvamp, Silkkitie, Valhalla)
+    r"skickas\s+(?:fr[åa]n|ifr[åa]n)|skickat\s+fr[åa]n|avs[äa]ndarland|l[äa]hetet[äa][äa]n\s+maasta|"
+    r"l[äa]ht[öo]maa|l[äa]hetys\s+maasta|(?:sendes|sendt|afsendes)\s+fra|afsenderland|"
     # classifieds: where the seller is ("Location: Lagos, Nigeria"), only as a labelled field
     r"(?:location|standort|localisation|ubicaci[oó]n|locatie|местоположение|"
     r"city|stadt|ville|ciudad|stad|город)(?=[ \t]*:))(?!\w)"
@@ -53,6 +56,8 @@ SHIP_TO = re.compile(
     r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione|consegna\s+in|"
     r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
     r"wysy[lł]amy\s+do|"
+    r"skickas\s+till|leverans\s+till|levereras\s+till|toimitus(?:maat?)?|toimitetaan|"
+    r"(?:sendes|leveres)\s+til|levering\s+til|"
     # "Ships only to UK", "Versand nur nach Deutschland", "Envíos solo a España"
     r"ships?\s+only\s+(?:to|within)|shipping\s+only\s+(?:to|within)|deliver(?:s|y)?\s+only\s+to|"
     r"(?:versand|lieferung)\s+nur(?:\s+(?:nach|in|innerhalb))?|env[ií]os?\s+s[oó]lo\s+a|"
@@ -66,10 +71,11 @@ SHIP_TO_LABEL = re.compile(r"(?:(?<![^\n])|(?<=[|;])|(?<=[|;][ \t]))to(?=[ \t]*:
 TO_LABEL_MARKS = ("to:", "To:", "TO:", "to :", "To :", "TO :")
 PRICE = re.compile(
     r"\b(purchase\s+price|sale\s+price|price|preis|prix|precio|prijs|kosten|cost|цена|стоимость|"
-    r"prezzo|pre[çc]o|cena)(?!\w)", _F)
+    r"prezzo|pre[çc]o|cena|pris|hinta)(?!\w)", _F)
 SELLER = re.compile(
     r"\b(vendor|seller|sold\s+by|verk[äa]ufer|h[äa]ndler|vendeur|vendu\s+par|vendedor|"
-    r"vendido\s+por|verkoper|продавец|venditore|venduto\s+da|sprzedawca|sprzedaj[aą]cy)(?!\w)", _F)
+    r"vendido\s+por|verkoper|продавец|venditore|venduto\s+da|sprzedawca|sprzedaj[aą]cy|"
+    r"s[äa]ljare|myyj[äa]|selger|s[æa]lger)(?!\w)", _F)
 CONTACT = re.compile(
     r"\b(telegram|wickr(?:\s*me)?|whatsapp|signal|threema|session|contact(?:\s+me)?|kontakt)\b", _F)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.

@@ -106,7 +106,7 @@ def _hinted_destinations(value: str) -> tuple[list[str], list[str]]:
 
 
 # "Ships from Germany to EU", "X To: Y", "NL > EU": the origin value carries destinations.
-_TO_SPLIT = re.compile(r"\s(?:to|nach|vers|hacia|naar|по|->|>|→)\s*:?\s", re.IGNORECASE)
+_TO_SPLIT = re.compile(r"\s(?:to|nach|vers|hacia|naar|till|til|по|->|>|→)\s*:?\s", re.IGNORECASE)
 
 
 # "Ships from Germany, Netherlands" lists origins: only an unpunctuated tail is a destination.

@@ -1,4 +1,4 @@
-"""A cheap language guess for listing text: stopword counts for en/de/fr/es/nl/ru, and it/pt/pl.
+"""A cheap language guess for listing text: stopword counts for en/de/fr/es/nl/ru, and it/pt/pl/sv/fi.
 
 Words shared by several languages ("de", "en", "la") count for each of them, so only
 distinctive words decide between those languages. Market software (menus, feature tables,
@@ -37,6 +37,11 @@ _STOP = {
           "dias você nós enviamos enviado também muito vendedor nosso".split(),
     "pl": "nie jest się że dla jak wysyłka wysyłamy cena jakość zamówienie zamówienia bez "
           "recepty dni tylko sprzedam mam sprzedawca dostawa tabletek".split(),
+    # Swedish and Finnish (Flugsvamp, Silkkitie, Valhalla)
+    "sv": "och från till skickas skickar pris säljare inte är för med leverans hela sverige "
+          "kvalitet beställning dagar recept utan".split(),
+    "fi": "myyjä hinta toimitus lähetetään maasta lähtömaa koko suomeen suomi laatu tilaus "
+          "kanssa päivää ilman reseptiä tuote".split(),
 }
 _SETS = {lang: frozenset(words) for lang, words in _STOP.items()}
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)

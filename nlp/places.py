@@ -53,6 +53,12 @@ _EXTRA_NAMES: dict[str, str] = {
     # German genitives: "Versand nur innerhalb Deutschlands"
     "deutschlands": "DE", "österreichs": "AT", "frankreichs": "FR", "spaniens": "ES",
     "europas": "EU",
+    # Swedish, Finnish, Norwegian and Danish names the translations lack, and Finnish cases
+    # ("koko Suomeen", "Ruotsista")
+    "sverige": "SE", "suomi": "FI", "suomeen": "FI", "suomesta": "FI", "norge": "NO",
+    "danmark": "DK", "ruotsi": "SE", "ruotsiin": "SE", "ruotsista": "SE", "norja": "NO",
+    "tanska": "DK", "saksa": "DE", "saksasta": "DE", "hollanti": "NL", "hollannista": "NL",
+    "viro": "EE", "virosta": "EE", "tyskland": "DE", "frankrike": "FR", "storbritannien": "GB",
 }
 _SPECIAL: dict[str, str] = {
     "worldwide": WORLDWIDE, "world wide": WORLDWIDE, "world-wide": WORLDWIDE,
@@ -81,6 +87,7 @@ _GROUPS: dict[str, str] = {
     "scandinavia": "DK+NO+SE", "skandinavien": "DK+NO+SE", "scandinavie": "DK+NO+SE",
     "escandinavia": "DK+NO+SE", "scandinavië": "DK+NO+SE", "скандинавия": "DK+NO+SE",
     "nordic countries": "DK+FI+IS+NO+SE", "nordics": "DK+FI+IS+NO+SE",
+    "norden": "DK+FI+IS+NO+SE", "pohjoismaat": "DK+FI+IS+NO+SE",
     "benelux": "BE+NL+LU", "baltics": "EE+LV+LT", "baltic states": "EE+LV+LT",
     "dach": "DE+AT+CH",  # German-speaking Europe: "Versand nur DACH"
     "baltikum": "EE+LV+LT", "north america": "US+CA",

@@ -416,3 +416,22 @@ def test_new_currencies_convert_at_the_listings_date(extractor):
 def test_states_provinces_and_all_countries(extractor, line, origin, dest, excluded):
     rec = extractor.extract({"id": "s:1", "text": "Xanax 2mg x 10\n" + line})
     assert (rec["ship_from"], rec["ship_to"], rec["ship_to_exclusions"]) == (origin, dest, excluded)
+
+
+@pytest.mark.parametrize("text,lang,seller,origin,dest,price", [
+    ("Subutex 8mg x 7\nMyyjä: SuomiPharma\nLähetetään maasta: Suomi\nToimitus: Suomi\nHinta: 280 €",
+     "fi", "SuomiPharma", "FI", ["FI"], (280.0, "EUR")),
+    ("Amfetamiini 10g\nMyyjä: SpeedFin\nLähtömaa: Suomi\nToimitus koko Suomeen\nHinta: 150 €",
+     "fi", "SpeedFin", "FI", ["FI"], (150.0, "EUR")),
+    ("Kokain 1g\nSäljare: StockholmSnow\nSkickas från: Sverige\nSkickas till: Sverige\nPris: 900 SEK",
+     "sv", "StockholmSnow", "SE", ["SE"], (900.0, "SEK")),
+    ("Hasch 10g\nSkickas från Sverige till hela Norden\nPris: 1200 SEK",
+     "sv", None, "SE", ["DK", "FI", "IS", "NO", "SE"], (1200.0, "SEK")),
+    ("Alprazolam 1mg x 20\nSendes fra: Norge\nPris: 500 NOK", None, None, "NO", [], (500.0, "NOK")),
+])
+def test_nordic_markets(extractor, text, lang, seller, origin, dest, price):
+    rec = extractor.extract({"id": "n:1", "text": text})
+    if lang:
+        assert rec["language"] == lang
+    assert (rec["seller"], rec["ship_from"], rec["ship_to"]) == (seller, origin, dest)
+    assert (rec["price"], rec["currency"]) == price
