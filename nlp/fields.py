@@ -158,7 +158,7 @@ _ROUTE_SIDE = 40  # characters read either side of the arrow
 def _route(text: str) -> tuple[str | None, list[str]]:
     """(origin, destinations) of the first arrow with one place before it and places after
     it on its line; (None, []) when there is none. Demonyms are not trusted here."""
-    if not any(a in text for a in _ARROWS):
+    if not contains_any(text, _ARROWS):
         return None, []
     for m in _ARROW.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
@@ -479,13 +479,13 @@ _CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH"})
 
 # "14G ($65/g)", "£4.40/Gram", "$12.50/Pill", "80€/g", "$3 each": the price of one unit, not
 # of the pack; divided by the pack's 14 g it made cocaine look 14 times too cheap.
-_UNIT_AFTER = re.compile(
-    r"[ \t]*(?:(?:/|per\b|a\b|pro\b|par\b|por\b|за)[ \t]*(?:1[ \t]*)?"
-    r"(?:g|gr|grams?|gramm|gramos?|grammes?|pills?|tabs?|tablets?|pieces?|units?|caps?|"
-    r"capsules?|blotters?|hits?|stück|stk|st|шт|г)|each|ea)(?!\w)", re.IGNORECASE)
+_UNIT_WORDS = (r"(?:(?:/|per\b|a\b|pro\b|par\b|por\b|за)[ \t]*(?:1[ \t]*)?"
+               r"(?:g|gr|grams?|gramm|gramos?|grammes?|pills?|tabs?|tablets?|pieces?|units?|caps?|"
+               r"capsules?|blotters?|hits?|stück|stk|st|шт|г)|each|ea)(?!\w)")
+_UNIT_AFTER = re.compile(r"[ \t]*" + _UNIT_WORDS, re.IGNORECASE)
 # The same marker looked for on its own, for a price shown bare and said per unit elsewhere
 # ("$25.00" in a field, "$25 each" in the text).
-_UNIT_MARK = guarded(re.compile(_UNIT_AFTER.pattern.removeprefix("[ \\t]*"), re.IGNORECASE))
+_UNIT_MARK = guarded(re.compile(_UNIT_WORDS, re.IGNORECASE))
 _MONEY_REACH = 32  # characters before a unit marker where its amount is written
 
 
@@ -506,7 +506,7 @@ def said_per_unit(text: str, price: float, currency: str) -> bool:
 _COUNT_BEFORE = re.compile(
     r"(?<![\w.,])([1-9]\d{0,4})[ \t]*(?:for|für|pour|por|voor|per|за)[ \t]+\Z", re.IGNORECASE)
 _COUNT_REACH = 12  # characters before an amount: "100 for "
-_THOUSANDS = re.compile(r"k(?![^\W\d_])", re.IGNORECASE)
+_K_SUFFIX = re.compile(r"k(?![^\W\d_])", re.IGNORECASE)
 
 
 class Money(NamedTuple):
@@ -557,7 +557,7 @@ def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = No
             # a price before a reduction, a shipping fee: the price only when no other follows
             aside = _money(text, m, float(amount), currency) if aside.amount is None else aside
             continue
-        if m.group("a1") and _THOUSANDS.match(text, m.end()):
+        if m.group("a1") and _K_SUFFIX.match(text, m.end()):
             amount *= 1000  # "$28k": a kilo's price, not 28 dollars
         if not prefer_fiat or currency not in _CRYPTO:
             return _money(text, m, float(amount), currency)
@@ -601,7 +601,8 @@ class PriceTagger:
         found = money_in(hint(doc, "price"))
         text, title_end = text_of(doc), u.title_end or 0
         body = text[title_end:]
-        wide = wide_currencies(text)  # once for the listing, not per value read
+        # once for the listing, not per value read; not at all when the crawler gave the price
+        wide = found.amount is None and wide_currencies(text)
         if found.amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
             for _, value in cues.values_after(cues.PRICE, body):
                 found = money_in(value, prefer_fiat=True, wide=wide)

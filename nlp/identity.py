@@ -14,7 +14,7 @@ import bech32m
 import phonenumbers
 from Crypto.Hash import keccak
 
-from nlp.fastre import Prechecked, folded, guarded, min_width
+from nlp.fastre import Prechecked, contains_any, folded, guarded, min_width
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,190}\.[A-Za-z]{2,24}\b")
 _PHONE = re.compile(r"(?<![\w+])\+\s?\d[\d \t().\-]{6,20}\d")
@@ -77,7 +77,7 @@ def contacts(text: str, low: str | None = None, region: str | None = None) -> li
     if "@" in text:
         for m in _EMAIL.finditer(text):
             found.append((m.start(), "email", m.group(0).lower()))
-    if any(mark in low for mark in _AT_MARKS):
+    if contains_any(low, _AT_MARKS):
         for m in _OBFUSCATED_EMAIL.finditer(text):
             domain = _DOTS.sub(".", m.group("d"))
             found.append((m.start(), "email", f"{m.group('u')}@{domain}.{m.group('t')}".lower()))

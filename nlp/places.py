@@ -49,7 +49,7 @@ _EXTRA_NAMES: dict[str, str] = {
     "україна": "UA", "україни": "UA", "république tchèque": "CZ", "burma": "MM", "vatican": "VA",
     "polski": "PL", "niemiec": "DE", "holandii": "NL", "hiszpanii": "ES", "francji": "FR",
     "wielkiej brytanii": "GB", "anglii": "GB", "belgii": "BE", "austrii": "AT",
-    "szwajcarii": "CH", "ukrainy": "UA", "czech republic": "CZ",
+    "szwajcarii": "CH", "ukrainy": "UA",
     # German genitives: "Versand nur innerhalb Deutschlands"
     "deutschlands": "DE", "österreichs": "AT", "frankreichs": "FR", "spaniens": "ES",
     "europas": "EU",
