@@ -36,6 +36,8 @@ SHIP_FROM = re.compile(
     # Swedish, Finnish, Norwegian, Danish (Flugsvamp, Silkkitie, Valhalla)
     r"skickas\s+(?:fr[åa]n|ifr[åa]n)|skickat\s+fr[åa]n|avs[äa]ndarland|l[äa]hetet[äa][äa]n\s+maasta|"
     r"l[äa]ht[öo]maa|l[äa]hetys\s+maasta|(?:sendes|sendt|afsendes)\s+fra|afsenderland|"
+    # where the seller is: "Located in Toronto", "We are based in the UK"
+    r"(?:located|based)\s+in(?:\s+the)?|"
     # classifieds: where the seller is ("Location: Lagos, Nigeria"), only as a labelled field
     r"(?:location|standort|localisation|ubicaci[oó]n|locatie|местоположение|"
     r"city|stadt|ville|ciudad|stad|город)(?=[ \t]*:))(?!\w)"
@@ -48,6 +50,8 @@ SHIP_TO = re.compile(
     r"(?:versenden|verschicken|verzenden|versturen)(?=\s+(?:weltweit|wereldwijd|international))|"
     # "Ships USA only", "ship UK & EU only": the places between the verb and "only"
     r"ships?(?=[ \t]+(?!to\b|from\b)[^\n.!?]{2,30}?[ \t]only\b)|"
+    # "Can ship Canada wide", "shipping Australia-wide": the country the parcels stay in
+    r"(?:ships?|shipping|deliver(?:y|s)?)(?=[ \t]+[^\W\d_]+(?:[ \t][^\W\d_]+)?[ \t-]wide\b)|"
     r"(?:exp[ée]dions|envoyons)(?=\s+(?:dans\s+le\s+monde|partout|à\s+l'international))|entrega\s+a|"
     r"we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
     r"lieferung\s+(?:nach|in)|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"

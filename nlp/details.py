@@ -30,7 +30,7 @@ _MASS = re.compile(r"(?<![\w.,/])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re
 _FRACTION_MASS = re.compile(r"(?<![\w.,/])(?:(?P<a>[1-9])[ \t]?/[ \t]?(?P<b>[1-9]\d?)|"
                             rf"(?P<v>[½¼¾⅛]))[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
-_PACK_WORDS = (r"pills?|tabs?|tablets?|count|ct|tabletten|tbls?|caps(?:ules)?|blotters?|hits|"
+_PACK_WORDS = (r"pills?|tabs?|tablets?|bars?|pens?|strips?|films?|count|ct|tabletten|tbls?|caps(?:ules)?|blotters?|hits|"
                r"pcs|pieces|st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|"
                r"tabletki|g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
                r"ampoules?|amps?|ampollas|fiale|pillen|ampullen|vials?|patch(?:es|s)?|parches|"
@@ -39,7 +39,7 @@ _PACK_WORDS = (r"pills?|tabs?|tablets?|count|ct|tabletten|tbls?|caps(?:ules)?|bl
 # is ten.
 _COUNT = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>\d{1,6})\b|"
                     r"(?P<b>\d{1,6})[ \t]?x(?:\b|(?=\d))|"
-                    rf"(?P<c>\d{{1,6}})[ \t]?(?:{_PACK_WORDS})\b)", re.I)
+                    rf"(?<!/)(?P<c>\d{{1,6}})[ \t]?(?:{_PACK_WORDS})\b)", re.I)
 _PACK_WORD = re.compile(rf"[ \t]?(?:{_PACK_WORDS})\b", re.I)
 # A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg"), nor a
 # drug's code ("100 x 25i-NBOMe", "20 x 2-CB"), nor a dose with a plus ("2 x 200+mg").
@@ -53,6 +53,20 @@ _PACKS_OF = guarded(re.compile(
     r"(?<![\w.,])(?P<n>[1-9]\d{0,3})[ \t]*(?:blisters?|strips?|packs?|boxes|box|sheets?|bottles?|"
     r"schachteln|plaquettes?|bo[iî]tes?)[ \t]+(?:of|à|a|mit|de|van|zu|по)[ \t]+"
     r"(?P<m>[1-9]\d{0,3})\b", re.I))
+# "box of 5", "pack of 10 pills", "Packung mit 20", "boîte de 30": one pack of a count (not
+# "bag of 3.5g", a mass, nor "bottle of 100ml").
+_PACK_OF = guarded(re.compile(
+    r"(?<![\w.,])(?:box|pack|packet|bottle|blister|strip|tub|jar|pouch|sachet|packung|schachtel|"
+    r"dose|bo[iî]te|caja|frasco|confezione|doosje|doos|упаковка)s?[ \t]+"
+    r"(?:of|mit|de|van|con|à|из|по)[ \t]+(?P<m>[1-9]\d{0,4})(?![\d.,])"
+    rf"(?![ \t]?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)", re.I))
+# A count under its label: "Quantity: 50", "Menge: 20 Stück", "Количество: 10". Not "Quantity
+# available: 25" or "In stock: 500" (stock), nor "Quantity: 5 grams" (a mass, read as such).
+_QUANTITY_LABEL = guarded(re.compile(
+    r"(?m)^[ \t]*(?:quantity|qty|pack(?:age)?[ \t]+size|menge|anzahl|packungsgr[öo]ße|"
+    r"quantit[ée]|quantit[àa]|cantidad|quantidade|aantal|hoeveelheid|ilo[śs][ćc]|количество|"
+    r"кол-во|antal|m[äa][äa]r[äa])[ \t]*[:=][ \t]*(?P<n>[1-9]\d{0,5})(?![\d.,])"
+    rf"(?=[ \t]*(?:(?:{_PACK_WORDS})\b[^\n]*)?(?:$|[ \t]*[(\[|,;/]))", re.I))
 # The trade's own weights: a zip is an ounce, an eighth 1/8 oz, a QP a quarter pound. A zip only
 # after a count or before "of" ("zip code", "Zips, Pipes"), no "quad" ("Quad Dose").
 _SLANG_MASS = re.compile(r"(?<![\w.])(?:(?P<n>[1-9]\d?)[ \t]?)?(?P<w>qps?|(?<=\d)[ \t]?zips?|"
@@ -100,13 +114,28 @@ def strength(text: str) -> dict[str, Any] | None:
     return None
 
 
+# "**20 bars minimum**", "min. order 10 pills", "at least 5 grams": an order's floor, not the pack.
+_MIN_AFTER = re.compile(r"[ \t*]*(?:minimum|min\b)", re.IGNORECASE)
+_MIN_BEFORE = re.compile(r"(?:\bmin(?:imum)?\.?|\bat[ \t]+least)[ \t]*(?:order|qty|quantity)?"
+                         r"[ \t:]*\Z", re.IGNORECASE)
+_MIN_REACH = 24
+
+
+def _minimum(text: str, m: re.Match[str]) -> bool:
+    return (_MIN_AFTER.match(text, m.end()) is not None
+            or _MIN_BEFORE.search(text, max(0, m.start() - _MIN_REACH), m.start()) is not None)
+
+
 def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any] | None:
     """Units in the pack (x100, 100 pills), mass in grams (10 g, 1 oz, 1kg), else a count
     opening the text right before a drug's name (`names_at`: where drug names start)."""
     packs = _PACKS_OF.search(text)
-    m = _COUNT.search(text)
+    m = next((c for c in _COUNT.finditer(text) if not _minimum(text, c)), None)
     if packs and (m is None or packs.start() <= m.start()):
         return {"value": float(int(packs.group("n")) * int(packs.group("m"))), "unit": "unit"}
+    pack = _PACK_OF.search(text)
+    if pack and (m is None or pack.start() < m.start()):
+        return {"value": float(pack.group("m")), "unit": "unit"}
     if m:
         count = float(m.group("a") or m.group("b") or m.group("c"))
         after = _BARE_COUNT.match(text, m.end()) if m.group("b") else None
@@ -118,6 +147,9 @@ def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any
         # else "2 x 200 Dutch XTC" (two pills), but also "Roxy 30 x 10" (ten of a strength
         # written without its unit): nothing tells them apart; the first number is kept
         return {"value": count, "unit": "unit"}
+    m = _QUANTITY_LABEL.search(text) if ":" in text or "=" in text else None
+    if m:
+        return {"value": float(m.group("n")), "unit": "unit"}
     m = _MASS.search(text)
     f = _FRACTION_MASS.search(text) if "/" in text or not text.isascii() else None
     if f and (m is None or f.start() < m.start()):

@@ -77,7 +77,8 @@ class PlaceTagger:
 
 
 # "domestic", "inland" (German "Inland", "nur Inlandsversand"): not after "no", "non-", "not".
-_DOMESTIC = Prechecked(re.compile(r"\b(?:domestic(?:ally)?|inland(?:sversand)?)\b", re.IGNORECASE))
+_DOMESTIC = Prechecked(re.compile(r"\b(?:domestic(?:ally)?|inland(?:sversand)?|nationwide)\b",
+                                  re.IGNORECASE))
 _NOT_BEFORE = re.compile(r"(?:\bno|\bnot|\bnon)[ \t-]*\Z", re.IGNORECASE)
 _BESIDE = 16  # characters either side of "domestic" where its country is named
 
@@ -155,18 +156,44 @@ _ARROW = re.compile(r"[ \t]*(?:" + "|".join(map(re.escape, _ARROWS)) + r")\ufe0f
 _ROUTE_SIDE = 40  # characters read either side of the arrow
 
 
+# The trade's shorthand for a route, with no cue word: "UK to UK only", "from US to US only",
+# "UK>UK", "EU2EU". Only right after a place: "Welcome to ..." or "x2" name no route.
+_SHORT_ROUTE = re.compile(r"(?<=[^\W\d_.])(?:[ \t]+to[ \t]+(?!:)|[ \t]*>[ \t]*|"
+                          r"(?-i:(?<=\b[A-Z]{2})2(?=[A-Z]{2}\b)))", re.IGNORECASE)
+_SHORT_ROUTE_MARKS = (" to ", " TO ", " To ", ">", "2")
+# Before the shorthand, only the place itself: after a "from", a dash, a bar, a colon...
+_ROUTE_HEAD = re.compile(r"(?:.*(?:\bfrom\b|[-–|:(•,\[])|^)[ \t]*", re.IGNORECASE | re.DOTALL)
+_ROUTE_HEAD_WORDS = 3
+# Capitals that are ISO codes but mostly something else before "to": "CC To US Bank Account"
+# (a credit card), "ID to ...", "IT to ...".
+_NOT_ROUTE_HEADS = frozenset("CC ID TV AI AM PM ME MY SO DO GO NO IT IS BE AT BY AS AD".split())
+
+
 def _route(text: str) -> tuple[str | None, list[str]]:
     """(origin, destinations) of the first arrow with one place before it and places after
-    it on its line; (None, []) when there is none. Demonyms are not trusted here."""
-    if not contains_any(text, _ARROWS):
-        return None, []
-    for m in _ARROW.finditer(text):
+    it on its line, else of the first shorthand ("UK to UK only", "UK>UK") right after a place;
+    (None, []) when there is none. Demonyms are not trusted here."""
+    if contains_any(text, _ARROWS):
+        found = _route_at(text, _ARROW, short=False)
+        if found[0] is not None:
+            return found
+    if contains_any(text, _SHORT_ROUTE_MARKS):
+        return _route_at(text, _SHORT_ROUTE, short=True)
+    return None, []
+
+
+def _route_at(text: str, connector: re.Pattern[str], short: bool) -> tuple[str | None, list[str]]:
+    for m in connector.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         before = text[max(line_start, m.start() - _ROUTE_SIDE):m.start()]
         after = text[m.end():min(len(text) if line_end < 0 else line_end, m.end() + _ROUTE_SIDE)]
+        if short:
+            before = before[_ROUTE_HEAD.match(before).end():]
+            if len(before.split()) > _ROUTE_HEAD_WORDS or before.strip() in _NOT_ROUTE_HEADS:
+                continue
         origins = parse_places(before.split(":")[-1], demonyms=False)
-        destinations = parse_places(_ARROW.split(after)[0].split(". ")[0], demonyms=False)
+        destinations = parse_places(connector.split(after)[0].split(". ")[0], demonyms=False)
         if len(origins) == 1 and destinations:
             return origins[0], destinations
     return None, []
@@ -202,9 +229,22 @@ def _destinations_before(text: str, low: str) -> list[str]:
     return _around_delivery(text, low)[0]
 
 
+# "Ships from Netherlands, worldwide shipping": the place right after "from" is the origin,
+# not where the delivery goes.
+_FROM_WORD = re.compile(r"\b(?:from|aus|von|depuis|desde|uit|vanuit|из)\b", re.IGNORECASE)
+
+
 def _places_before(text: str, at: int) -> list[str]:
     before = _WORDS_BEFORE.search(text, max(0, at - _LOOKBACK), at)
-    return parse_places(_SHOUTED.sub(" ", before.group(0)), demonyms=False) if before else []
+    if before is None:
+        return []
+    words = _SHOUTED.sub(" ", before.group(0))
+    origin = None
+    for origin in _FROM_WORD.finditer(words):
+        pass
+    if origin is None:
+        return parse_places(words, demonyms=False)
+    return parse_places(words[origin.end():], demonyms=False)[1:]
 
 
 # "Shipping worldwide except the US": a delivery word, then where it goes; read only when no
@@ -607,6 +647,8 @@ class PriceTagger:
             for _, value in cues.values_after(cues.PRICE, body):
                 found = money_in(value, prefer_fiat=True, wide=wide)
                 if found.amount is not None:
+                    if _UNIT_AFTER.match(value):  # "Price per gram: $80", "Preis pro Stück"
+                        found = found._replace(per_unit=True)
                     break
         if found.amount is None:
             for m in _PRICE_LINE.finditer(body):

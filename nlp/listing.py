@@ -56,6 +56,8 @@ _SUPPLEMENT = re.compile(
     r"\b(multi-?vitamins?|vitamins?|omega[- ]?3|fish\s+oil|cod\s+liver\s+oil|collagen|biotin|"
     r"whey|protein\s+powder|probiotics?|dietary\s+supplements?|supplements?|"
     r"hyaluronic|glucosamine|creatine|ashwagandha|spirulina|moisturi[sz]er|shampoo|"
+    # functional mushrooms: "Turkey Tail mushroom extract" is no psilocybin
+    r"lion['’]?s\s+mane|reishi|chaga|cordyceps|turkey\s+tail|shiitake|maitake|"
     r"nahrungserg[äa]nzung\w*|compl[ée]ments?\s+alimentaires?|suplementos?)\b", re.IGNORECASE)
 # An amount by weight or by the dose unit: "1G", "100GR.", "10 x 2mg", "50 pills".
 _AMOUNT = r"\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|g|gr|grams?|kg|oz|tabs?|pills?|caps(?:ules)?|blotters?"

@@ -59,6 +59,11 @@ _EXTRA_NAMES: dict[str, str] = {
     "danmark": "DK", "ruotsi": "SE", "ruotsiin": "SE", "ruotsista": "SE", "norja": "NO",
     "tanska": "DK", "saksa": "DE", "saksasta": "DE", "hollanti": "NL", "hollannista": "NL",
     "viro": "EE", "virosta": "EE", "tyskland": "DE", "frankrike": "FR", "storbritannien": "GB",
+    # English names pycountry has replaced ("Türkiye", "Eswatini", "Cabo Verde", "Timor-Leste")
+    # or only gives in full, and common misspellings
+    "turkey": "TR", "swaziland": "SZ", "cape verde": "CV", "east timor": "TL", "trinidad": "TT",
+    "dr congo": "CD", "drc": "CD", "the gambia": "GM", "the bahamas": "BS",
+    "vatican city": "VA", "emirates": "AE", "phillipines": "PH", "philipines": "PH",
 }
 _SPECIAL: dict[str, str] = {
     "worldwide": WORLDWIDE, "world wide": WORLDWIDE, "world-wide": WORLDWIDE,
@@ -272,6 +277,7 @@ def _exclusions(segment: str) -> tuple[str, ...]:
 
 
 _WORD = re.compile(r"[^\W\d_][\w.'-]*", re.UNICODE)
+_WIDE = re.compile(r"-wide\b", re.IGNORECASE)
 
 
 def parse_places(segment: str | None, *, demonyms: bool = True) -> list[str]:
@@ -308,6 +314,8 @@ def _parse_places(segment: str, demonyms: bool) -> tuple[str, ...]:
     names = country_names()
     if "\U0001F1E6" <= max(segment):  # one C-speed max() spares the regex on most segments
         segment = _flag_codes(segment)
+    if "-wide" in segment.lower():  # "Australia-wide": the country, not a word of its own
+        segment = _WIDE.sub(" wide", segment)
     words = _WORD.findall(_EXCLUSION.sub("", segment))
     out: list[str] = []
     i = 0
