@@ -19,6 +19,12 @@ SHIP_FROM = re.compile(
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"
     # a shipping field naming its carrier first: "Shipping: USPS Priority from USA to USA only"
     r"shipping[ \t]*:[ \t]*(?:[\w.]+[ \t]+){1,4}from|"
+    # a carrier, or how it is sent, before "from": "Royal Mail from UK", "Sent 1st class
+    # recorded from the UK", "posted tracked from Germany"
+    r"(?:royal\s+mail|usps|ups|fedex|dhl|dpd|postnl|gls|hermes|evri|parcelforce|"
+    r"canada\s+post|australia\s+post|la\s+poste|correos|deutsche\s+post|postnord|posti)"
+    r"(?:\s+[\w.]+){0,3}\s+from|"
+    r"(?:sent|posted|dispatched|mailed)\s+(?:[\w.]+\s+){1,3}from|"
     # a bare "From:" label only beside a "To:" one: "From: Canada | To: Canada, USA"
     r"from(?=[ \t]*:[ \t]*\n?[^\n]{1,60}(?:\n[ \t]*)?\bto[ \t]*:)|"
     r"verzonden\s+(?:uit|vanuit)|verzend(?:ing|en)\s+(?:uit|vanuit)|land\s+van\s+herkomst|"

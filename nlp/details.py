@@ -56,7 +56,7 @@ _PACKS_OF = guarded(re.compile(
 # "box of 5", "pack of 10 pills", "Packung mit 20", "boîte de 30": one pack of a count (not
 # "bag of 3.5g", a mass, nor "bottle of 100ml").
 _PACK_OF = guarded(re.compile(
-    r"(?<![\w.,])(?:box|pack|packet|bottle|blister|strip|tub|jar|pouch|sachet|packung|schachtel|"
+    r"(?<![\w.,])(?:box|pack|packet|bottle|blister|strip|sheet|tub|jar|pouch|sachet|packung|schachtel|"
     r"dose|bo[iî]te|caja|frasco|confezione|doosje|doos|упаковка)s?[ \t]+"
     r"(?:of|mit|de|van|con|à|из|по)[ \t]+(?P<m>[1-9]\d{0,4})(?![\d.,])"
     rf"(?![ \t]?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)", re.I))

@@ -184,10 +184,14 @@ def _route(text: str) -> tuple[str | None, list[str]]:
 
 def _route_at(text: str, connector: re.Pattern[str], short: bool) -> tuple[str | None, list[str]]:
     for m in connector.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        before = text[max(line_start, m.start() - _ROUTE_SIDE):m.start()]
-        after = text[m.end():min(len(text) if line_end < 0 else line_end, m.end() + _ROUTE_SIDE)]
+        # line ends looked for within reach only: on a long line, a search to the line's end
+        # at every match cost time quadratic in it
+        side_start = max(0, m.start() - _ROUTE_SIDE)
+        side_end = min(len(text), m.end() + _ROUTE_SIDE)
+        line_start = text.rfind("\n", side_start, m.start()) + 1
+        line_end = text.find("\n", m.end(), side_end)
+        before = text[max(line_start, side_start):m.start()]
+        after = text[m.end():side_end if line_end < 0 else line_end]
         if short:
             before = before[_ROUTE_HEAD.match(before).end():]
             if len(before.split()) > _ROUTE_HEAD_WORDS or before.strip() in _NOT_ROUTE_HEADS:
@@ -461,10 +465,12 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             "sek": "SEK", "nok": "NOK", "dkk": "DKK", "czk": "CZK", "kč": "CZK", "inr": "INR",
             "₹": "INR", "rs": "INR", "rs.": "INR",
             # millibitcoins, as 2014 markets priced: "10 mBTC" is 0.01 BTC, never 10 BTC
-            "mbtc": "BTC"}
+            "mbtc": "BTC",
+            # dollar stablecoins, as Telegram shops price: "80 USDT / gram" is 80 dollars
+            "usdt": "USD", "usdc": "USD"}
 # Units that are a fraction of their currency.
 _SCALE = {"mbtc": Decimal("0.001")}
-_CUR = (r"R\$|USD|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
+_CUR = (r"R\$|USD[TC]?|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
         r"UAH|грн|PLN|zł|BRL|[$€£฿₽₴₹]")
 # Rarer currencies, read only in texts that name one (_WIDE_MARKS): their letters (m, n, s, d,
 # k, i) start so many words that in the main pattern they cost every listing ~25 us. Rupees

@@ -187,9 +187,10 @@ def _heading_title(root: etree._Element, title: str | None) -> str | None:
     "Ambien 10mg") or a <title> that is only the site's name ("WHM")."""
     named = [t for t in map(_element_text, _TITLE_ELEMENTS(root)) if 3 <= len(t) <= 200]
     h1 = [t for t in map(_element_text, root.iter("h1")) if 3 <= len(t) <= 200]
-    if not title:  # an <h2> may name the product only on a page that names nothing else
-        h2 = [t for t in map(_element_text, root.iter("h2")) if 3 <= len(t) <= 200]
-        return next(chain(h1, h2, named), None)
+    if not title:  # an <h2> (or <h3>) may name the product on a page that names nothing else
+        h2, h3 = ([t for t in map(_element_text, root.iter(tag)) if 3 <= len(t) <= 200]
+                  for tag in ("h2", "h3"))
+        return next(chain(h1, h2, named, h3), None)
     words = set(_WORD.findall(title.lower()))
     # <h2>s are left out here: a vendor box's "Dutch Pharma" inside "Xanax by Dutch Pharma"
     inside = [h for h in h1 + named if _inside(h, words) and len(h) < len(title)]

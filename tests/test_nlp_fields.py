@@ -279,6 +279,7 @@ def test_hostile_runs_take_linear_time(extractor):
     rnd = random.Random(4)
     runs = ["1", "1,", "111 ", "(", "💊", '"', "a:", "'s", "1.", "1.234,5 ", "a[at]b[dot]",
             "ships worldwide from ", "1 for $1 ", "$1/g ", "\nto: a", "shipping: a ",
+            "a to b ", "x>y ", "Royal Mail from ", "10 bars minimum ", "from a, shipping ",
             "".join(rnd.choice("([\"'💊!?*)]{}<>$.") for _ in range(1000))]
     records = [{"id": f"h:{n}", "text": (run * MAX_CHARS)[:MAX_CHARS]}
                for n, run in enumerate(runs)]

@@ -100,3 +100,32 @@ def test_a_price_label_said_per_unit_prices_one_unit(extractor):
     assert (rec["price"], rec["unit_price"], rec["quantity"]) == (80.0, 80.0, None)
     rec = _rec(extractor, "Cocaine 90% pure 5g\nPrice: $350")  # control: the pack's price
     assert (rec["price"], rec["unit_price"]) == (350.0, 70.0)
+
+
+@pytest.mark.parametrize("text,origin", [
+    ("Lorazepam 2.5mg (Ativan) x 50 — £60 — Royal Mail from UK", "GB"),
+    ("Subutex 8mg x 7\n£70\nSent 1st class recorded from the UK", "GB"),
+    ("Xanax 2mg x 10\nUSPS Priority from USA", "US"),
+    ("Diazepam 10mg x 100\nposted tracked from Germany", "DE"),
+    ("Xanax 2mg x 10\nI sent a message from my phone", None),  # control: no place after it
+])
+def test_a_carrier_or_a_posting_before_from(extractor, text, origin):
+    assert _rec(extractor, text)["ship_from"] == origin
+
+
+def test_dollar_stablecoins_are_dollars(extractor):
+    rec = _rec(extractor, "Cocaine\nPrice: 80 USDT / gram\nShips from Colombia")
+    assert (rec["price"], rec["currency"], rec["unit_price"]) == (80.0, "USD", 80.0)
+
+
+def test_a_card_page_with_an_h3_only_names_its_product(extractor):
+    html = ("<html><body><div class='card'><div class='card-header'>Product #4412</div>"
+            "<h3>Adderall XR 30mg (Shire) x 60</h3><dl><dt>Vendor</dt><dd>AddyKing</dd>"
+            "<dt>Price</dt><dd>USD 420.00</dd></dl></div></body></html>")
+    rec = extractor.extract({"id": "h:1", "html": html})
+    assert rec["title"] == "Adderall XR 30mg (Shire) x 60"
+    assert (rec["quantity"], rec["seller"]) == ({"value": 60.0, "unit": "unit"}, "AddyKing")
+
+
+def test_a_sheet_of_blotters_is_its_count():
+    assert quantity("LSD 250ug blotters (sheet of 100)") == {"value": 100.0, "unit": "unit"}
