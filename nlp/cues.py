@@ -96,7 +96,7 @@ SELLER = guarded(SELLER)
 CONTACT = guarded(CONTACT)
 # A following label ("Payment :") ends a value that shares its line with it.
 _NEXT_LABEL = re.compile(r"\s(?:[A-Z][A-Za-z]+(?:\s[A-Za-z]+)?)\s?:\s.*$", re.DOTALL)
-_SEP = re.compile(r"[ \t:\-–>=|]*")
+_SEP = re.compile(r"[ \t:\-–—>=|]*")
 
 
 _LIST_ITEM = 40  # characters: a longer line is prose, not a list item

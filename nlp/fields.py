@@ -357,8 +357,8 @@ _LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:
                     r"(?:\n[ \t]*){0,2}" + _H + r"(?![ \t]*:)", re.IGNORECASE)
 # "Vendor - X" opening its line, X ending it or a rating after X ("Vendor – X (98%)", "Vendor -
 # X [Level 5]"): "Top vendor - fast shipping", "Best vendor - Germany" name nobody.
-_LABEL_DASH = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"[ \t]*[-–][ \t]*" + _H
-                         + r"[ \t]*(?:$|[\[(])", re.IGNORECASE | re.MULTILINE)
+_LABEL_DASH = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"[ \t]*[-–—][ \t]*" + _H
+                         + r"[ \t]*(?:$|[\[(]|(?<=[ \t])[-–—|][ \t])", re.IGNORECASE | re.MULTILINE)
 # A key-value table read as lines: the label alone on its line, the handle alone on the next.
 # The handle may carry its sales or level in brackets: "DutchDelight [120 sales]".
 _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*\n[ \t]*"
@@ -368,7 +368,9 @@ _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|h
 # with its colon ("Shop" alone on a line is a menu entry) and never "Store:" (how to keep pills).
 _SHOP_LABEL = re.compile(r"\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
                          r"[ \t]*:[ \t]*" + _H + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
-_CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*" + _H,
+# "Telegram: https://t.me/benzoplug": the handle is the link's path, not "https" or "t.me".
+_CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*"
+                          r"(?:(?:https?://)?(?:www\.)?t(?:elegram)?\.me/)?" + _H + r"(?![\w.\-]*:?/)",
                           re.IGNORECASE)
 # Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
 # So are "Other listings from this vendor: ..." and "More from the same seller:".

@@ -23,7 +23,8 @@ _PHONE = guarded(_PHONE)
 # Each cue runs only on texts containing a word its matches need ("telegram", "wickr"...).
 _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for kind, pattern in {
     "telegram": re.compile(r"(?:\btelegram|\btg)\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|@|[ \t]@)"
-                           r"(?P<h>[A-Za-z][\w]{3,31})|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})|"
+                           # not a link's scheme: "Telegram: https://t.me/x" is x, not "https"
+                           r"(?P<h>[A-Za-z][\w]{3,31})(?!\w*:/)|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})|"
                            # "DM @pillman on telegram"
                            r"(?<![\w@.])@(?P<h3>[A-Za-z][\w]{3,31})[ \t]+(?:on|via|at|over)[ \t]+"
                            r"telegram\b", re.I),
@@ -215,7 +216,13 @@ def _first_packet(data: bytes) -> tuple[int, bytes] | None:
 
 # ---------------------------------------------------------------- crypto addresses
 
-_BTC_LEGACY = re.compile(r"(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
+# Base58check addresses of the coins dark markets and Telegram shops take: BTC (1..., 3...),
+# LTC (L..., M...) and TRON (T...: where USDT-TRC20, the shops' stablecoin, is paid).
+_BTC_LEGACY = re.compile(r"(?<![A-Za-z0-9])[13LMT][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])")
+_BASE58_VERSIONS = {0x00: ("BTC", "p2pkh"), 0x05: ("BTC", "p2sh"), 0x30: ("LTC", "p2pkh"),
+                    0x32: ("LTC", "p2sh"), 0x41: ("TRX", "tron")}
+# Ethereum and the chains that share its addresses (USDT-ERC20, BNB Smart Chain): 40 hex digits.
+_EVM = re.compile(r"(?<![A-Za-z0-9])0x[0-9a-fA-F]{40}(?![A-Za-z0-9])")
 _BTC_BECH32 = re.compile(r"(?<![A-Za-z0-9])bc1[ac-hj-np-z02-9]{8,87}(?![A-Za-z0-9])", re.I)
 _XMR = re.compile(r"(?<![A-Za-z0-9])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?"
                   r"(?![A-Za-z0-9])")
@@ -229,20 +236,23 @@ _LEGACY_MIN, _XMR_MIN = min_width(_BTC_LEGACY), min_width(_XMR)
 
 
 def crypto_addresses(text: str, low: str | None = None) -> list[dict[str, Any]]:
-    """BTC (base58check or bech32/bech32m) and XMR (Monero base58, Keccak-256) addresses,
-    each with its checksum verified: a run of letters that only looks like one is dropped.
+    """BTC (base58check or bech32/bech32m), LTC and TRON (base58check), XMR (Monero base58,
+    Keccak-256) addresses, each with its checksum verified: a run of letters that only looks
+    like one is dropped; and Ethereum-style (EVM) addresses, verified where their letters'
+    case carries the EIP-55 checksum (a lower-case one carries none: `checksum_verified` false).
     `low`: fastre.folded(text), when the caller already has it."""
     low = folded(text) if low is None else low
     longest = max(map(len, text.split()), default=0)
     out: list[dict[str, Any]] = []
     for m in _BTC_LEGACY.finditer(text) if longest >= _LEGACY_MIN else ():
         try:
-            version = base58.b58decode_check(m.group(0))[0]
+            decoded = base58.b58decode_check(m.group(0))
         except ValueError:
             continue
-        if version in (0x00, 0x05):
-            out.append({"currency": "BTC", "address": m.group(0),
-                        "kind": "p2pkh" if version == 0 else "p2sh", "checksum_verified": True})
+        currency, kind = _BASE58_VERSIONS.get(decoded[0], (None, None))
+        if currency is not None and len(decoded) == 21:
+            out.append({"currency": currency, "address": m.group(0), "kind": kind,
+                        "checksum_verified": True})
     for m in _BTC_BECH32.finditer(text, low):
         address = m.group(0).lower()
         try:
@@ -257,7 +267,21 @@ def crypto_addresses(text: str, low: str | None = None) -> list[dict[str, Any]]:
         if kind is not None:
             out.append({"currency": "XMR", "address": m.group(0), "kind": kind,
                         "checksum_verified": True})
+    for m in _EVM.finditer(text) if "0x" in text else ():
+        verified = _eip55(m.group(0)[2:])
+        if verified is not False:
+            out.append({"currency": "ETH", "address": m.group(0).lower(), "kind": "evm",
+                        "checksum_verified": bool(verified)})
     return out
+
+
+def _eip55(digits: str) -> bool | None:
+    """EIP-55: a mixed-case address spells its checksum in the case of its letters (True when
+    it holds, False when not: a typo); an all-lower or all-upper one carries none (None)."""
+    if digits.islower() or digits.isupper() or digits.isdigit():
+        return None
+    mask = keccak.new(digest_bits=256, data=digits.lower().encode()).hexdigest()
+    return all(c.isdigit() or c.isupper() == (int(h, 16) >= 8) for c, h in zip(digits, mask))
 
 
 # Monero's base58 works on blocks: 8 bytes are 11 characters, a last shorter block of n bytes

@@ -129,3 +129,64 @@ def test_a_card_page_with_an_h3_only_names_its_product(extractor):
 
 def test_a_sheet_of_blotters_is_its_count():
     assert quantity("LSD 250ug blotters (sheet of 100)") == {"value": 100.0, "unit": "unit"}
+
+
+@pytest.mark.parametrize("address,currency,kind", [
+    ("LdP8Qox1VAhCzLJNqrr74YovaWYyNBUWvL", "LTC", "p2pkh"),
+    ("MGxNPPB7eBoWPUaprtX9v9CXJZoD2465zN", "LTC", "p2sh"),
+    ("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "TRX", "tron"),  # the USDT-TRC20 contract
+    ("1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "BTC", "p2pkh"),  # as before
+])
+def test_litecoin_and_tron_addresses(address, currency, kind):
+    from nlp.identity import crypto_addresses
+
+    got = crypto_addresses(f"Pay to: {address} thanks")
+    assert [(a["currency"], a["kind"], a["checksum_verified"]) for a in got] == [
+        (currency, kind, True)]
+    broken = address[:-1] + ("2" if address[-1] != "2" else "3")  # a typo: checksum fails
+    assert crypto_addresses(f"Pay to: {broken}") == []
+
+
+@pytest.mark.parametrize("address,verified", [
+    # EIP-55's own test vectors
+    ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", True),
+    ("0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", True),
+    ("0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", True),
+    ("0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb", True),
+    ("0x742d35cc6634c0532925a3b844bc454e4438f44e", False),  # lower case: no checksum to check
+])
+def test_ethereum_style_addresses(address, verified):
+    from nlp.identity import crypto_addresses
+
+    got = crypto_addresses(f"USDT (ERC20): {address}")
+    assert got == [{"currency": "ETH", "address": address.lower(), "kind": "evm",
+                    "checksum_verified": verified}]
+
+
+def test_an_ethereum_address_with_a_wrong_case_is_dropped():
+    from nlp.identity import crypto_addresses
+
+    assert crypto_addresses("ETH: 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD") == []
+    assert crypto_addresses("hash 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed00") == []  # too long
+
+
+@pytest.mark.parametrize("line", ["Telegram: t.me/benzoplug", "Telegram: https://t.me/benzoplug",
+                                  "Contact me on telegram: @benzoplug", "Telegram: benzoplug"])
+def test_a_telegram_link_names_its_handle(extractor, line):
+    rec = _rec(extractor, f"Xanax 2mg x 100\n{line}\n$150")
+    assert rec["seller"] == "benzoplug"  # was "t.me" and "https"
+    assert rec["contacts"] == [{"kind": "telegram", "value": "benzoplug"}]  # and no "http"
+
+
+def test_a_contact_link_to_a_page_names_nobody(extractor):
+    rec = _rec(extractor, "Xanax 2mg x 100\nContact: https://benzo.shop/contact\n$150")
+    assert rec["seller"] is None
+
+
+@pytest.mark.parametrize("line,seller", [
+    ("Seller — NightPharm — Trusted Vendor Level 4", "NightPharm"),  # an em dash
+    ("Vendor – DutchDelight (98%)", "DutchDelight"),
+    ("Vendor - fast shipping - cheap", None),  # control: a slogan names nobody
+])
+def test_seller_labels_with_dashes(extractor, line, seller):
+    assert _rec(extractor, f"Xanax 2mg x 100\n{line}\n$150")["seller"] == seller
