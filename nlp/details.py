@@ -126,9 +126,11 @@ def _minimum(text: str, m: re.Match[str]) -> bool:
             or _MIN_BEFORE.search(text, max(0, m.start() - _MIN_REACH), m.start()) is not None)
 
 
-def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any] | None:
+def quantity(text: str, names_at: frozenset[int] = frozenset(),
+             names_end: frozenset[int] = frozenset()) -> dict[str, Any] | None:
     """Units in the pack (x100, 100 pills), mass in grams (10 g, 1 oz, 1kg), else a count
-    opening the text right before a drug's name (`names_at`: where drug names start)."""
+    opening the text right before a drug's name (`names_at`: where drug names start;
+    `names_end`: where they end)."""
     packs = _PACKS_OF.search(text)
     m = next((c for c in _COUNT.finditer(text) if not _minimum(text, c)), None)
     if packs and (m is None or packs.start() <= m.start()):
@@ -144,8 +146,12 @@ def quantity(text: str, names_at: frozenset[int] = frozenset()) -> dict[str, Any
             count = float(after.group(1))
         elif after and _PACK_WORD.match(text, after.end()):
             count *= int(after.group(1))  # "3x10 tabs", "2 x 28 tablets": packs of a count
-        # else "2 x 200 Dutch XTC" (two pills), but also "Roxy 30 x 10" (ten of a strength
-        # written without its unit): nothing tells them apart; the first number is kept
+        elif after and len(text[:m.start("b")].rstrip(" \t")) in names_end:
+            # "Roxy 30 x 10", "Vyvanse 70 x 28": a number right after the drug's name is its
+            # strength written without its unit; the count follows the x
+            count = float(after.group(1))
+        # else "2 x 200 Dutch XTC" (two pills of a strength written without its unit): the
+        # first number is kept
         return {"value": count, "unit": "unit"}
     m = _QUANTITY_LABEL.search(text) if ":" in text or "=" in text else None
     if m:
@@ -180,7 +186,8 @@ class DetailTagger:
         title = text[:u.title_end or 0]
         u.strength = strength(title) or strength(text)
         names_at = frozenset(d["start"] for d in u.drugs or ())
-        u.quantity = quantity(title, names_at) or quantity(text, names_at)
+        names_end = frozenset(d["end"] for d in u.drugs or ())
+        u.quantity = quantity(title, names_at, names_end) or quantity(text, names_at, names_end)
         if u.quantity is None and u.price_count:
             u.quantity = {"value": float(u.price_count), "unit": "unit"}
         q = u.quantity

@@ -135,6 +135,8 @@ def load_package_variants(min_length: int = 5, max_words: int = 3) -> dict[str, 
     for variant, canonicals in data["drug_variant_to_canonical"].items():
         if len(canonicals) != 1 or len(variant) < min_length or len(variant.split()) > max_words:
             continue
+        if _JUNK_VARIANT.search(variant):
+            continue
         info = canon_data.get(canonicals[0], {})
         if canonicals[0].lower() in not_medicines:
             continue
@@ -143,6 +145,9 @@ def load_package_variants(min_length: int = 5, max_words: int = 3) -> dict[str, 
     return out
 
 
+# Variants a listing would match by accident: a word "x" ("orange x" is limonene, so "Addy
+# 30mg orange x 20" named it) and wiki markup left in the package's data ("volume = 19").
+_JUNK_VARIANT = re.compile(r"(?:^|\s)x(?:\s|$)|&(?:lt|gt|quot|amp);|\{\{|=", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\([^)]*\)")
 _FORMS = frozenset({"patch", "patches", "tablet", "tablets", "capsule", "capsules", "injection",
                     "cream", "gel", "spray", "solution", "syrup", "drops", "transdermal", "topical"})

@@ -190,3 +190,30 @@ def test_a_contact_link_to_a_page_names_nobody(extractor):
 ])
 def test_seller_labels_with_dashes(extractor, line, seller):
     assert _rec(extractor, f"Xanax 2mg x 100\n{line}\n$150")["seller"] == seller
+
+
+@pytest.mark.parametrize("title,count", [
+    ("Roxy 30 x 10", 10.0), ("Vyvanse 70 x 28", 28.0), ("Xanax 2 x 100", 100.0),
+    ("Adderall 30 x 10", 10.0),
+    # controls: the number before the name, or a dose after the x, keeps the first number
+    ("2 x 200 Dutch XTC", 2.0), ("Xanax 10 x 2mg", 10.0), ("Percs 10/325 x 30", 30.0),
+])
+def test_a_number_right_after_the_name_is_its_strength(extractor, title, count):
+    assert _rec(extractor, f"{title}\n$100")["quantity"] == {"value": count, "unit": "unit"}
+
+
+@pytest.mark.parametrize("title,inn", [
+    ("Addy 30mg orange x 20", "amphetamine"),  # "orange x" is no limonene
+    ("Lean - Wockhardt 100ml", "codeine"), ("Metamfetamin 5g", "methamphetamine"),
+    ("Metanfetamina 5g", "methamphetamine"), ("2-MMC 5g", "2-mmc"), ("A-PHP 1g", "alpha-php"),
+])
+def test_street_names_and_spellings_of_more_markets(extractor, title, inn):
+    assert [d["inn"] for d in _rec(extractor, f"{title}\n$100")["drugs"]] == [inn]
+
+
+def test_package_variants_that_listings_match_by_accident_are_dropped():
+    from nlp.lexicon import load_package_variants
+
+    variants = load_package_variants()
+    assert "orange x" not in variants and "volume = 19" not in variants
+    assert variants.get("xtampza") == "oxycodone"  # the package's brands are still read
