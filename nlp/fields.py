@@ -56,6 +56,9 @@ class PlaceTagger:
         if not u.ship_to and (_DOMESTIC.possible(folded_of(doc))
                               or (to_hint and _DOMESTIC.regex.search(to_hint))):
             self._domestic(u, text if to_hint is None else f"{to_hint}\n{text}", from_hint)
+        if u.ship_to_exclusions and u.ship_to:
+            # "USA (excluding Alaska, Hawaii)": a part of a destination is left out, not all of it
+            u.ship_to_exclusions = [c for c in u.ship_to_exclusions if c not in u.ship_to]
         return doc
 
     @staticmethod

@@ -258,9 +258,14 @@ _CAPS_WORDS = frozenset("DM NA AM PM OR ME TO SO ID ALL ANY AND FOR THE NOT CAN 
 
 
 # Whatever follows "except"/"no" lists excluded places, not destinations.
-_EXCLUSION = re.compile(r"\b(except|excluding|excl|exkl|ausser|au(ss|ß)er|sauf|excepto|salvo|"
-                        r"behalve|uitgezonderd|кроме|за\s+исключением|"
-                        r"not|no|nicht|kein|pas|niet|geen|не)\b.*", re.IGNORECASE | re.DOTALL)
+_EXCLUSION_WORDS = (r"\b(?:except|excluding|excl|exkl|ausser|au(?:ss|ß)er|sauf|excepto|salvo|"
+                    r"menos|behalve|uitgezonderd|кроме|за\s+исключением|minus|"
+                    # "everywhere but the US", not "Germany, Austria but we recommend EU"
+                    r"but(?![ \t]+(?:we|i|you|please|it|they|also|can|may|will|only|if|not|"
+                    r"usually|mostly|recommend\w*)\b)|"
+                    r"not|no|nicht|kein|pas|niet|geen|не)\b")
+_EXCLUSION = re.compile(f"({_EXCLUSION_WORDS}).*", re.IGNORECASE | re.DOTALL)
+_EXCLUSION_WORD = re.compile(_EXCLUSION_WORDS, re.IGNORECASE)
 
 
 def exclusions(segment: str | None) -> list[str]:
@@ -273,7 +278,10 @@ def exclusions(segment: str | None) -> list[str]:
 @lru_cache(maxsize=100_000)
 def _exclusions(segment: str) -> tuple[str, ...]:
     m = _EXCLUSION.search(segment)
-    return _parse_places(m.group(0)[len(m.group(1)):], True) if m else ()
+    if m is None:
+        return ()
+    # "no Australia, no New Zealand, no Scandinavia": every item after the first word too
+    return _parse_places(_EXCLUSION_WORD.sub(" , ", m.group(0)[len(m.group(1)):]), True)
 
 
 _WORD = re.compile(r"[^\W\d_][\w.'-]*", re.UNICODE)

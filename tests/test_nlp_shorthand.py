@@ -217,3 +217,20 @@ def test_package_variants_that_listings_match_by_accident_are_dropped():
     variants = load_package_variants()
     assert "orange x" not in variants and "volume = 19" not in variants
     assert variants.get("xtampza") == "oxycodone"  # the package's brands are still read
+
+
+@pytest.mark.parametrize("to_line,dest,excluded", [
+    ("WW minus AU/NZ", ["WW"], ["AU", "NZ"]),
+    ("everywhere but the US", ["WW"], ["US"]),
+    ("todo el mundo menos Australia", ["WW"], ["AU"]),
+    # every item after an exclusion word, not the first alone
+    ("Worldwide (no Australia, no New Zealand, no Scandinavia)", ["WW"],
+     ["AU", "NZ", "DK", "NO", "SE"]),
+    # a part of the destination left out is no exclusion of all of it
+    ("USA (excluding Alaska, Hawaii)", ["US"], []),
+    ("EU but not Sweden", ["EU"], ["SE"]),
+    ("Worldwide except USA & Canada", ["WW"], ["US", "CA"]),  # as before
+])
+def test_exclusions_in_more_words(extractor, to_line, dest, excluded):
+    rec = _rec(extractor, f"Xanax 2mg x 10\nShips from: Germany\nShips to: {to_line}")
+    assert (rec["ship_to"], rec["ship_to_exclusions"]) == (dest, excluded)
