@@ -51,6 +51,8 @@ SHIP_FROM = re.compile(
     r"|\b(?:exp[ée]di[ée]e?s?|exp[ée]dition|exp[ée]dions|envoy[ée]e?s?|envoyons|envoi|spedit[oa]|"
     r"spedizione|spediamo)"
     r"\s+d(?:all)?['’](?=[^\W\d_])", _F)
+# "Destination(s)", "destino", "destinazione" only as labels: "reaches its destination, every
+# PACKAGE IS SENT" is prose, and its capitals read as ISO codes (IS, BE, ST).
 SHIP_TO = re.compile(
     r"\b(ships?\s+to|ships?(?=\s+(?:world\s?wide|internationally|globally))|"
     r"(?:versenden|verschicken|verzenden|versturen)(?=\s+(?:weltweit|wereldwijd|international))|"
@@ -59,11 +61,11 @@ SHIP_TO = re.compile(
     # "Can ship Canada wide", "shipping Australia-wide": the country the parcels stay in
     r"(?:ships?|shipping|deliver(?:y|s)?)(?=[ \t]+[^\W\d_]+(?:[ \t][^\W\d_]+)?[ \t-]wide\b)|"
     r"(?:exp[ée]dions|envoyons)(?=\s+(?:dans\s+le\s+monde|partout|à\s+l'international))|entrega\s+a|"
-    r"we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?|versand\s+nach|"
+    r"we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?(?:[ \t]+countr(?:y|ies))?(?=[ \t]*(?:[:\-–|]|\n|$))|versand\s+nach|"
     r"lieferung\s+(?:nach|in)|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
-    r"env[ií]os?\s+a|enviamos\s+a|destino|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
+    r"env[ií]os?\s+a|enviamos\s+a|destino(?=[ \t]*(?:[:\-–|]|\n|$))|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
     r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"
-    r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione|consegna\s+in|"
+    r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione(?=[ \t]*(?:[:\-–|]|\n|$))|consegna\s+in|"
     r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
     r"wysy[lł]amy\s+do|"
     r"skickas\s+till|leverans\s+till|levereras\s+till|toimitus(?:maat?)?|toimitetaan|"

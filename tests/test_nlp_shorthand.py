@@ -234,3 +234,13 @@ def test_package_variants_that_listings_match_by_accident_are_dropped():
 def test_exclusions_in_more_words(extractor, to_line, dest, excluded):
     rec = _rec(extractor, f"Xanax 2mg x 10\nShips from: Germany\nShips to: {to_line}")
     assert (rec["ship_to"], rec["ship_to_exclusions"]) == (dest, excluded)
+
+
+@pytest.mark.parametrize("line,dest", [
+    ("Destination: Worldwide", ["WW"]), ("Destination country: Ireland", ["IE"]),
+    ("Destinations\nUK\nIreland", ["GB", "IE"]), ("Destino: Europa", ["EU"]),
+    # prose: its shouted words IS, BE, ST were read as Iceland, Belgium, São Tomé
+    ("WE ENSURE EVERY PACKAGE REACHES ITS DESTINATION, EVERY PACKAGE IS SENT TO BE ST", []),
+])
+def test_destination_is_a_label_not_a_word_of_prose(extractor, line, dest):
+    assert _rec(extractor, f"Xanax 2mg x 10\nShips from: UK\n{line}")["ship_to"] == dest
