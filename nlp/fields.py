@@ -472,7 +472,12 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             # millibitcoins, as 2014 markets priced: "10 mBTC" is 0.01 BTC, never 10 BTC
             "mbtc": "BTC",
             # dollar stablecoins, as Telegram shops price: "80 USDT / gram" is 80 dollars
-            "usdt": "USD", "usdc": "USD"}
+            "usdt": "USD", "usdc": "USD",
+            # Turkish lira (a source of counterfeit medicines), yen, rand, dirham, Hong Kong
+            # dollars, pesos, ether; "¥" (yen or yuan) and "R" (rand, or a pill's imprint "R039")
+            # are left out
+            "try": "TRY", "tl": "TRY", "₺": "TRY", "jpy": "JPY", "zar": "ZAR", "aed": "AED",
+            "hkd": "HKD", "hk$": "HKD", "mxn": "MXN", "mx$": "MXN", "eth": "ETH"}
 # Units that are a fraction of their currency.
 _SCALE = {"mbtc": Decimal("0.001")}
 _CUR = (r"R\$|USD[TC]?|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
@@ -481,10 +486,15 @@ _CUR = (r"R\$|USD[TC]?|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|
 # k, i) start so many words that in the main pattern they cost every listing ~25 us. Rupees
 # only before their amount: "Rs. 2000", never "Calibre 36 RS".
 _CUR_WIDE = (r"US\$|CA\$|AU\$|NZ\$|A\$|C\$|" + _CUR
-             + r"|mBTC|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b")
+             + r"|mBTC|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b"
+             # whole words ("7.5g Mazar 100%" is no rand price); "TRY"/"TL" only in capitals
+             # ("try 2 for $50" is English)
+             + r"|₺|(?<![^\W\d_])(?:(?-i:TRY|TL)|JPY|ZAR|AED|HKD|MXN|ETH)\b|(?<![^\W\d_])(?:HK|MX)\$")
 # Looked for in " " + text.lower(), so that "rs" counts only at a word's start.
 _WIDE_MARKS = ("a$", "c$", "s$", "u$", "z$", "mbtc", "nzd", "sek", "nok", "dkk", "czk", "kč", "inr",
-               " rs", "\nrs", "(rs", "bucks")
+               " rs", "\nrs", "(rs", "bucks", "₺", "jpy", "zar", "aed", "k$", "x$", "hkd", "mxn")
+# Looked for in the text as written: capitals only, "try" and "eth" being parts of many words.
+_WIDE_CAPS = ("TRY", "TL", "ETH")
 # The whole number, however the listing's language groups it: "1,234.56", "1.234,56" (German,
 # Spanish, Dutch), "1 234,56" (French, Russian: a space, no-break or narrow no-break), "1'234.50"
 # (Swiss); price_parser then tells the decimal mark from the thousands mark. A number cut at its
@@ -526,7 +536,7 @@ _PRICE_CUE = Prechecked(cues.PRICE)
 _PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*|\(.*)?$", re.IGNORECASE)
 
 
-_CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH"})
+_CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH", "ETH"})
 
 # "14G ($65/g)", "£4.40/Gram", "$12.50/Pill", "80€/g", "$3 each": the price of one unit, not
 # of the pack; divided by the pack's 14 g it made cocaine look 14 times too cheap.
@@ -579,7 +589,7 @@ def parse_money(text: str | None, prefer_fiat: bool = False) -> tuple[float | No
 
 def wide_currencies(text: str) -> bool:
     """Whether `text` may name one of the rarer currencies (then `money_in` reads them too)."""
-    return contains_any(" " + text.lower(), _WIDE_MARKS)
+    return contains_any(" " + text.lower(), _WIDE_MARKS) or contains_any(text, _WIDE_CAPS)
 
 
 def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = None) -> Money:
@@ -631,10 +641,18 @@ _ASIDE = re.compile(r"(?:\b(?:was|old\s+price|regular\s+price|rrp|msrp|list\s+pr
 _ASIDE_REACH = 16
 
 
+# "1,500 mBTC" is 1.5 BTC: a thousands comma where millibitcoins run to thousands.
+_MILLI_THOUSANDS = re.compile(r"[1-9]\d{0,2},\d{3}(?!\d).*mbtc", re.IGNORECASE | re.DOTALL)
+
+
 @lru_cache(maxsize=100_000)
 def _amount(money: str, crypto: bool):  # noqa: ANN202 - price_parser's Decimal or None
     """price_parser's amount for one money match (cached: amounts repeat across listings).
     Coin amounts always use a decimal point: price_parser would read "0.125 BTC" as 125."""
+    if crypto and money.count(",") == 1 and "." not in money and not _MILLI_THOUSANDS.search(money):
+        # "0,05 BTC", "3,5 XMR": a coin amount with a decimal comma (European listings); read
+        # as a thousands mark it was 100 or 10 times the price
+        return Price.fromstring(money.replace(",", "."), decimal_separator=".").amount
     if crypto or money.lstrip("$€£฿₽₴ \t\n\u00a0\u202f").startswith("0."):
         return Price.fromstring(money, decimal_separator=".").amount
     return Price.fromstring(money).amount

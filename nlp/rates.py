@@ -24,6 +24,8 @@ def load_rates(path: Path = RATES_CSV) -> dict[str, tuple[list[date], list[float
         with path.open(newline="", encoding="utf-8") as fh:
             for n, row in enumerate(csv.DictReader(fh), start=2):
                 try:
+                    if None in row:  # an unquoted comma in a source: the warehouse's reader fails
+                        raise ValueError(f"{len(row) - 1 + len(row[None])} fields, 4 expected")
                     day, usd = date.fromisoformat(row["date"]), float(row["usd"])
                 except (KeyError, TypeError, ValueError) as exc:
                     raise LexiconError(f"{path}:{n}: bad rate row {row}: {exc}") from exc

@@ -244,3 +244,45 @@ def test_exclusions_in_more_words(extractor, to_line, dest, excluded):
 ])
 def test_destination_is_a_label_not_a_word_of_prose(extractor, line, dest):
     assert _rec(extractor, f"Xanax 2mg x 10\nShips from: UK\n{line}")["ship_to"] == dest
+
+
+@pytest.mark.parametrize("price_line,amount,currency", [
+    ("Price: 0,05 BTC", 0.05, "BTC"), ("Price: 3,5 XMR", 3.5, "XMR"),  # were 5 and 35
+    ("Price: 1,500 mBTC", 1.5, "BTC"),  # millibitcoins run to thousands
+    ("Price: 1500 TL", 1500.0, "TRY"), ("Price: ₺1.500", 1500.0, "TRY"),
+    ("Price: 3000 JPY", 3000.0, "JPY"), ("Price: 500 ZAR", 500.0, "ZAR"),
+    ("Price: 200 AED", 200.0, "AED"), ("Price: HK$ 300", 300.0, "HKD"),
+    ("Price: 500 MXN", 500.0, "MXN"), ("Price: 0.5 ETH", 0.5, "ETH"),
+    ("Try 2 for $50", 50.0, "USD"),  # "try" is English, not the lira
+])
+def test_more_currencies_and_coin_amounts_with_a_decimal_comma(price_line, amount, currency):
+    from nlp.fields import money_in
+
+    found = money_in(price_line, prefer_fiat=True)
+    assert (found.amount, found.currency) == (amount, currency)
+
+
+def test_a_currency_code_inside_a_word_is_no_price():
+    from nlp.fields import money_in
+
+    assert money_in("7.5g Mazar 100% Indoor").amount is None  # Agora: "Mazar", no rand
+
+
+def test_new_currencies_convert_at_the_listings_date(extractor):
+    rec = extractor.extract({"id": "t:1", "text": "Cialis 20mg x 30\nPrice: 1500 TL",
+                             "date": "2019-06-01"})
+    assert (rec["currency"], rec["price_usd"]) == ("TRY", pytest.approx(1500 / 5.68, abs=0.5))
+    later = extractor.extract({"id": "t:2", "text": "Cialis 20mg x 30\nPrice: 1500 TL",
+                               "date": "2024-06-01"})
+    assert later["price_usd"] < rec["price_usd"] / 4  # the lira lost most of its value
+
+
+def test_a_rates_row_with_an_unquoted_comma_is_refused(tmp_path):
+    from nlp.exceptions import LexiconError
+    from nlp.rates import load_rates
+
+    bad = tmp_path / "rates.csv"
+    bad.write_text("date,currency,usd,source\n2019-01-01,HKD,0.1276,linked rate, curated\n")
+    with pytest.raises(LexiconError, match=r"rates.csv:2: .*5 fields, 4 expected"):
+        load_rates(bad)
+    assert "HKD" in load_rates()  # the shipped table reads
