@@ -21,8 +21,10 @@ _NUM = r"(?P<n>\d{1,6}(?:[.,]\d{1,3})?)"
 DOSE_PER_UNIT = r"mg|mcg|µg|ug"
 # Cyrillic units too: "50 мкг/ч", "2 мг", "10 мл" (Russian listings).
 _DOSE_UNITS = r"mg|mcg|µg|μg|ug|ml|iu|мкг|мг|мл"
+# "10 mgs", "30 milligrams", "100 micrograms": the same units written out or in the plural
+_DOSE_WORDS = r"mgs|mcgs|milligrams?|milligramm|milligrammes?|micrograms?|mikrogramm"
 _MASS_UNITS = r"kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|gram|oz|ounces?|lbs?|г|гр"
-_STRENGTH = re.compile(_NUM + rf"[ \t]?(?P<u>{_DOSE_UNITS})\b", re.I)
+_STRENGTH = re.compile(_NUM + rf"[ \t]?(?P<u>{_DOSE_WORDS}|{_DOSE_UNITS})\b", re.I)
 _PURITY = re.compile(_NUM + r"[ \t]?%[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
 _MASS = re.compile(r"(?<![\w.,/])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 # "1/8 oz" (an eighth), "1/2 g", "½ oz": a fraction of the unit; "1/8 oz" read as 8 oz was 64
@@ -77,7 +79,10 @@ _SLANG_GRAMS = {"qp": 113.398, "zip": 28.3495, "eighth": 3.5437, "8th": 3.5437,
                 "quarter": 7.0874, "half": 14.1747}
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
           "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
-_MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "мкг": "mcg", "мг": "mg", "мл": "ml"}
+_MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "мкг": "mcg", "мг": "mg", "мл": "ml", "mgs": "mg",
+          "mcgs": "mcg", "milligram": "mg", "milligrams": "mg", "milligramm": "mg",
+          "milligramme": "mg", "milligrammes": "mg", "microgram": "mcg", "micrograms": "mcg",
+          "mikrogramm": "mcg"}
 
 
 def _num(text: str) -> float:

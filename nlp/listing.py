@@ -41,6 +41,13 @@ _NOT_DRUG = re.compile(
     r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|"
     r"(?:bar|pill|press)\s+(?:dies?|molds?|moulds?)|"
     r"cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?))\b", re.IGNORECASE)
+# The trade's equipment and packaging, and merchandise: they block a drug named beside them
+# however many are named ("Cocaine cutting agent Levamisole 100g" names two, levamisole being a
+# medicine too; "Breaking Bad t-shirt (blue meth)"), unless a dose stands beside a name.
+_EQUIPMENT = re.compile(
+    r"\b(?:(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|press)\s+(?:dies?|molds?|"
+    r"moulds?)|cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?)|t-?shirts?|tees|hoodies?|"
+    r"posters?|stickers?|mugs?|keychains?|phone\s+cases?)\b", re.IGNORECASE)
 # Goods whose titles look like drug offers to the model ("[AAA+]" grades weed, and watches):
 # they stop a listing that names no drug, not one that does ("xanax pfizer replicas" are pills).
 # Smoking gear and ammunition too ("3x High Quality Glass Ice Pipe", ".177cal Super Points"):
@@ -88,6 +95,7 @@ _TRADE = re.compile(
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing;
 # "Tags:" and "custom order" only on the few texts with a word their matches need.
 _NOT_DRUG = guarded(_NOT_DRUG)
+_EQUIPMENT = guarded(_EQUIPMENT)
 _TAGS = Prechecked(guarded(_TAGS))
 _CUSTOM = Prechecked(guarded(_CUSTOM))
 _GUESS_CACHE = 200_000  # classifier texts remembered (a title is ~60 characters)
@@ -215,6 +223,8 @@ class ListingJudge:
             offered = drugs
             blocked = (_blockers(text[:cut], mentions) >= max(1, len(drugs))
                        and not self._any_dosed(text, drugs, mentions, cut))
+        if not blocked and offered and _EQUIPMENT.search(text, 0, title_end or cut):
+            blocked = not self._any_dosed(text, offered, mentions, title_end or cut)
         model_says = guess is not None and guess != NONE and p >= self.threshold
         # A confident "not a drug" from the model vetoes drug names in a book or guide title,
         # but not a dose or weight beside a mention of the drug: the model reads only the title,

@@ -286,3 +286,28 @@ def test_a_rates_row_with_an_unquoted_comma_is_refused(tmp_path):
     with pytest.raises(LexiconError, match=r"rates.csv:2: .*5 fields, 4 expected"):
         load_rates(bad)
     assert "HKD" in load_rates()  # the shipped table reads
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("Valium 10 mgs x 100", 10.0, "mg"), ("Yellow Twitter 120 mgs", 120.0, "mg"),  # Agora
+    ("Oxycodone 30 milligrams x 20", 30.0, "mg"), ("Diazepam 10 Milligramm", 10.0, "mg"),
+    ("25c-nBOME (1TAB @ 1000 microgram)", 1000.0, "mcg"),  # Agora
+])
+def test_dose_units_in_the_plural_or_written_out(text, value, unit):
+    from nlp.details import strength
+
+    assert strength(text) == {"value": value, "unit": unit}
+
+
+@pytest.mark.parametrize("title,is_drug", [
+    ("Breaking Bad Heisenberg t-shirt (blue meth)", False),
+    ("Cocaine cutting agent Levamisole 100g", False),  # two names, one blocker: still no offer
+    ("LSD blotter art poster (unused, no LSD)", False),
+    # a dose beside the name outweighs the equipment word
+    ("Xanax 2mg bars pressed with our TDP-5 pill press x 100", True),
+    ("LSD 150ug tabs x 10 (Hofmann poster print)", True),
+])
+def test_equipment_and_merchandise_block_the_names_beside_them(extractor, title, is_drug):
+    for rec in ({"id": "e:1", "text": f"{title}\n$20"},
+                {"id": "e:2", "text": "$20", "fields": {"title": title}}):
+        assert extractor.extract(rec)["is_drug_listing"] is is_drug
