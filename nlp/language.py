@@ -1,4 +1,5 @@
-"""A cheap language guess for listing text: stopword counts for en/de/fr/es/nl/ru, and it/pt/pl/sv/fi.
+"""A cheap language guess for listing text: stopword counts for en/de/fr/es/nl/ru, and
+it/pt/pl/sv/fi/no/da/tr; Ukrainian told from Russian by its own letters.
 
 Words shared by several languages ("de", "en", "la") count for each of them, so only
 distinctive words decide between those languages. Market software (menus, feature tables,
@@ -42,6 +43,15 @@ _STOP = {
           "kvalitet beställning dagar recept utan".split(),
     "fi": "myyjä hinta toimitus lähetetään maasta lähtömaa koko suomeen suomi laatu tilaus "
           "kanssa päivää ilman reseptiä tuote".split(),
+    # Norwegian and Danish (Valhalla's vendors, "Sendes fra Norge"): "og" tells them from
+    # English and Swedish, and a few spellings tell them apart
+    "no": "og fra sendes selger pris ikke med levering hele norge kvalitet bestilling dager "
+          "uten resept også jeg selger tabletter".split(),
+    "da": "og fra sendes sælger pris ikke med levering hele danmark kvalitet bestilling dage "
+          "uden recept også jeg sælger tabletter".split(),
+    # Turkish (counterfeit medicines' listings and shops)
+    "tr": "ve bir için ile değil teslimat kargo fiyat satılık sipariş gün reçetesiz ürün kalite "
+          "tüm gönderim adet orijinal hızlı".split(),
 }
 _SETS = {lang: frozenset(words) for lang, words in _STOP.items()}
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -79,6 +89,13 @@ def _stopwords(text: str) -> list[str]:
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# Letters Ukrainian writes and Russian does not: "доставка по Україні", "ціна"
+_UKRAINIAN = re.compile("[іїєґІЇЄҐ]")
+_UKRAINIAN_MIN = 3  # a Ukrainian place name alone ("Київ") in a Russian text is not enough
+
+
+def _ukrainian(text: str) -> bool:
+    return len(_UKRAINIAN.findall(text, 0, 2000)) >= _UKRAINIAN_MIN
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -88,6 +105,8 @@ def detect_language(text: str, min_hits: int = 2) -> str | None:
     the one Cyrillic language of the six."""
     counts = language_counts(text)
     best = max(counts, key=counts.get)
+    if best == "ru" and counts[best] >= min_hits and _ukrainian(text):
+        return "uk"
     if best == "en":
         other = max((lang for lang in counts if lang != "en"), key=counts.get)
         if counts[other] >= _FOREIGN_MIN_HITS and counts[other] >= _FOREIGN_SHARE * counts["en"]:
@@ -97,5 +116,5 @@ def detect_language(text: str, min_hits: int = 2) -> str | None:
     head = text[:500]
     cyrillic = len(_CYRILLIC.findall(head))
     if cyrillic and 2 * cyrillic > len(_LETTER.findall(head)):
-        return "ru"
+        return "uk" if _ukrainian(text) else "ru"
     return None

@@ -311,3 +311,24 @@ def test_equipment_and_merchandise_block_the_names_beside_them(extractor, title,
     for rec in ({"id": "e:1", "text": f"{title}\n$20"},
                 {"id": "e:2", "text": "$20", "fields": {"title": title}}):
         assert extractor.extract(rec)["is_drug_listing"] is is_drug
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Selger Xanax tabletter, sendes fra Norge", "no"),
+    ("Sælger Xanax tabletter, sendes fra Danmark", "da"),
+    ("Satılık Xanax, Türkiye'den kargo, hızlı teslimat", "tr"),
+    ("Кокаїн 1г, ціна 3000 грн, доставка Київ", "uk"),
+    # controls: a Russian text naming a Ukrainian city, Swedish, English
+    ("Продам таблетки ксанакс, доставка по России, Київ", "ru"),
+    ("Säljer Xanax tabletter, skickas från Sverige", "sv"),
+    ("Ships from USA to all countries, fast delivery, and we ship only the best", "en"),
+])
+def test_norwegian_danish_turkish_and_ukrainian(text, language):
+    from nlp.language import detect_language
+
+    assert detect_language(text) == language
+
+
+def test_ukrainian_case_forms_of_its_country(extractor):
+    rec = _rec(extractor, "Кокаїн 1г\nДоставка по Україні")
+    assert rec["ship_to"] == ["UA"]
