@@ -64,7 +64,7 @@ SHIP_TO = re.compile(
     r"we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?(?:[ \t]+countr(?:y|ies))?(?=[ \t]*(?:[:\-–|]|\n|$))|versand\s+nach|"
     r"lieferung\s+(?:nach|in)|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
     r"env[ií]os?\s+a|enviamos\s+a|destino(?=[ \t]*(?:[:\-–|]|\n|$))|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
-    r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"
+    r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|deliver(?:y|ies)(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"
     r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione(?=[ \t]*(?:[:\-–|]|\n|$))|consegna\s+in|"
     r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
     r"wysy[lł]amy\s+do|"

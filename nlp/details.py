@@ -25,7 +25,13 @@ _DOSE_UNITS = r"mg|mcg|µg|μg|ug|ml|iu|мкг|мг|мл"
 _DOSE_WORDS = r"mgs|mcgs|milligrams?|milligramm|milligrammes?|micrograms?|mikrogramm"
 _MASS_UNITS = r"kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|gram|oz|ounces?|lbs?|г|гр"
 _STRENGTH = re.compile(_NUM + rf"[ \t]?(?P<u>{_DOSE_WORDS}|{_DOSE_UNITS})\b", re.I)
-_PURITY = re.compile(_NUM + r"[ \t]?%[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
+# Not a purity: "100% positive feedback", "10% off", "100% reship", "10% EXTRA", "20% of
+# balance" ("94% FE" is a purity, then "finalize early").
+_PURITY = re.compile(_NUM + r"[ \t]?%(?![ \t]*(?:positive|feedback|ratings?|satisf\w*|success\w*|"
+                     r"reship\w*|refund\w*|money|discount\w*|off|cashback|finali[sz]e\w*|"
+                     r"escrow|upfront|deposit|bonus|extra|guarantee\w*|of|rabatt|remise|descuento|"
+                     r"korting|скидк\w*|sconto)\b)"
+                     r"[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
 _MASS = re.compile(r"(?<![\w.,/])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 # "1/8 oz" (an eighth), "1/2 g", "½ oz": a fraction of the unit; "1/8 oz" read as 8 oz was 64
 # times the weight sold.
@@ -104,8 +110,9 @@ def _dose(text: str) -> float:
 _PER_ML = re.compile(r"[ \t]?/[ \t]?(?:1[ \t]?)?(?:ml|мл)\b", re.I)
 
 
-def strength(text: str) -> dict[str, Any] | None:
-    """First dose per unit ("2mg", "100 µg", "10ml", "250mg/ml"), else a purity percentage."""
+def strength(text: str, rated: str | None = None) -> dict[str, Any] | None:
+    """First dose per unit ("2mg", "100 µg", "10ml", "250mg/ml"), else a purity percentage;
+    not the rating beside the seller's handle `rated` ("KetKing (98.7%)")."""
     m = _STRENGTH.search(text)
     if m:
         unit = m.group("u").lower()
@@ -113,9 +120,12 @@ def strength(text: str) -> dict[str, Any] | None:
         if unit != "ml" and _PER_ML.match(text, m.end()):
             unit += "/ml"
         return {"value": _dose(m.group("n")), "unit": unit}
-    m = _PURITY.search(text)
-    if m and 0 < _num(m.group("n")) <= 100:
-        return {"value": _num(m.group("n")), "unit": "%"}
+    for m in _PURITY.finditer(text):
+        if rated and text[max(0, m.start() - len(rated) - 3):m.start()].rstrip(" \t(").endswith(rated):
+            continue
+        if 0 < _num(m.group("n")) <= 100:
+            return {"value": _num(m.group("n")), "unit": "%"}
+        break
     return None
 
 
@@ -189,7 +199,7 @@ class DetailTagger:
         u = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         text = text_of(doc)[:self.max_chars]
         title = text[:u.title_end or 0]
-        u.strength = strength(title) or strength(text)
+        u.strength = strength(title, u.seller) or strength(text, u.seller)
         names_at = frozenset(d["start"] for d in u.drugs or ())
         names_end = frozenset(d["end"] for d in u.drugs or ())
         u.quantity = quantity(title, names_at, names_end) or quantity(text, names_at, names_end)

@@ -154,7 +154,7 @@ def _origin(text: str) -> tuple[str | None, list[str], list[str]]:
 
 
 # A route drawn with an arrow and no cue word: "🇳🇱 ➡️ 🇪🇺", "Shipping: DE -> EU", "UK → WW".
-_ARROWS = ("->", "=>", "→", "⇒", "⟶", "➡")
+_ARROWS = ("->", "=>", "→", "⇒", "⟶", "➡", "➜", "➔", "➝", "⮕")
 _ARROW = re.compile(r"[ \t]*(?:" + "|".join(map(re.escape, _ARROWS)) + r")\ufe0f?[ \t]*")
 _ROUTE_SIDE = 40  # characters read either side of the arrow
 
@@ -429,6 +429,8 @@ class SellerTagger:
     def _find(doc: Doc) -> tuple[str, int | None] | None:
         text, low = text_of(doc), folded_of(doc)
         me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
+        # nor a drug named in the text: "Cocaine(85%) 1 Gram" is no "Name (97%)" rating line
+        me |= {d["name"].lower() for d in DocAttrs(doc).drugs or ()}
         for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL):
             for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):

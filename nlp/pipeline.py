@@ -16,9 +16,10 @@ from nlp.exceptions import NlpError
 
 CONFIG_PATH = Path(__file__).parent / "pipeline.cfg"
 # Listing titles glue words to numbers and quotes: "COCAINE-92%", 'PERUVIAN"UNCUT"COCAINE',
-# "50gCocaine", "5xFentanyl", "heroin#3", "#xanax#valium", "xanax;valium". Splitting there lets
+# "50gCocaine", "5xFentanyl", "heroin#3", "#xanax#valium", "xanax;valium", "Cocaine(85%)",
+# "Xanax[2mg]". Splitting there lets
 # the lexicon see the drug name as its own token.
-_EXTRA_INFIXES = (r'(?<=[^\W\d_])[-–/"*+|~#;](?=\w)', r'(?<=\d)[-–/"*+|~](?=[^\W\d_])',
+_EXTRA_INFIXES = (r'(?<=[^\W\d_])[-–/"*+|~#;(\[](?=\w)', r'(?<=\d)[-–/"*+|~](?=[^\W\d_])',
                   r'(?<=\d[gGxX])(?=[A-Z][a-z])')
 
 

@@ -332,3 +332,54 @@ def test_norwegian_danish_turkish_and_ukrainian(text, language):
 def test_ukrainian_case_forms_of_its_country(extractor):
     rec = _rec(extractor, "Кокаїн 1г\nДоставка по Україні")
     assert rec["ship_to"] == ["UA"]
+
+
+@pytest.mark.parametrize("text", [
+    "Vendor stats: 100% positive feedback", "10% off for orders over 10g", "100% reship guarantee",
+    "100% satisfaction guarantee", "PayPal account 20% of balance",
+    "1g Sample [Utopic's] TRUSTED Tier 2 Greenhouse ~ 10% EXTRA",  # Agora
+])
+def test_percentages_that_are_no_purity(text):
+    from nlp.details import strength
+
+    assert strength(text) is None
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Cocaine(85%) 1 Gram", 85.0), ("1 gr PERUVIAN 94% FE", 94.0), ("MDMA 84%", 84.0),
+    ("Purity: 99%", 99.0),
+])
+def test_purities_stay(text, value):
+    from nlp.details import strength
+
+    assert strength(text) == {"value": value, "unit": "%"}
+
+
+def test_a_sellers_rating_is_no_purity(extractor):
+    html = ("<html><body><h1>Ketamine HCl - 10 grams (needles)</h1><table>"
+            "<tr><td>Seller:</td><td>KetKing (98.7%)</td></tr><tr><td>Price:</td><td>£180.00</td>"
+            "</tr></table></body></html>")
+    rec = extractor.extract({"id": "k:1", "html": html})
+    assert (rec["seller"], rec["strength"]) == ("KetKing", None)
+
+
+@pytest.mark.parametrize("title,name,inn", [
+    ("Cocaine(85%) 1 Gram", "Cocaine", "cocaine"),  # Agora rows: the name glued to a bracket
+    ("30x Prozac(Fluoxetine) 10mg caps", "Prozac", "fluoxetine"),
+    ("10X Klonopin(Clonazepam) 0.5mg pills", "Klonopin", "clonazepam"),
+    ("Xanax[2mg] x 10", "Xanax", "alprazolam"),
+])
+def test_a_name_glued_to_a_bracket_is_read(extractor, title, name, inn):
+    rec = _rec(extractor, title)
+    assert (rec["drugs"][0]["name"], rec["drugs"][0]["inn"]) == (name, inn)
+    assert rec["seller"] is None  # "Cocaine(85%)" is no "Name (97%)" rating line
+
+
+@pytest.mark.parametrize("text,origin,dest", [
+    ("Cocaine 5g\nOrigin: 🇳🇱 Netherlands\nDelivery: 🇪🇺 Europe, 🇬🇧 United Kingdom", "NL", ["EU", "GB"]),
+    ("Xanax\nShips from: UK\nDelivery: 3-5 working days", "GB", []),  # no place: no destination
+    ("Oxycontin 80mg x 10\nCanada ➜ United States Canada", "CA", ["US", "CA"]),
+])
+def test_delivery_labels_and_more_arrows(extractor, text, origin, dest):
+    rec = _rec(extractor, text)
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
