@@ -24,6 +24,10 @@ from nlp.fastre import Prechecked, guarded
 from nlp.extensions import DocAttrs, folded_of, register_extensions, text_of
 from nlp.language import detect_language
 
+# The trade's equipment and packaging, not its drugs: "Pill press TDP-5 with xanax bar die",
+# "Cocaine cutting agent", "Fake Pfizer xanax boxes (empty packaging)".
+_TRADE_GEAR = (r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|press)\s+(?:dies?|"
+               r"molds?|moulds?)|cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?)")
 # Words that mark a listing as something other than a drug offer (fraud, digital goods,
 # counterfeits, books, drug-checking kits): such listings often carry drug names as search-tag
 # spam, or name the drug a test kit is for. "Reagent tested" is a drug offer's quality claim.
@@ -35,19 +39,12 @@ _NOT_DRUG = re.compile(
     r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synt(?:h)?esis|"
     r"diar(?:y|ies)|lexi[ck]on|encyclop(?:a)?edia|visa|mastercard|\d+\s?[gt]b|"
     r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test|test\s?kits?|"
-    r"test\s?strips?|reagent\s+tests?|harm\s+reduction|"
-    # the trade's equipment and packaging, not its drugs: "Pill press TDP-5 with xanax bar die",
-    # "Cocaine cutting agent", "Fake Pfizer xanax boxes (empty packaging)"
-    r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|"
-    r"(?:bar|pill|press)\s+(?:dies?|molds?|moulds?)|"
-    r"cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?))\b", re.IGNORECASE)
+    r"test\s?strips?|reagent\s+tests?|harm\s+reduction|" + _TRADE_GEAR + r")\b", re.IGNORECASE)
 # The trade's equipment and packaging, and merchandise: they block a drug named beside them
 # however many are named ("Cocaine cutting agent Levamisole 100g" names two, levamisole being a
 # medicine too; "Breaking Bad t-shirt (blue meth)"), unless a dose stands beside a name.
-_EQUIPMENT = re.compile(
-    r"\b(?:(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|press)\s+(?:dies?|molds?|"
-    r"moulds?)|cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?)|t-?shirts?|tees|hoodies?|"
-    r"posters?|stickers?|mugs?|keychains?|phone\s+cases?)\b", re.IGNORECASE)
+_EQUIPMENT = re.compile(r"\b(?:" + _TRADE_GEAR + r"|t-?shirts?|tees|hoodies?|posters?|stickers?|"
+                        r"mugs?|keychains?|phone\s+cases?)\b", re.IGNORECASE)
 # Goods whose titles look like drug offers to the model ("[AAA+]" grades weed, and watches):
 # they stop a listing that names no drug, not one that does ("xanax pfizer replicas" are pills).
 # Smoking gear and ammunition too ("3x High Quality Glass Ice Pipe", ".177cal Super Points"):
