@@ -72,6 +72,11 @@ SHIP_TO = re.compile(
     r"(?:sendes|leveres)\s+til|levering\s+til|"
     # "Ships only to UK", "Versand nur nach Deutschland", "Envíos solo a España"
     r"ships?\s+only\s+(?:to|within)|shipping\s+only\s+(?:to|within)|deliver(?:s|y)?\s+only\s+to|"
+    # "ship within US", "Versand innerhalb Deutschland", "envío dentro de España"; not a time,
+    # "Shipping within 24h", "ships within a day", "innerhalb von 2 Tagen"
+    r"(?:(?:ships?|shipping|deliver(?:s|y)?)\s+within|(?:versand|lieferung)\s+innerhalb|"
+    r"env[ií]os?\s+dentro\s+de)(?=\s+(?:the\s+)?[^\W\d_])(?!\s+(?:the\s+)?(?:a|an|one|two|three|few|"
+    r"hours?|days?|weeks?|same|next|von|de|\w+\s+(?:hours?|days?|weeks?|tagen?|d[ií]as?))\b)|"
     r"(?:versand|lieferung)\s+nur(?:\s+(?:nach|in|innerhalb))?|env[ií]os?\s+s[oó]lo\s+a|"
     r"verzending\s+alleen\s+(?:naar|binnen)|доставка\s+только\s+(?:по|в))(?!\w)", _F)
 # A bare "To:" label opening its line or after a "|" ("From: Canada | To: Canada, USA"), or

@@ -38,7 +38,7 @@ _MASS = re.compile(r"(?<![\w.,/])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re
 _FRACTION_MASS = re.compile(r"(?<![\w.,/])(?:(?P<a>[1-9])[ \t]?/[ \t]?(?P<b>[1-9]\d?)|"
                             rf"(?P<v>[½¼¾⅛]))[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
-_PACK_WORDS = (r"pills?|tabs?|tablets?|bars?|pens?|strips?|films?|count|ct|tabletten|tbls?|caps(?:ules)?|blotters?|hits|"
+_PACK_WORDS = (r"pills?|tabs?|tablets?|bars?|pens?|strips?|films?|sachets?|count|ct|tabletten|tbls?|caps(?:ules)?|blotters?|hits|"
                r"pcs|pieces|st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|"
                r"tabletki|g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
                r"ampoules?|amps?|ampollas|fiale|pillen|ampullen|vials?|patch(?:es|s)?|parches|"
@@ -85,6 +85,17 @@ _SLANG_GRAMS = {"qp": 113.398, "zip": 28.3495, "eighth": 3.5437, "8th": 3.5437,
                 "quarter": 7.0874, "half": 14.1747}
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
           "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
+# Ounces of a syrup are fluid ounces: "Lean 16oz" is a pint (473 ml), not 454 g of powder.
+_OUNCES = frozenset({"oz", "ounce", "ounces"})
+_LIQUID = re.compile(r"\b(?:syrups?|sirup|lean|wock\w*|actavis|tussionex|sizzurp|drank|"
+                     r"liquid|fl|fluid)\b", re.I)
+_FLUID_OUNCES = re.compile(r"(?<![\w.,/])" + _NUM + r"[ \t]?(?:fl\.?[ \t]?oz|fluid[ \t]+ounces?)\b", re.I)
+_FLUID_OUNCE_ML = 29.5735
+# A volume, not a concentration ("250mg/ml") nor a dose per volume ("5ml/day").
+_VOLUME = re.compile(r"(?<![\w.,/])" + _NUM + r"[ \t]?(?P<u>ml|мл|cl|l|litres?|liters?|литр(?:а|ов)?)\b(?![ \t]?/)",
+                     re.I)
+_ML = {"cl": 10.0, "l": 1000.0, "litre": 1000.0, "litres": 1000.0, "liter": 1000.0,
+       "liters": 1000.0, "литр": 1000.0, "литра": 1000.0, "литров": 1000.0}
 _MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "мкг": "mcg", "мг": "mg", "мл": "ml", "mgs": "mg",
           "mcgs": "mcg", "milligram": "mg", "milligrams": "mg", "milligramm": "mg",
           "milligramme": "mg", "milligrammes": "mg", "microgram": "mcg", "micrograms": "mcg",
@@ -108,18 +119,38 @@ def _dose(text: str) -> float:
 
 # "250mg/ml", "10 mg / 1 ml": a concentration, the strength of a vial, an ampoule or a syrup.
 _PER_ML = re.compile(r"[ \t]?/[ \t]?(?:1[ \t]?)?(?:ml|мл)\b", re.I)
+# A combination's strength: "Suboxone 8/2mg" (buprenorphine/naloxone), "Percocet 10/325mg"
+# (oxycodone/paracetamol). The controlled ingredient comes first; the unit after the second
+# number is both numbers' ("1/2 mg" is half a milligram, not a combination).
+_COMBO_HEAD = re.compile(r"(?<![\w.,/$€£])(?P<n>\d{1,4}(?:[.,]\d{1,3})?)[ \t]?/[ \t]?\Z")
+_COMBO_REACH = 12
+# The opioid and paracetamol pairs the trade writes without a unit: "Norco 10/325",
+# "Vicodin 5/500", "Hydrocodone 7.5/750". Only these second numbers: "24/7" and "1/2" are none.
+_APAP_PAIR = re.compile(r"(?<![\w.,/$€£])(?P<n>\d{1,2}(?:\.5)?)[ \t]?/[ \t]?(?:300|325|500|650|660|750)"
+                        r"(?![\d.,/]|[ \t]?(?:mg|mcg|µg|ug|ml|%))", re.I)
+
+
+def _combination(text: str, at: int) -> float | None:
+    head = _COMBO_HEAD.search(text, max(0, at - _COMBO_REACH), at)
+    if head is None or head.group("n") in ("0", "1"):
+        return None
+    return _dose(head.group("n"))
 
 
 def strength(text: str, rated: str | None = None) -> dict[str, Any] | None:
     """First dose per unit ("2mg", "100 µg", "10ml", "250mg/ml"), else a purity percentage;
     not the rating beside the seller's handle `rated` ("KetKing (98.7%)")."""
     m = _STRENGTH.search(text)
+    pair = _APAP_PAIR.search(text, 0, m.start() if m else len(text)) if "/" in text else None
+    if pair:
+        return {"value": _num(pair.group("n")), "unit": "mg"}
     if m:
         unit = m.group("u").lower()
         unit = _MICRO.get(unit, unit)
         if unit != "ml" and _PER_ML.match(text, m.end()):
             unit += "/ml"
-        return {"value": _dose(m.group("n")), "unit": unit}
+        first = _combination(text, m.start()) if unit != "ml" else None
+        return {"value": _dose(m.group("n")) if first is None else first, "unit": unit}
     for m in _PURITY.finditer(text):
         if rated and text[max(0, m.start() - len(rated) - 3):m.start()].rstrip(" \t(").endswith(rated):
             continue
@@ -178,7 +209,16 @@ def quantity(text: str, names_at: frozenset[int] = frozenset(),
         return {"value": round(share * _GRAMS.get(f.group("u").lower(), 1.0), 4), "unit": "g"}
     if m:
         unit = m.group("u").lower()
+        if unit in _OUNCES and _LIQUID.search(text):
+            return {"value": round(_num(m.group("n")) * _FLUID_OUNCE_ML, 4), "unit": "ml"}
         return {"value": round(_num(m.group("n")) * _GRAMS.get(unit, 1.0), 4), "unit": "g"}
+    m = _FLUID_OUNCES.search(text) if "fl" in text.lower() else None
+    if m:
+        return {"value": round(_num(m.group("n")) * _FLUID_OUNCE_ML, 4), "unit": "ml"}
+    m = _VOLUME.search(text)
+    if m:  # "GHB 500ml", "GBL 1L", "10ml vial": a liquid sold by volume
+        unit = m.group("u").lower()
+        return {"value": round(_num(m.group("n")) * _ML.get(unit, 1.0), 4), "unit": "ml"}
     m = _SLANG_MASS.search(text) if contains_any(text.lower(), _SLANG_MARKS) else None
     if m:
         word = m.group("w").lower().split()[0].rstrip("s")

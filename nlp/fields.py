@@ -49,6 +49,8 @@ class PlaceTagger:
             if not (found or to_places):
                 # no cue names a destination: "Fast UK & EU delivery", "shipping worldwide except US"
                 found, excluded = _delivery_places(text, folded_of(doc), excluded)
+            if not (found or to_places) and _TURKISH_MARKS_ANY(text):
+                found = _turkish_places(_TURKISH_TO, text)
             u.ship_to = found or to_places
             u.ship_to_exclusions = excluded + [c for c in route_excluded if c not in excluded]
             if u.ship_from is None and from_hint is None:
@@ -80,8 +82,10 @@ class PlaceTagger:
 
 
 # "domestic", "inland" (German "Inland", "nur Inlandsversand"): not after "no", "non-", "not".
-_DOMESTIC = Prechecked(re.compile(r"\b(?:domestic(?:ally)?|inland(?:sversand)?|nationwide)\b",
-                                  re.IGNORECASE))
+# "to all states", "all 50 states", "all provinces", "countrywide": all over the origin's country.
+_DOMESTIC = Prechecked(re.compile(r"\b(?:domestic(?:ally)?|inland(?:sversand)?|nationwide|"
+                                  r"country[ \t-]?wide|all[ \t]+(?:50[ \t]+)?states|"
+                                  r"all[ \t]+(?:the[ \t]+)?provinces)\b", re.IGNORECASE))
 _NOT_BEFORE = re.compile(r"(?:\bno|\bnot|\bnon)[ \t-]*\Z", re.IGNORECASE)
 _BESIDE = 16  # characters either side of "domestic" where its country is named
 
@@ -150,6 +154,10 @@ def _origin(text: str) -> tuple[str | None, list[str], list[str]]:
     if origin is not None:
         return origin, [], []
     origin, to_places = _route(text)
+    if origin is None and _TURKISH_MARKS_ANY(text):
+        origin = _turkish_origin(text)
+    if origin is None:
+        origin = _bare_origin(text, folded(text))
     return origin, to_places, []
 
 
@@ -197,13 +205,89 @@ def _route_at(text: str, connector: re.Pattern[str], short: bool) -> tuple[str |
         after = text[m.end():side_end if line_end < 0 else line_end]
         if short:
             before = before[_ROUTE_HEAD.match(before).end():]
-            if len(before.split()) > _ROUTE_HEAD_WORDS or before.strip() in _NOT_ROUTE_HEADS:
+            if len(before.split()) > _ROUTE_HEAD_WORDS:
+                before = _place_tail(before)
+            if not before or before.strip() in _NOT_ROUTE_HEADS or any(
+                    w.lower() in _TAIL_NOT_BEFORE for w in before.split()):
                 continue
         origins = parse_places(before.split(":")[-1], demonyms=False)
         destinations = parse_places(connector.split(after)[0].split(". ")[0], demonyms=False)
         if len(origins) == 1 and destinations:
             return origins[0], destinations
     return None, []
+
+
+# After a product's words, only the place itself ends them: "Tapentadol 100mg 200 tabs India to
+# USA", "Ambien 10mg x 90 $270 USA to USA". Not "Welcome to UK", nor capitals that are mostly
+# words ("AVAILABLE IN to ...").
+_TAIL_NOT_BEFORE = frozenset("welcome back return returned moved moving compare compared convert "
+                             "converted travel travelling traveling flight flights trip".split())
+_TAIL_CODES = frozenset("UK US USA EU WW NL DE CA AU".split())
+
+
+def _place_tail(before: str) -> str | None:
+    """The last one to three words of `before` when they are one place and nothing else."""
+    words = before.split()
+    for k in range(1, min(3, len(words) - 1) + 1):
+        tail = " ".join(words[-k:])
+        if words[-k - 1].lower() in _TAIL_NOT_BEFORE:
+            return None
+        if len(tail) <= 3 and tail.isupper() and tail not in _TAIL_CODES:
+            return None
+        if len(parse_places(tail, demonyms=False)) == 1:
+            return tail
+    return None
+
+
+# "Ketamine 5g, from NL", "XTC pills | from Germany": a clause that is "from" and one place,
+# the listing's origin when no cue names one. Only as its own clause: "Cocaine from Colombia"
+# and "Hash from Morocco" tell where the drug was made, not where the parcel leaves.
+_BARE_FROM = Prechecked(re.compile(
+    r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*(?:from|desde|depuis|из)[ \t]+"
+    r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]*(?=$|[,.;|)!?])", re.IGNORECASE | re.MULTILINE))
+
+
+# Turkish puts the case after the place: "Türkiye'den kargo" (from Turkey), "Avrupa'ya
+# gönderim" (to Europe), "Türkiye geneli" (all over Turkey).
+_TURKISH_MARKS = ("kargo", "gönder", "gonder", "sevk", "teslim", "geneli")
+_TR_PLACE = r"(?P<p>(?:[^\W\d_]+[ \t]){0,2}?[^\W\d_]+?)"
+_TURKISH_FROM = re.compile(_TR_PLACE + r"['’]?(?:den|dan|ten|tan)[ \t]+(?:kargo|g[öo]nder|sevk|postal|ç?[ıi]k)",
+                           re.IGNORECASE)
+_TURKISH_TO = re.compile(_TR_PLACE + r"(?:['’]?(?:ye|ya|e|a)[ \t]+(?:kargo|g[öo]nder|sevk|teslim)|"
+                         r"[ \t]+geneli(?:ne)?\b)", re.IGNORECASE)
+
+
+def _TURKISH_MARKS_ANY(text: str) -> bool:  # noqa: N802 - reads as the marks' check
+    return contains_any(text.lower(), _TURKISH_MARKS)
+
+
+def _turkish_places(pattern: re.Pattern[str], text: str) -> list[str]:
+    for m in pattern.finditer(text):
+        words = m.group("p").split()
+        for k in range(len(words)):
+            found = parse_places(" ".join(words[k:]), demonyms=False)
+            if found:
+                return found
+    return []
+
+
+def _turkish_origin(text: str) -> str | None:
+    found = _turkish_places(_TURKISH_FROM, text)
+    return found[0] if len(found) == 1 else None
+
+
+_ARTICLES = frozenset("the la le el los les de der den het".split())
+
+
+def _bare_origin(text: str, low: str) -> str | None:
+    for m in _BARE_FROM.finditer(text, low):
+        words = [w for w in m.group("p").split() if w.lower() not in _ARTICLES]
+        if not 0 < len(words) <= 3 or not all(w[0].isupper() for w in words):
+            continue  # "from my iPhone", "from Germany with love"
+        found = parse_places(" ".join(words), demonyms=False)
+        if len(found) == 1 and found[0] not in REGIONS:
+            return found[0]
+    return None
 
 
 def _region_tail(head: str, found: list[str]) -> list[str]:
@@ -343,7 +427,8 @@ _NOT_HANDLE = frozenset(
     "positive negative neutral payment status statistics stats "
     # "Contact me on WhatsApp": the messenger, not the seller
     "whatsapp telegram signal wickr threema session email e-mail mail phone icq jabber xmpp "
-    "discord skype snapchat instagram kik wechat viber line protonmail "
+    "discord skype snapchat instagram kik wechat viber line protonmail wire matrix element tox "
+    "briar simplex "
     "проверенный надежный надёжный нет да магазин продавец оператор "
     # A market's menu counters, "Messages (0)", "Cart (2)", "Reviews (12)": read as a rating
     # line, they named the visitor's inbox as the seller.
@@ -368,8 +453,9 @@ _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|h
                          + _H + r"[ \t]*(?:[\[(][^\n\[\]()]{0,40}[\])])?[ \t]*$",
                          re.IGNORECASE | re.MULTILINE)
 # A shop's name as a labelled field ("Shop: PharmaDirect", "Anbieter: X", "Магазин: X"); only
-# with its colon ("Shop" alone on a line is a menu entry) and never "Store:" (how to keep pills).
-_SHOP_LABEL = re.compile(r"\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
+# with its colon ("Shop" alone on a line is a menu entry) and never "Store:" (how to keep pills),
+# nor inside a Matrix id ("@dealer:matrix.org").
+_SHOP_LABEL = re.compile(r"(?<![@.])\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
                          r"[ \t]*:[ \t]*" + _H + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
 # "Telegram: https://t.me/benzoplug": the handle is the link's path, not "https" or "t.me".
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*"
@@ -507,9 +593,10 @@ _WIDE_CAPS = ("TRY", "TL", "ETH")
 _GROUPED = r"\d{{1,3}}(?:{sep}\d{{3}}(?!\d)){{1,6}}(?:[.,]\d{{1,2}}(?!\d))?"
 _PLAIN = r"\d+(?:[.,]\d+)?"
 _AMT_AFTER = "(?:" + _GROUPED.format(sep="[.,']") + "|" + _PLAIN + ")"
-# "50,- €", "50.- CHF": whole euros or francs, the cents written as a dash.
-_AMT = (r"(?<![\d.,'])(?:" + _GROUPED.format(sep="[.,' \u00a0\u202f]") + "|" + _PLAIN + ")"
-        r"(?:[.,][-–])?")
+# "50,- €", "50.- CHF": whole euros or francs, the cents written as a dash. A count glued to
+# its "x" groups with nothing: "x5 500€" is five for 500 euros, not 5,500.
+_AMT = (r"(?<![\d.,'])(?:(?<![xX×])" + _GROUPED.format(sep="[.,' \u00a0\u202f]") + "|"
+        + _AMT_AFTER + r")(?:[.,][-–])?")
 # "$\n189.00": shop themes (WooCommerce) wrap the symbol in its own element, a line of its own;
 # only a symbol, never a code: "BTC/USD\n9257.78" is a rate widget
 # Between amount and currency, a space may be a no-break one: French typography puts one

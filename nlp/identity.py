@@ -34,6 +34,13 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
                         r"(?P<h>[A-Za-z][\w.\-]{2,31})", re.I),
     # a Session id is 66 hex digits from "05": distinctive enough without a colon
     "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:?[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
+    # Matrix ids name their server: "@pillman:matrix.org" (distinctive without a cue word)
+    "matrix": re.compile(r"(?<![\w@.])(?P<h>@[a-z0-9._=\-/]{1,64}:[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63})*"
+                         r"\.[a-z]{2,24})(?![\w.])", re.I),
+    # "Wire: @pharmaking": only with a colon or an "@" ("wire transfer" is a payment)
+    "wire": re.compile(r"\bwire\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|[ \t]?@)(?P<h>[a-z0-9_.\-]{2,64})", re.I),
+    # a Tox id is 76 hex digits (public key, nospam, checksum)
+    "tox": re.compile(r"\btox[ \t]*(?:id)?[ \t]*:?[ \t]*(?P<h>[0-9a-f]{76})\b", re.I),
     "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
     # Classifieds and street sellers: "snap: bluesman416", "IG: @pharma.uk", "kik me @x",
     # "Discord: pillman#1234". Only with a colon or an "@": "snap" and "ig" are words too.

@@ -65,6 +65,9 @@ _EXTRA_NAMES: dict[str, str] = {
     "turkey": "TR", "swaziland": "SZ", "cape verde": "CV", "east timor": "TL", "trinidad": "TT",
     "dr congo": "CD", "drc": "CD", "the gambia": "GM", "the bahamas": "BS",
     "vatican city": "VA", "emirates": "AE", "phillipines": "PH", "philipines": "PH",
+    # Turkish names the translations give only in full ("Amerika Birleşik Devletleri")
+    "ingiltere": "GB", "abd": "US", "amerika": "US", "rusya": "RU", "avrupa": "EU",
+    "avrupa birligi": "EU",
 }
 _SPECIAL: dict[str, str] = {
     "worldwide": WORLDWIDE, "world wide": WORLDWIDE, "world-wide": WORLDWIDE,
@@ -107,7 +110,10 @@ DEMONYMS: dict[str, str] = {
     "swiss": "CH", "austrian": "AT", "italian": "IT", "chinese": "CN", "indian": "IN",
     "colombian": "CO", "swedish": "SE", "danish": "DK", "czech": "CZ", "irish": "IE",
 }
-_LANGS = ("de", "fr", "es", "nl", "it", "pt", "ru", "pl")
+_LANGS = ("de", "fr", "es", "nl", "it", "pt", "ru", "pl", "tr")
+# Translations that are words or codes of the listings' other languages: Turkish "Çad" (Chad)
+# folds to "cad", the Canadian dollar.
+_NOT_NAMES = frozenset({"cad"})
 
 
 @lru_cache(maxsize=200_000)
@@ -165,6 +171,8 @@ def country_names() -> dict[str, str]:
     # Antarctica"), like the other continents there: no place a parcel goes.
     for name in [n for n, code in table.items() if code == "AQ"]:
         del table[name]
+    for name in _NOT_NAMES:
+        table.pop(name, None)
     table.pop("eu", None)  # two-letter: handled like ISO codes below
     table.pop("ww", None)
     return table

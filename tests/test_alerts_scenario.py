@@ -226,7 +226,9 @@ def test_bootstrap_rules_in_the_migration_equal_the_yaml_of_that_version() -> No
     from warehouse.flags import load_rules
 
     con = duckdb.connect()
-    con.execute((Path(__file__).parents[1] / "warehouse/migrations/004_risk_rules_and_alerts.sql").read_text())
+    migrations = Path(__file__).parents[1] / "warehouse/migrations"
+    con.execute((migrations / "004_risk_rules_and_alerts.sql").read_text())
+    con.execute((migrations / "009_rules_2026_2.sql").read_text())  # 2026.1 -> 2026.2
     seeded = {r[0]: (r[1], r[2], json.loads(r[3])) for r in con.execute(
         "SELECT rule_id, weight, label, params FROM risk_rule").fetchall()}
     version = con.execute("SELECT DISTINCT version FROM risk_rule").fetchall()

@@ -121,7 +121,8 @@ def test_a_symbol_before_a_digit_belongs_to_the_next_amount(extractor, text, pri
     ("1g USA domestic amber/clear Methylone", "US", ["US"]),
     ("Ships from: Ireland\nShips to: domestic only due to fe.\n0.2 cocaine", "IE", ["IE"]),
     ("Ships from: Germany\nNur Inlandsversand\nSpeed 10g 50€", "DE", ["DE"]),
-    ("Xanax 2mg x 10 - no domestic shipping, from Canada", None, []),     # negated
+    # negated; ", from Canada" is a clause of its own: the origin
+    ("Xanax 2mg x 10 - no domestic shipping, from Canada", "CA", []),
     ("Ships from: Europe\nShips to: domestic\nXanax 2mg x 10", "EU", []),  # a region: no country
 ])
 def test_domestic_keeps_the_route_in_the_origin(extractor, text, origin, dest):

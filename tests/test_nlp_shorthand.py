@@ -85,7 +85,7 @@ def test_labelled_and_boxed_counts(text, value):
     ("Adderall 30mg\nIn stock: 500", None),
     ("MDMA\nAmount: 5 grams", {"value": 5.0, "unit": "g"}),  # a mass stays a mass
     ("Ketamine, bag of 3.5g", {"value": 3.5, "unit": "g"}),
-    ("GHB, bottle of 100ml", None),  # a volume, not a count
+    ("GHB, bottle of 100ml", {"value": 100.0, "unit": "ml"}),  # a volume, not a count
     ("Xanax bars 2mg\n**20 bars minimum**\n$1.50", None),  # the order's floor
     ("Xanax bars 2mg\nMin order 10 pills\n$3 each", None),
     ("We provide yellow R039 and white Xanax/2 bars", None),  # a strength written "/2"

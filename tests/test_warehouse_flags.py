@@ -132,3 +132,49 @@ def test_compute_flags_alone_reproduces_the_table(loaded) -> None:
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT * EXCLUDE (reasons), reasons::VARCHAR FROM flag ORDER BY ALL").fetchall() == before
     con.close()
+
+
+def _with_entities(root: Path, changes: list[dict]) -> None:
+    import json
+
+    for f in (root / "extracted").rglob("entities.jsonl"):
+        rows = [json.loads(x) for x in f.read_text().splitlines()]
+        for row, change in zip(rows, changes):
+            row.update(change)
+        f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+CODEINE = {"name": "Lean", "inn": "codeine", "class": "opioid", "schedule_un": "1961-II",
+           "schedule_us": "II", "controlled": True, "rx_only": True}
+XANAX = {"name": "Xanax", "inn": "alprazolam", "class": "benzodiazepine", "schedule_un": "1971-IV",
+         "schedule_us": "IV", "controlled": True, "rx_only": True}
+
+
+def test_bulk_and_counterfeit_rules_read_the_quantity_unit(tmp_path: Path) -> None:
+    """A pint of syrup (473 ml) is no bulk, a gallon (3785 ml) is; 10 pills of Xanax at 10 cents
+    is a counterfeit price, 10 g of "Xanax" powder at 10 cents a gram is no pill price."""
+    world = write_world(tmp_path, n=5)
+    changes = [
+        {"drugs": [CODEINE], "quantity": {"value": 473.176, "unit": "ml"}, "price": 400.0,
+         "currency": "USD", "unit_price": None},
+        {"drugs": [CODEINE], "quantity": {"value": 3785.41, "unit": "ml"}, "price": 2000.0,
+         "currency": "USD", "unit_price": None},
+        {"drugs": [XANAX], "quantity": {"value": 10.0, "unit": "unit"}, "price": 1.0,
+         "currency": "USD", "unit_price": 0.1},
+        {"drugs": [XANAX], "quantity": {"value": 10.0, "unit": "g"}, "price": 1.0,
+         "currency": "USD", "unit_price": 0.1},
+    ]
+    _with_entities(tmp_path, [dict(c, is_drug_listing=True) for c in changes])
+    db = tmp_path / "w.duckdb"
+    load_all(db, Layout(tmp_path))
+    keys = [e["id"].split(":")[0] + ":" + l["listing_id"] for e, l in zip(world.entities, world.listings)]
+    con = duckdb.connect(str(db), read_only=True)
+    fired = {k: {r["rule"]: r for r in reasons} for k, reasons in con.execute(
+        "SELECT listing_key, reasons FROM flag").fetchall()}
+    con.close()
+    pint, gallon, pills, powder = (fired[k] for k in keys[:4])
+    assert "bulk_quantity" not in pint
+    assert gallon["bulk_quantity"]["evidence"] == "3785.41 ml"
+    assert pills["counterfeit_price"]["evidence"] == "0.1 USD/unit"
+    assert "counterfeit_price" not in powder
+    assert RULES["bulk_quantity"].params["millilitres"] == 1000

@@ -19,6 +19,7 @@ p AS (
         (SELECT from_json(params -> 'un', '["VARCHAR"]') FROM rule WHERE rule_id = 'controlled_schedule_high') AS high_un,
         (SELECT (params ->> 'units')::DOUBLE FROM rule WHERE rule_id = 'bulk_quantity') AS bulk_units,
         (SELECT (params ->> 'grams')::DOUBLE FROM rule WHERE rule_id = 'bulk_quantity') AS bulk_grams,
+        (SELECT (params ->> 'millilitres')::DOUBLE FROM rule WHERE rule_id = 'bulk_quantity') AS bulk_ml,
         (SELECT (params ->> 'max_ratio')::DOUBLE FROM rule WHERE rule_id = 'counterfeit_price') AS max_ratio,
         (SELECT params -> 'reference_unit_price_usd' FROM rule WHERE rule_id = 'counterfeit_price') AS ref_price,
         (SELECT (params ->> 'min_markets')::INTEGER FROM rule WHERE rule_id = 'multi_market_seller') AS min_markets,
@@ -127,15 +128,19 @@ hit AS (
            'quantity', h.quantity::VARCHAR || coalesce(' ' || b.quantity_unit, ''), NULL, NULL, NULL, h.inn
     FROM drug_hit h JOIN b USING (listing_key) CROSS JOIN p
     WHERE CASE WHEN lower(b.quantity_unit) IN ('g', 'gram', 'grams') THEN h.quantity >= p.bulk_grams
+               -- rules of 2026.1 had no millilitres: no bulk syrup rather than 1 ml = 1 unit
+               WHEN lower(b.quantity_unit) = 'ml' THEN h.quantity >= coalesce(p.bulk_ml, 'infinity'::DOUBLE)
                ELSE h.quantity >= p.bulk_units END
     UNION ALL
-    -- A brand (a name other than the INN) at a fraction of the genuine product's unit price.
+    -- A brand (a name other than the INN) at a fraction of the genuine product's unit price;
+    -- the references are prices of one pill, so only packs counted in units (not grams or ml).
     SELECT h.listing_key, 'counterfeit_price',
            h.name_found || ' at ' || round(b.unit_price_usd, 2) || ' USD/unit, reference '
                || (p.ref_price ->> h.inn) || ' USD/unit',
            'price', round(b.unit_price_usd, 2)::VARCHAR || ' USD/unit', h.span_start, h.span_end, NULL, h.inn
     FROM drug_hit h JOIN b USING (listing_key) CROSS JOIN p
     WHERE lower(h.name_found) <> h.inn AND (p.ref_price ->> h.inn) IS NOT NULL
+      AND coalesce(lower(b.quantity_unit), 'unit') = 'unit'
       AND b.unit_price_usd < p.max_ratio * (p.ref_price ->> h.inn)::DOUBLE
     UNION ALL
     SELECT b.listing_key, 'multi_market_seller',
