@@ -40,7 +40,7 @@ _FRACTION_MASS = re.compile(r"(?<![\w.,/])(?:(?P<a>[1-9])[ \t]?/[ \t]?(?P<b>[1-9
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
 _PACK_WORDS = (r"pills?|tabs?|tablets?|bars?|pens?|strips?|films?|sachets?|count|ct|tabletten|tbls?|caps(?:ules)?|blotters?|hits|"
                r"pcs|pieces|st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|"
-               r"tabletki|g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
+               r"tabletki|tabletek|kapseln?|cpr|g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
                r"ampoules?|amps?|ampollas|fiale|pillen|ampullen|vials?|patch(?:es|s)?|parches|"
                r"pflaster|pleisters|cerotti|adesivos|пластыр\w*|таблеток|табл|шт|капсул")
 # Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either); "10x30mg"

@@ -51,6 +51,8 @@ class PlaceTagger:
                 found, excluded = _delivery_places(text, folded_of(doc), excluded)
             if not (found or to_places) and _TURKISH_MARKS_ANY(text):
                 found = _turkish_places(_TURKISH_TO, text)
+            if not (found or to_places) and " only" in folded_of(doc):
+                found = _only_places(text)
             u.ship_to = found or to_places
             u.ship_to_exclusions = excluded + [c for c in route_excluded if c not in excluded]
             if u.ship_from is None and from_hint is None:
@@ -276,13 +278,38 @@ def _turkish_origin(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# "$200 shipped - USA only -", "Xanax bars | UK & EU only": a clause that is places and "only"
+# names the destinations, when no cue does.
+_PLACE_ONLY = re.compile(
+    r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]+only\b",
+    re.IGNORECASE | re.MULTILINE)
+_CONNECTORS = frozenset({"&", "and", "+", "/", "und", "et", "y"})
+
+
+def _place_words(words: list[str]) -> bool:
+    """Capitalised words, and a short capital only when it is a code the trade writes ("CC
+    Info Only" is no Cocos Islands)."""
+    return all(w[0].isupper() and not (len(w) <= 3 and w.isupper() and w not in _TAIL_CODES)
+               for w in words)
+
+
+def _only_places(text: str) -> list[str]:
+    for m in _PLACE_ONLY.finditer(text):
+        words = [w for w in m.group("p").split() if w.lower() not in _CONNECTORS]
+        if 0 < len(words) <= 4 and _place_words(words):
+            found = parse_places(" ".join(words), demonyms=False)
+            if found:
+                return found
+    return []
+
+
 _ARTICLES = frozenset("the la le el los les de der den het".split())
 
 
 def _bare_origin(text: str, low: str) -> str | None:
     for m in _BARE_FROM.finditer(text, low):
         words = [w for w in m.group("p").split() if w.lower() not in _ARTICLES]
-        if not 0 < len(words) <= 3 or not all(w[0].isupper() for w in words):
+        if not 0 < len(words) <= 3 or not _place_words(words):
             continue  # "from my iPhone", "from Germany with love"
         found = parse_places(" ".join(words), demonyms=False)
         if len(found) == 1 and found[0] not in REGIONS:
@@ -609,8 +636,11 @@ _CODES = ("USD", "EUR", "GBP", "BTC", "XMR", "LTC", "BCH", "CAD", "AUD", "CHF", 
 _CODE_LINE = "|".join(f"(?<=\n{code})" for code in _CODES)
 _MONEY_FORM = (
     r"(?:(?P<c1>{cur})(?:{gap}|(?<=[$€£])\n|(?:{code_line})\n)?(?P<a1>{amt_after}))|"
-    # a currency right before a digit starts the next amount: "x 100 $300" is 300 dollars
-    r"(?:(?P<a2>{amt})(?:{gap}?|\n(?=(?:{codes})[ \t]*(?:\n|$)))(?P<c2>{cur})(?!\d))")
+    # a currency right before a digit starts the next amount: "x 100 $300" is 300 dollars; a
+    # count after its "x" has no currency code after it ("x 30 CAD 180" is 180 Canadian
+    # dollars), while a symbol after it makes an amount ("100 x Xanax 2 mg x 210$")
+    r"(?:(?:(?<!\b[xX][ \t])(?<!\b[xX])(?<!×[ \t])(?<!×)|(?=[\d.,]+[ \t]?[$€£]))"
+    r"(?P<a2>{amt})(?:{gap}?|\n(?=(?:{codes})[ \t]*(?:\n|$)))(?P<c2>{cur})(?!\d))")
 _MONEY, _MONEY_WIDE = (
     # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.
     guarded(re.compile(_MONEY_FORM.format(cur=cur, gap=_GAP, code_line=_CODE_LINE, amt=_AMT,

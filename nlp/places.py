@@ -204,6 +204,14 @@ _CITY_EXONYMS = {
 
 
 
+def _city_forms(name: str) -> list[str]:
+    """Russian case forms of a city's name, hyphens kept ("Санкт-Петербурга")."""
+    if "-" not in name:
+        return russian_forms(name)
+    head, _, last = name.rpartition("-")
+    return [f"{head}-{form}" for form in russian_forms(last)]
+
+
 @lru_cache(maxsize=1)
 def city_names() -> dict[str, str]:
     """Folded major-city name -> ISO code. A name two countries' cities share is the bigger
@@ -215,7 +223,9 @@ def city_names() -> dict[str, str]:
             continue
         names = [city["name"]]
         if city["population"] >= _CYRILLIC_POPULATION:
-            names += [a for a in city["alternatenames"] if _CYRILLIC_NAME.match(a)]
+            cyrillic = [a for a in city["alternatenames"] if _CYRILLIC_NAME.match(a)]
+            # and their case forms: "отправка из Москвы", "по Санкт-Петербургу"
+            names += cyrillic + [f for a in cyrillic for f in _city_forms(a.lower())]
         for name in names:
             by_country = found[fold(name)]
             code = city["countrycode"]

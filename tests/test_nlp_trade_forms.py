@@ -137,3 +137,47 @@ def test_chad_is_no_canadian_dollar(extractor):
 ])
 def test_a_count_glued_to_its_x_is_no_thousands_group(text, amount):
     assert money_in(text).amount == amount
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ritalin LA 40mg 30 Kapseln, Preis 90 Euro", 30.0),   # German
+    ("Bromazepam 6mg Lexotan 30 cpr 45€", 30.0),           # Italian "compresse"
+    ("Diazepam 10mg 100 tabletek 200 zł", 100.0),          # Polish genitive plural
+])
+def test_pack_words_of_other_languages(text, expected):
+    assert quantity(text) == {"value": expected, "unit": "unit"}
+
+
+def test_a_capsule_technology_is_no_drug(extractor):
+    # "Spansule" (Smith Kline's capsule) was a variant of trimeprazine in the package lexicon
+    rec = _rec(extractor, "Dexedrine 15mg spansule x 30")
+    assert [d["inn"] for d in rec["drugs"]] == ["amphetamine"]
+
+
+@pytest.mark.parametrize("text,origin,dest", [
+    # a Russian city in the genitive ("из Москвы"), the country in the dative
+    ("Ксанакс 1 мг 30 таблеток 3000 рублей отправка из Москвы по всей России", "RU", ["RU"]),
+    ("Мефедрон 1г, отправка из Санкт-Петербурга", "RU", []),
+    # places and "only" as a clause of their own
+    ("WTS: 100x Xanax 2mg bars - $200 shipped - USA only - DM me", None, ["US"]),
+    ("Xanax bars | UK & EU only", None, ["GB", "EU"]),
+    ("28 Grams Weed - AUSTRALIA ONLY - BEST PRICE", None, ["AU"]),
+    # controls: a credit card's "CC", payment words, a lower-case word before the place
+    ("CC Info Only $3 Here!", None, []),
+    ("Xanax 2mg, Bitcoin only", None, []),
+    ("Xanax 2mg. Escrow only.", None, []),
+    ("Xanax 2mg, available to USA only", None, []),
+])
+def test_cities_in_their_cases_and_places_only(extractor, text, origin, dest):
+    rec = _rec(extractor, text)
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
+@pytest.mark.parametrize("text,amount,currency", [
+    ("Dexedrine 15mg x 30 CAD 180", 180.0, "CAD"),  # was 30 CAD: the count read as the price
+    ("100 x Xanax 2 mg x 210$", 210.0, "USD"),      # a symbol after the x's number: a price
+    ("Ketamine max 30 EUR per gram", 30.0, "EUR"),  # "max" is no "x"
+])
+def test_a_count_after_x_is_no_amount_before_a_code(text, amount, currency):
+    found = money_in(text)
+    assert (found.amount, found.currency) == (amount, currency)
