@@ -15,7 +15,7 @@ SHIP_FROM = re.compile(
     r"herkunft(?:sland)?|exp[ée]di[ée]e?s?\s+(?:de(?:puis)?|des|du)|exp[ée]dition\s+(?:depuis|des?|du)|"
     r"envoi\s+depuis|"
     r"envoy[ée]e?s?\s+(?:de(?:puis)?|des|du)|"
-    r"pays\s+d'origine|env[ií]os?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
+    r"pays\s+d'origine|env[ií]os?(?:\s+(?:discreto|r[áa]pido|gratis|urgente|express|certificado))?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"
     # a shipping field naming its carrier first: "Shipping: USPS Priority from USA to USA only"
     r"shipping[ \t]*:[ \t]*(?:[\w.]+[ \t]+){1,4}from|"

@@ -173,10 +173,16 @@ _TITLE_ELEMENTS = etree.XPath(
     "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), ' '), ' title ') or "
     "contains(concat(' ', normalize-space(@class), ' '), ' h1 ') or "
     + "".join(f"contains(@class, '{what}{sep}{part}') or "
-              for what in ("product", "listing", "item", "offer") for sep in "-_"
+              for what in ("product", "listing", "item", "offer", "card", "entry", "post")
+              for sep in "-_"
               for part in ("title", "name"))
     + "@id='title' or @id='product-title' or @id='listing-title']")
 _WORD = re.compile(r"\w+")
+# A page type, not a product: what a market's <title> says on every listing page.
+_GENERIC_TITLE = re.compile(
+    r"(?:view[ \t]+)?(?:listing|product|item|offer|article|ad|advert)(?:[ \t]+(?:details?|page|view|info))?|"
+    r"produkt(?:details)?|artikel|angebot|anzeige|producto|produit|annonce|prodotto|annuncio|"
+    r"товар|объявление|лот", re.IGNORECASE)
 # "WHM", "Dream Market", "Silk Road 2.0": a <title> this short naming nothing on the page
 _MAX_SITE_WORDS = 4
 
@@ -187,6 +193,8 @@ def _heading_title(root: etree._Element, title: str | None) -> str | None:
     "Ambien 10mg") or a <title> that is only the site's name ("WHM")."""
     named = [t for t in map(_element_text, _TITLE_ELEMENTS(root)) if 3 <= len(t) <= 200]
     h1 = [t for t in map(_element_text, root.iter("h1")) if 3 <= len(t) <= 200]
+    if title and _GENERIC_TITLE.fullmatch(title):
+        title = None  # "Archetyp Market - Listing": the market's name for any listing page
     if not title:  # an <h2> (or <h3>) may name the product on a page that names nothing else
         h2, h3 = ([t for t in map(_element_text, root.iter(tag)) if 3 <= len(t) <= 200]
                   for tag in ("h2", "h3"))
