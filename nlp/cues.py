@@ -61,7 +61,9 @@ SHIP_TO = re.compile(
     # "Can ship Canada wide", "shipping Australia-wide": the country the parcels stay in
     r"(?:ships?|shipping|deliver(?:y|s)?)(?=[ \t]+[^\W\d_]+(?:[ \t][^\W\d_]+)?[ \t-]wide\b)|"
     r"(?:exp[ée]dions|envoyons)(?=\s+(?:dans\s+le\s+monde|partout|à\s+l'international))|entrega\s+a|"
-    r"we\s+ship(?=\s+to)|shipping\s+to|deliver(?:s|y)?\s+to|destinations?(?:[ \t]+countr(?:y|ies))?(?=[ \t]*(?:[:\-–|]|\n|$))|versand\s+nach|"
+    r"we\s+ship(?=\s+to)|shipping\s+to|"
+    # "shipped via EMS to USA", "ships by DHL to EU": a carrier between the verb and "to"
+    r"(?:ships?|shipped|shipping)\s+(?:via|by|with)\s+[\w.\-]+(?:\s+[\w.\-]+)?\s+to|deliver(?:s|y)?\s+to|destinations?(?:[ \t]+countr(?:y|ies))?(?=[ \t]*(?:[:\-–|]|\n|$))|versand\s+nach|"
     r"lieferung\s+(?:nach|in)|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|"
     r"env[ií]os?\s+a|enviamos\s+a|destino(?=[ \t]*(?:[:\-–|]|\n|$))|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
     r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|deliver(?:y|ies)(?=[ \t]*:)|отправка\s+(?:в|по)|доставляем\s+(?:в|по)|"

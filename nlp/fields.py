@@ -246,7 +246,7 @@ def _place_tail(before: str) -> str | None:
 # and "Hash from Morocco" tell where the drug was made, not where the parcel leaves.
 _BARE_FROM = Prechecked(re.compile(
     r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*(?:from|desde|depuis|из)[ \t]+"
-    r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]*(?=$|[,.;|)!?])", re.IGNORECASE | re.MULTILINE))
+    r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]*(?=$|[,.;|)!?]|[-–—][ \t])", re.IGNORECASE | re.MULTILINE))
 
 
 # Turkish puts the case after the place: "Türkiye'den kargo" (from Turkey), "Avrupa'ya
@@ -306,7 +306,19 @@ def _only_places(text: str) -> list[str]:
 _ARTICLES = frozenset("the la le el los les de der den het".split())
 
 
+# "UK stock", "EU warehouse", "Dutch stock": where the goods wait to be sent.
+_STOCK = Prechecked(re.compile(r"(?<![\w-])(?P<p>(?:[^\W\d_][\w.]*[ \t]){0,2}[^\W\d_][\w.]*)[ \t]+"
+                               r"(?:stock|warehouse|lager)\b", re.IGNORECASE))
+
+
 def _bare_origin(text: str, low: str) -> str | None:
+    for m in _STOCK.finditer(text, low):
+        words = m.group("p").split()
+        for k in range(len(words)):  # "Best UK stock": the place is the last words
+            tail = words[k:]
+            found = parse_places(" ".join(tail)) if _place_words(tail) else []
+            if len(found) == 1 and found[0] != WORLDWIDE:
+                return found[0]
     for m in _BARE_FROM.finditer(text, low):
         words = [w for w in m.group("p").split() if w.lower() not in _ARTICLES]
         if not 0 < len(words) <= 3 or not _place_words(words):
@@ -367,8 +379,8 @@ def _places_before(text: str, at: int) -> list[str]:
 
 # "Shipping worldwide except the US": a delivery word, then where it goes; read only when no
 # cue names a destination ("FREE SHIPPING WORLDWIDE" in a title loses to a "Ship to:" field).
-_WORLDWIDE_AFTER = re.compile(
-    r"[ \t]+(?:world[ \t-]?wide|internationally|globally|weltweit|wereldwijd|dans[ \t]+le[ \t]+monde|"
+_WORLDWIDE_AFTER = re.compile(  # also as a label's value: "shipping: worldwide"
+    r"[ \t]*:?[ \t]+(?:world[ \t-]?wide|internationally|globally|weltweit|wereldwijd|dans[ \t]+le[ \t]+monde|"
     r"(?:a|en|por)[ \t]+todo[ \t]+el[ \t]+mundo|in[ \t]+tutto[ \t]+il[ \t]+mondo|по[ \t]+всему[ \t]+миру)"
     r"(?!\w)[^\n.!?]*", re.IGNORECASE)
 

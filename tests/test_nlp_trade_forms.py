@@ -181,3 +181,19 @@ def test_cities_in_their_cases_and_places_only(extractor, text, origin, dest):
 def test_a_count_after_x_is_no_amount_before_a_code(text, amount, currency):
     found = money_in(text)
     assert (found.amount, found.currency) == (amount, currency)
+
+
+@pytest.mark.parametrize("text,origin,dest", [
+    ("Klonopin 1mg x 60, shipping: worldwide, origin: Canada", "CA", ["WW"]),  # a label's value
+    ("Alprazolam powder 10g - 99% pure - from China - wholesale welcome", "CN", []),
+    ("Tapentadol 200mg 100 tabs, shipped via EMS to USA", None, ["US"]),   # a carrier before "to"
+    ("Ketamine 1g £25 - UK stock - next day", "GB", []),                   # where the stock waits
+    ("Dutch stock, MDMA 1g", "NL", []),
+    # controls: stock that is no place, a clause that goes on after the place
+    ("Xanax 2mg, in stock now", None, []),
+    ("Cocaine, stock from Peru", None, []),
+    ("Xanax 2mg - from Germany with love", None, []),
+])
+def test_labels_stock_and_carriers(extractor, text, origin, dest):
+    rec = _rec(extractor, text)
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
