@@ -32,6 +32,11 @@ _PURITY = re.compile(_NUM + r"[ \t]?%(?![ \t]*(?:positive|feedback|ratings?|sati
                      r"escrow|upfront|deposit|bonus|extra|guarantee\w*|of|rabatt|remise|descuento|"
                      r"korting|скидк\w*|sconto)\b)"
                      r"[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
+# The same words before the percentage: "Reship 50%", "Refund: 100%", "FE 20%".
+_NOT_PURITY_BEFORE = re.compile(r"\b(?:reship\w*|refund\w*|discount\w*|rabatt|remise|descuento|"
+                                r"korting|sconto|скидк\w*|save|bonus|cashback|fe|finali[sz]e\w*|"
+                                r"escrow|feedback|rating|positive)[ \t]*[:=]?[ \t]*(?:of|at|is|up[ \t]+to)?"
+                                r"[ \t]*\Z", re.I)
 _MASS = re.compile(r"(?<![\w.,/])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 # "1/8 oz" (an eighth), "1/2 g", "½ oz": a fraction of the unit; "1/8 oz" read as 8 oz was 64
 # times the weight sold.
@@ -152,6 +157,8 @@ def strength(text: str, rated: str | None = None) -> dict[str, Any] | None:
         first = _combination(text, m.start()) if unit != "ml" else None
         return {"value": _dose(m.group("n")) if first is None else first, "unit": unit}
     for m in _PURITY.finditer(text):
+        if _NOT_PURITY_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue  # "Reship 50%", "refund 100%", "discount 10%"
         if rated and text[max(0, m.start() - len(rated) - 3):m.start()].rstrip(" \t(").endswith(rated):
             continue
         if 0 < _num(m.group("n")) <= 100:

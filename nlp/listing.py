@@ -39,7 +39,9 @@ _NOT_DRUG = re.compile(
     r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synt(?:h)?esis|"
     r"diar(?:y|ies)|lexi[ck]on|encyclop(?:a)?edia|visa|mastercard|\d+\s?[gt]b|"
     r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test|test\s?kits?|"
-    r"test\s?strips?|reagent\s+tests?|harm\s+reduction|" + _TRADE_GEAR + r")\b", re.IGNORECASE)
+    r"test\s?strips?|reagent\s+tests?|harm\s+reduction|"
+    # a vendor's terms name the drugs they refund or reship, and offer none
+    r"terms|refunds?|reships?|polic(?:y|ies)|faq|" + _TRADE_GEAR + r")\b", re.IGNORECASE)
 # The trade's equipment and packaging, and merchandise: they block a drug named beside them
 # however many are named ("Cocaine cutting agent Levamisole 100g" names two, levamisole being a
 # medicine too; "Breaking Bad t-shirt (blue meth)"), unless a dose stands beside a name.

@@ -197,3 +197,27 @@ def test_a_count_after_x_is_no_amount_before_a_code(text, amount, currency):
 def test_labels_stock_and_carriers(extractor, text, origin, dest):
     rec = _rec(extractor, text)
     assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
+@pytest.mark.parametrize("record,is_drug", [
+    # a vendor's terms name the drugs they refund or reship, and offer none
+    ({"text": "Vendor terms: no refunds on xanax, oxy or coke orders. Reship 50%."}, False),
+    ({"text": "No refunds on xanax or coke orders, reship policy below.",
+      "fields": {"title": "Vendor terms and conditions"}}, False),
+    # controls: an offer with its dose keeps its terms line
+    ({"text": "Xanax 2mg bars, 100 pills. No refunds, reship 50%.",
+      "fields": {"title": "Xanax 2mg x 100"}}, True),
+    ({"text": "Xanax 2mg bars x 100. No refunds, reship 50%."}, True),
+])
+def test_terms_are_no_offer(extractor, record, is_drug):
+    assert extractor.extract({"id": "t:1", **record})["is_drug_listing"] is is_drug
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Reship 50% if lost, no refund on seized packages", None),  # 2% of the bench listings
+    ("Cocaine, refund: 100% if seized", None),
+    ("MDMA 84%, discount 10% over 10g", {"value": 84.0, "unit": "%"}),
+    ("Cocaine 90% pure, FE 20%", {"value": 90.0, "unit": "%"}),
+])
+def test_percentages_after_terms_words_are_no_purity(text, expected):
+    assert strength(text) == expected
