@@ -468,6 +468,8 @@ _NOT_HANDLE = frozenset(
     "whatsapp telegram signal wickr threema session email e-mail mail phone icq jabber xmpp "
     "discord skype snapchat instagram kik wechat viber line protonmail wire matrix element tox "
     "briar simplex "
+    # carriers: "by DHL" ends a shipping line
+    "dhl ups usps fedex post ems tnt gls dpd hermes royal "
     "проверенный надежный надёжный нет да магазин продавец оператор "
     # A market's menu counters, "Messages (0)", "Cart (2)", "Reviews (12)": read as a rating
     # line, they named the visitor's inbox as the seller.
@@ -477,10 +479,13 @@ _NOT_HANDLE = frozenset(
 # Strongest first: an explicit "sold by", a "Name (97%)" rating line, a "Vendor: X" label.
 _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vendu\s+par|verkauft\s+von|"
                       r"vendido\s+por|verkocht\s+door|aangeboden\s+door|продавец|продает)"
-                      r"[ \t]*[:\-]?[ \t]*" + _H, re.IGNORECASE)
+                      r"[ \t]*[:\-]?[ \t]*(?:/?u/)?" + _H, re.IGNORECASE)  # "posted by u/name"
+# A card's line "by X | 4.9 stars | 2,340 sales": "by" opening its line, the handle ending it or
+# a separator after it ("Xanax 2mg by Pfizer, 100 pills" names the maker, not the seller).
+_BY_LINE = re.compile(r"(?m)^[ \t]*by[ \t]+" + _H + r"(?=[ \t]*(?:[|(\[•·]|$))", re.IGNORECASE)
 _RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\((?:\d{1,3}(?:\.\d+)?%|"
                      r"\d{1,6})\)")
-_LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id))?[ \t]*:[ \t]*"
+_LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id|info|information|details))?[ \t]*:[ \t]*"
                     r"(?:\n[ \t]*){0,2}" + _H + r"(?![ \t]*:)", re.IGNORECASE)
 # "Vendor - X" opening its line, X ending it or a rating after X ("Vendor – X (98%)", "Vendor -
 # X [Level 5]"): "Top vendor - fast shipping", "Best vendor - Germany" name nobody.
@@ -495,7 +500,7 @@ _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|h
 # with its colon ("Shop" alone on a line is a menu entry) and never "Store:" (how to keep pills),
 # nor inside a Matrix id ("@dealer:matrix.org").
 _SHOP_LABEL = re.compile(r"(?<![@.])\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
-                         r"[ \t]*:[ \t]*" + _H + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
+                         r"(?:[ \t]+(?:owner|name))?[ \t]*:[ \t]*" + _H + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
 # "Telegram: https://t.me/benzoplug": the handle is the link's path, not "https" or "t.me".
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*"
                           r"(?:(?:https?://)?(?:www\.)?t(?:elegram)?\.me/)?" + _H + r"(?![\w.\-]*:?/)",
@@ -518,6 +523,7 @@ _RATING = Prechecked(_RATING)
 _LABEL = Prechecked(guarded(_LABEL))
 _LABEL_LINE = Prechecked(_LABEL_LINE)
 _LABEL_DASH = Prechecked(_LABEL_DASH)
+_BY_LINE = Prechecked(guarded(_BY_LINE))
 _SHOP_LABEL = Prechecked(guarded(_SHOP_LABEL))
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
@@ -556,7 +562,7 @@ class SellerTagger:
         me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
         # nor a drug named in the text: "Cocaine(85%) 1 Gram" is no "Name (97%)" rating line
         me |= {d["name"].lower() for d in DocAttrs(doc).drugs or ()}
-        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL):
+        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL, _BY_LINE):
             for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
                     continue

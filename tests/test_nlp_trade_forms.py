@@ -221,3 +221,16 @@ def test_terms_are_no_offer(extractor, record, is_drug):
 ])
 def test_percentages_after_terms_words_are_no_purity(text, expected):
     assert strength(text) == expected
+
+
+@pytest.mark.parametrize("text,seller", [
+    ("by NorthernLights420 | 4.9 stars | 2,340 sales", "NorthernLights420"),  # a card's line
+    ("Seller info: GreenDragon - member since 2019", "GreenDragon"),
+    ("Shop owner: MollyMaster. MDMA 1g", "MollyMaster"),
+    ("posted by u/throwaway_pills in r/pharmacy", "throwaway_pills"),
+    # controls: the maker after "by", a carrier ending a shipping line
+    ("Xanax 2mg by Pfizer, 100 pills", None),
+    ("Xanax 2mg\nShipping\nby DHL", None),
+])
+def test_more_seller_labels(extractor, text, seller):
+    assert _rec(extractor, text)["seller"] == seller
