@@ -17,15 +17,17 @@ _STOP = {
     "de": "und der die das mit für nicht ist ein eine wir versand sie auf bei von nach aus ich zu "
           "oder auch bitte kein keine nur pro qualität lieferung bestellung bestellungen dem im "
           "ohne rezept werktagen diskrete diskreter versenden verkaufe habe zuerst preis stück "
-          "stk".split(),
+          "stk verkäufer anbieter pillen".split(),
     "fr": "le la les et des pour avec vous est une nous pas livraison du en sur de au aux par sans "
           "dans qualité commande envoi expédition uniquement votre vos lot vends depuis vers "
-          "ordonnance jours prix expédié expédiée expédiés".split(),
+          "ordonnance jours prix expédié expédiée expédiés vendeur".split(),
     "es": "el la los las y para con usted es una nosotros envío del por que de en sin pedido calidad "
-          "entrega enviamos desde solo todo toda al estás vendo tengo receta días precio".split(),
+          "entrega enviamos desde solo todo toda al estás vendo tengo receta días precio "
+          "vendedor".split(),
     "nl": "de het een en van voor met niet wij verzending zijn ook naar uit bij wordt vanuit geen je "
           "alleen bestelling bestellingen levering binnen dezelfde graag kwaliteit verzenden "
-          "verzonden te op werkdagen nodig zonder recept kopen verkoop heb dagen prijs".split(),
+          "verzonden te op werkdagen nodig zonder recept kopen verkoop heb dagen prijs verkoper "
+          "pillen".split(),
     "ru": "и в не на с по для мы из что это все доставка от как или отправка цена за без только "
           "при вы наличии качество заказ заказы таблеток до дней всей всему продаю продам".split(),
     # Not among the six the issue names, but markets carry them and our cues read them:
@@ -33,7 +35,7 @@ _STOP = {
     # letters, nor one English text uses ("I", "do", "to", "per", "non"): only what tells.
     "it": "il che è una sono del della delle dei gli alla dalla spedizione spediamo spedito "
           "prezzo consegna qualità ordine ordini senza ricetta giorni tutto tutta tutti vendo "
-          "venditore ogni anche molto questo nostro".split(),
+          "venditore ogni anche molto questo nostro dall contatto".split(),
     "pt": "não uma dos das para com sem receita envio entrega preço qualidade pedido pedidos "
           "dias você nós enviamos enviado também muito vendedor nosso".split(),
     "pl": "nie jest się że dla jak wysyłka wysyłamy cena jakość zamówienie zamówienia bez "

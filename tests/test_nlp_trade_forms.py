@@ -234,3 +234,15 @@ def test_percentages_after_terms_words_are_no_purity(text, expected):
 ])
 def test_more_seller_labels(extractor, text, seller):
     assert _rec(extractor, text)["seller"] == seller
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Cocaina 1g 80€ spedizione dall'Italia", "it"),
+    ("Vendeur : LeChimiste. Livraison 48h", "fr"),
+    ("Verkoper: DutchMaster. XTC 10 pillen 30€", "nl"),
+    ("Anbieter: KrautKönig. Versand 24h", "de"),
+    # control: an English listing whose vendor spells the drug the French way
+    ("Cocaïne - 2g. Pharma grade, no fakes. Ships from Germany to Germany.", "en"),
+])
+def test_seller_and_shipping_words_tell_short_texts_apart(extractor, text, language):
+    assert _rec(extractor, text)["language"] == language
