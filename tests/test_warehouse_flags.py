@@ -178,3 +178,25 @@ def test_bulk_and_counterfeit_rules_read_the_quantity_unit(tmp_path: Path) -> No
     assert pills["counterfeit_price"]["evidence"] == "0.1 USD/unit"
     assert "counterfeit_price" not in powder
     assert RULES["bulk_quantity"].params["millilitres"] == 1000
+
+
+def test_cross_country_medians_are_per_price_unit(tmp_path: Path) -> None:
+    """Pills, grams and millilitres are never in one median: two pill packs and two gram packs
+    on one route and class give one row per unit, each with its own median."""
+    write_world(tmp_path, n=6)
+    route = {"ship_from": "IS", "ship_to": ["MT"], "is_drug_listing": True, "drugs": [CODEINE],
+             "currency": "USD", "unit_price": None}
+    packs = [(10, "unit", 100.0), (20, "unit", 100.0), (1, "g", 50.0), (2, "g", 50.0)]
+    _with_entities(tmp_path, [dict(route, quantity={"value": float(q), "unit": u}, price=p)
+                              for q, u, p in packs])
+    db = tmp_path / "w.duckdb"
+    load_all(db, Layout(tmp_path))
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT price_unit, listings, median_unit_price_usd FROM cross_country_flows "
+                       "WHERE ship_from = 'IS' AND ship_to = 'MT' ORDER BY price_unit").fetchall()
+    units = con.execute("SELECT DISTINCT quantity_unit FROM listing_observation "
+                        "WHERE ship_from = 'IS' ORDER BY 1").fetchall()
+    con.close()
+    files = len(list((tmp_path / "extracted").rglob("entities.jsonl")))  # the changes go in each
+    assert rows == [("g", 2 * files, 37.5), ("unit", 2 * files, 7.5)]
+    assert units == [("g",), ("unit",)]

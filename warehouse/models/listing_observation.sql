@@ -5,7 +5,7 @@
 SELECT l.listing_key, l.market, l.listing_id, l.crawl_date, l.run_id, l.fetched_at,
        strftime(l.crawl_date, '%G-W%V') AS week,
        coalesce(e.title, l.title) AS title,
-       e.price, e.currency, e.price_usd, e.quantity, e.unit_price_usd,
+       e.price, e.currency, e.price_usd, e.quantity, e.quantity_unit, e.unit_price_usd,
        coalesce(l.availability_text, CASE WHEN l.http_status BETWEEN 200 AND 299 THEN 'listed' END) AS availability,
        coalesce(e.seller, l.seller_text) AS seller,
        e.ship_from, e.ship_to, e.is_drug_listing,
