@@ -246,3 +246,18 @@ def test_more_seller_labels(extractor, text, seller):
 ])
 def test_seller_and_shipping_words_tell_short_texts_apart(extractor, text, language):
     assert _rec(extractor, text)["language"] == language
+
+
+@pytest.mark.parametrize("text,amount,currency", [
+    ("Cocaine 1g 20.000 COP", 20000.0, "COP"),  # Colombian pesos, dotted thousands
+    ("Perico 5g 100.000 COP Medellín", 100000.0, "COP"),
+    ("no cops, Xanax 2mg $5", 5.0, "USD"),      # control: the English word
+])
+def test_colombian_pesos(text, amount, currency):
+    found = money_in(text)
+    assert (found.amount, found.currency) == (amount, currency)
+
+
+def test_colombian_pesos_convert_at_the_listing_date(extractor):
+    rec = extractor.extract({"id": "t:1", "text": "Cocaine 1g 20.000 COP", "date": "2024-05-01"})
+    assert rec["price_usd"] == pytest.approx(20000 / 4071, rel=0.01)
