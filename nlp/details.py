@@ -50,13 +50,15 @@ _PACK_WORDS = (r"pills?|tabs?|tablets?|bars?|pens?|strips?|films?|sachets?|count
                r"pflaster|pleisters|cerotti|adesivos|пластыр\w*|таблеток|табл|шт|капсул")
 # Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either); "10x30mg"
 # is ten.
-_COUNT = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>\d{1,6})\b|"
-                    r"(?P<b>\d{1,6})[ \t]?x(?:\b|(?=\d))|"
-                    rf"(?<!/)(?P<c>\d{{1,6}})[ \t]?(?:{_PACK_WORDS})\b)", re.I)
+# A count may group its thousands: "1,000 pills", "x 2,500", "1.000 Stück" (was 1 and 2).
+_CNT = r"(?:[1-9]\d{0,2}(?:[.,]\d{3})+(?![.,]?\d)|\d{1,6})"
+_COUNT = re.compile(rf"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>{_CNT})\b|"
+                    rf"(?P<b>{_CNT})[ \t]?x(?:\b|(?=\d))|"
+                    rf"(?<!/)(?P<c>{_CNT})[ \t]?(?:{_PACK_WORDS})\b)", re.I)
 _PACK_WORD = re.compile(rf"[ \t]?(?:{_PACK_WORDS})\b", re.I)
 # A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg"), nor a
 # drug's code ("100 x 25i-NBOMe", "20 x 2-CB"), nor a dose with a plus ("2 x 200+mg").
-_BARE_COUNT = re.compile(rf"[ \t]?(\d{{1,6}})(?![\d.,+\-/]|[^\W\d_]|"
+_BARE_COUNT = re.compile(rf"[ \t]?({_CNT})(?![\d.,+\-/]|[^\W\d_]|"
                          rf"[ \t]?\+?(?:{_DOSE_UNITS}|{_MASS_UNITS}|%)\b)", re.I)
 # A count opening the text right before a drug's name: "100 Tramadol 225mg", "30 Adderall XR".
 # Only before a name: "24 hour delivery", "2019 Pfizer Xanax" are no counts.
@@ -84,10 +86,12 @@ _QUANTITY_LABEL = guarded(re.compile(
 # after a count or before "of" ("zip code", "Zips, Pipes"), no "quad" ("Quad Dose").
 _SLANG_MASS = re.compile(r"(?<![\w.])(?:(?P<n>[1-9]\d?)[ \t]?)?(?P<w>qps?|(?<=\d)[ \t]?zips?|"
                          r"zips?(?=[ \t]+of\b)|eighths?|8ths?(?![ \t]+edition)|"
-                         r"quarter[ \t]+(?:oz|ounce)|half[ \t]+(?:oz|ounce))\b", re.I)
-_SLANG_MARKS = ("qp", "zip", "eighth", "8th", "quarter", "half")
+                         r"quarter[ \t]+(?:oz|ounce)|half[ \t]+(?:an?[ \t]+)?(?:oz|ounce|o)|"
+                         # an eight-ball is an eighth; "half a gram" half of one
+                         r"(?:8|eight)[ \t-]?balls?(?![ \t]+kush)|half[ \t]+(?:a[ \t]+)?gram)\b", re.I)
+_SLANG_MARKS = ("qp", "zip", "eighth", "8th", "quarter", "half", "ball")
 _SLANG_GRAMS = {"qp": 113.398, "zip": 28.3495, "eighth": 3.5437, "8th": 3.5437,
-                "quarter": 7.0874, "half": 14.1747}
+                "quarter": 7.0874, "half": 14.1747, "half gram": 0.5}
 _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce": 28.3495,
           "ounces": 28.3495, "lb": 453.592, "lbs": 453.592}
 # Ounces of a syrup are fluid ounces: "Lean 16oz" is a pint (473 ml), not 454 g of powder.
@@ -105,6 +109,11 @@ _MICRO = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "мкг": "mcg", "мг": "mg"
           "mcgs": "mcg", "milligram": "mg", "milligrams": "mg", "milligramm": "mg",
           "milligramme": "mg", "milligrammes": "mg", "microgram": "mcg", "micrograms": "mcg",
           "mikrogramm": "mcg"}
+
+
+def _grouped(text: str) -> float:
+    """A count, its thousands grouped or not ("1,000", "1.000", "100")."""
+    return float(text.replace(",", "").replace(".", ""))
 
 
 def _num(text: str) -> float:
@@ -192,17 +201,17 @@ def quantity(text: str, names_at: frozenset[int] = frozenset(),
     if pack and (m is None or pack.start() < m.start()):
         return {"value": float(pack.group("m")), "unit": "unit"}
     if m:
-        count = float(m.group("a") or m.group("b") or m.group("c"))
+        count = _grouped(m.group("a") or m.group("b") or m.group("c"))
         after = _BARE_COUNT.match(text, m.end()) if m.group("b") else None
         if after and m.start("b") and text[m.start("b") - 1] == "/":
             # "Percs 10/325 x 20": 325 is half of a combination strength; the count follows x
-            count = float(after.group(1))
+            count = _grouped(after.group(1))
         elif after and _PACK_WORD.match(text, after.end()):
-            count *= int(after.group(1))  # "3x10 tabs", "2 x 28 tablets": packs of a count
+            count *= _grouped(after.group(1))  # "3x10 tabs", "2 x 28 tablets": packs of a count
         elif after and len(text[:m.start("b")].rstrip(" \t")) in names_end:
             # "Roxy 30 x 10", "Vyvanse 70 x 28": a number right after the drug's name is its
             # strength written without its unit; the count follows the x
-            count = float(after.group(1))
+            count = _grouped(after.group(1))
         # else "2 x 200 Dutch XTC" (two pills of a strength written without its unit): the
         # first number is kept
         return {"value": count, "unit": "unit"}
@@ -228,7 +237,8 @@ def quantity(text: str, names_at: frozenset[int] = frozenset(),
         return {"value": round(_num(m.group("n")) * _ML.get(unit, 1.0), 4), "unit": "ml"}
     m = _SLANG_MASS.search(text) if contains_any(text.lower(), _SLANG_MARKS) else None
     if m:
-        word = m.group("w").lower().split()[0].rstrip("s")
+        w = m.group("w").lower()
+        word = "eighth" if "ball" in w else "half gram" if "gram" in w else w.split()[0].rstrip("s")
         grams = _SLANG_GRAMS[word] * int(m.group("n") or 1)
         return {"value": round(grams, 4), "unit": "g"}
     m = _LEADING_COUNT.match(text)

@@ -261,3 +261,24 @@ def test_colombian_pesos(text, amount, currency):
 def test_colombian_pesos_convert_at_the_listing_date(extractor):
     rec = extractor.extract({"id": "t:1", "text": "Cocaine 1g 20.000 COP", "date": "2024-05-01"})
     assert rec["price_usd"] == pytest.approx(20000 / 4071, rel=0.01)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # thousands grouped in a count (bulk offers lost their pack: "x 1,000" was 1)
+    ("Xanax 2mg 1,000 pills", {"value": 1000.0, "unit": "unit"}),
+    ("Xanax 2mg x 1,000", {"value": 1000.0, "unit": "unit"}),
+    ("Xanax 2 mg 1.000 pills", {"value": 1000.0, "unit": "unit"}),
+    ("2,500 x 25i-NBOMe HCL Blotters (1,200ug)", {"value": 2500.0, "unit": "unit"}),
+    ("2 x 1,000 tabs", {"value": 2000.0, "unit": "unit"}),
+    # the trade's weights
+    ("Cocaine 8-ball $180", {"value": 3.5437, "unit": "g"}),
+    ("Meth half O $350", {"value": 14.1747, "unit": "g"}),
+    ("Half gram of uncut Cocaine", {"value": 0.5, "unit": "g"}),
+    # controls: a decimal, a dose, a strain, a discount
+    ("MDMA 1,5 g", {"value": 1.5, "unit": "g"}),
+    ("Metformin 1,000mg x 100", {"value": 100.0, "unit": "unit"}),
+    ("8 Ball Kush - 15 Seeds Feminized", None),
+    ("Xanax, half off today", None),
+])
+def test_grouped_counts_and_weights(text, expected):
+    assert quantity(text) == expected
