@@ -282,3 +282,21 @@ def test_colombian_pesos_convert_at_the_listing_date(extractor):
 ])
 def test_grouped_counts_and_weights(text, expected):
     assert quantity(text) == expected
+
+
+@pytest.mark.parametrize("text,inn,klass,un", [
+    ("Brorphine 10mg x 10", "brorphine", "opioid", "1961-I"),
+    ("Ocfentanil 1g", "ocfentanil", "opioid", "1961-I"),
+    ("Hexen crystals 5g", "n-ethylhexedrone", "stimulant", "1971-II"),
+    ("3-CMC 10g", "3-cmc", "stimulant", None),
+    ("O-PCE 1g", "o-pce", "dissociative", None),
+    ("Deschloroetizolam 2mg x 20", "deschloroetizolam", "benzodiazepine", None),
+    ("Gidazepam 50mg x 20", "gidazepam", "benzodiazepine", None),
+])
+def test_new_psychoactive_substances(extractor, text, inn, klass, un):
+    drug = _rec(extractor, text)["drugs"][0]
+    assert (drug["inn"], drug["class"], drug["schedule_un"]) == (inn, klass, un)
+
+
+def test_hexen_needs_its_context(extractor):
+    assert _rec(extractor, "Hexen (Germany) ski holidays")["drugs"] == []
