@@ -46,6 +46,26 @@ _STRENGTH_AFTER = re.compile(rf"[ \t]{{0,2}}\d{{1,4}}(?:[.,]\d{{1,3}})?[ \t]?(?:
 # "Valium-free shipping", a dash lost between the drug and the shipping offer.
 _FREE_OF = re.compile(r"-(?:free|frei|vrij|sans|libre)\b(?!\s*(?:ship|deliver|post|versand|"
                       r"lieferung|livraison|env[íi]o|verzend))", re.IGNORECASE)
+# A name the listing says is absent or only tested for, never offered: "no fentanyl", "not
+# meth", "tested negative for fentanyl and levamisole", "fentanyl free", "fentanyl test
+# strips", "sin fentanilo". Counted as drugs, such claims set off fentanyl alerts on heroin
+# and pills that say they hold none. Only the words right beside the name: "Not your average
+# Xanax" offers Xanax.
+_NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:no|not|non|without|zero|free[ \t]+of|negative[ \t]+for|absence[ \t]+of|ohne|kein(?:e|en)?|"
+    r"sans|sin|zonder|geen|senza|без)|(?<![\d.,])0[ \t]?%)[ \t-]*(?:any[ \t]+)?\Z", re.IGNORECASE)
+_TESTED_AFTER = re.compile(r"[ \t-]*(?:test(?:ing)?|reagent)[ \t]*(?:strips?|kits?|tests?|papers?)\b",
+                           re.IGNORECASE)
+# "fentanyl free" says the product holds none, but "1/2g Marijuana FREE!" gives weed away: only
+# the adulterants and cuts a listing vouches against are "free" of.
+_FREE_AFTER = re.compile(r"[ \t]+(?:free|frei|vrij)\b", re.IGNORECASE)
+_CUTS = frozenset({"xylazine", "levamisole", "methamphetamine", "phenacetin", "benzocaine", "lidocaine",
+                   "procaine", "medetomidine", "caffeine"})
+_CUT_ENDINGS = ("fentanyl", "fentanil", "nitazene", "nitazepyne")
+# A name listed after a negated one ("no fentanyl, no xylazine", "negative for fentanyl and
+# levamisole") is negated too.
+_LISTED_AFTER = re.compile(r"[ \t]*(?:,|/|\band\b|\bor\b|&|\bnor\b)[ \t]*(?:no[ \t]+)?\Z", re.IGNORECASE)
+_NEGATION_REACH = 24
 
 
 def _pattern(nlp: Language, term: str) -> Doc | tuple[int, ...]:
@@ -67,6 +87,22 @@ def _pattern(nlp: Language, term: str) -> Doc | tuple[int, ...]:
 def plain_word(word: str) -> bool:
     """Letters only, already lower-case (and not empty: two spaces in a row are not plain)."""
     return word.isalpha() and word.lower() == word
+
+
+def _negated(text: str, start: int, end: int, negated_end: int) -> bool:
+    """Whether the name at [start, end) is said to be absent ("no fentanyl", "fentanyl free",
+    "fentanyl test strips"), or listed right after a name that is ("no fentanyl, xylazine")."""
+    if _NEGATED_BEFORE.search(text, max(0, start - _NEGATION_REACH), start):
+        return True
+    if 0 <= negated_end <= start and start - negated_end <= _NEGATION_REACH and _LISTED_AFTER.fullmatch(
+            text, negated_end, start):
+        return True
+    return _TESTED_AFTER.match(text, end) is not None
+
+
+def _vouched_against(text: str, end: int, inn: str) -> bool:
+    """"fentanyl free", "xylazine-frei": the listing vouches its drug holds none of `inn`."""
+    return (inn in _CUTS or inn.endswith(_CUT_ENDINGS)) and _FREE_AFTER.match(text, end) is not None
 
 
 def _key(text: str) -> str:
@@ -296,6 +332,7 @@ class DrugMatcher:
         strong: set[str] = set()
         drugs: dict[str, dict[str, Any]] = {}
         mentions: dict[str, list[tuple[int, int]]] = {}
+        negated_end = -1  # where the last negated name ended
         for start, end in _longest_first(candidates):
             term = (fuzzy_terms.get(start) if end - start == 1
                     else spaced_terms.get((start, end)))
@@ -304,10 +341,16 @@ class DrugMatcher:
             start_char, end_char = idx[start], idx[end - 1] + last
             if _FREE_OF.match(text, end_char):
                 continue  # "THC-free", "melatonin-free": says the drug is not there
+            if _negated(text, start_char, end_char, negated_end):
+                negated_end = end_char
+                continue
             name = text[start_char:end_char]
             key = term or _key(name)
             inn = self.resolve(key, text, start_char, end_char)
             if inn is None:
+                continue
+            if _vouched_against(text, end_char, inn):
+                negated_end = end_char
                 continue
             found.append((start, end))
             found_inns.append(inn)
