@@ -47,7 +47,7 @@ _PACK_WORDS = (r"pills?|tabs?|tablets?|bars?|pens?|strips?|films?|sachets?|count
                r"pcs|pieces|st(?:ück|uks)?|stc?k|comprim[ée]s|comprimidos|compresse|tabletas|"
                r"tabletki|tabletek|kapseln?|cpr|g[ée]lules|capsule|pastillas|c[áa]psulas|secantes|trips|buvards|"
                r"ampoules?|amps?|ampollas|fiale|pillen|ampullen|vials?|patch(?:es|s)?|parches|"
-               r"pflaster|pleisters|cerotti|adesivos|пластыр\w*|таблеток|табл|шт|капсул")
+               r"pflaster|pleisters|cerotti|adesivos|пластыр\w*|таблеток|табл|шт|капсул|марок|марки")
 # Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either); "10x30mg"
 # is ten.
 # A count may group its thousands: "1,000 pills", "x 2,500", "1.000 Stück" (was 1 and 2).

@@ -57,6 +57,10 @@ class PlaceTagger:
             u.ship_to_exclusions = excluded + [c for c in route_excluded if c not in excluded]
             if u.ship_from is None and from_hint is None:
                 u.ship_from = origin
+        if u.ship_from is None and not u.ship_to and from_hint is None and to_hint is None:
+            local = _dead_drop_place(text, folded_of(doc))
+            if local is not None:
+                u.ship_from, u.ship_to = local, [local]
         if not u.ship_to and (_DOMESTIC.possible(folded_of(doc))
                               or (to_hint and _DOMESTIC.regex.search(to_hint))):
             self._domestic(u, text if to_hint is None else f"{to_hint}\n{text}", from_hint)
@@ -301,6 +305,25 @@ def _only_places(text: str) -> list[str]:
             if found:
                 return found
     return []
+
+
+# Dead-drop shops (Russian-language markets and Telegram shops) sell in a city: "закладка
+# Москва", "клад в Санкт-Петербурге", "Купить кокаин в Киеве". The goods never cross a border:
+# the city's country is the origin and the one destination.
+_DEAD_DROP = Prechecked(re.compile(r"закладк\w*|(?<![^\W\d_])клад(?:ы|ом|ов)?(?![^\W\d_])|"
+                                   r"тайник\w*|купить|dead[ \t-]?drops?", re.IGNORECASE))
+_DROP_REACH = 60  # characters either side of the word, on its line
+
+
+def _dead_drop_place(text: str, low: str) -> str | None:
+    for m in _DEAD_DROP.finditer(text, low):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = len(text) if (e := text.find("\n", m.end())) < 0 else e
+        window = text[max(line_start, m.start() - _DROP_REACH):min(line_end, m.end() + _DROP_REACH)]
+        found = [c for c in parse_places(window) if c not in REGIONS]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 _ARTICLES = frozenset("the la le el los les de der den het".split())

@@ -325,3 +325,22 @@ def test_test_strips_name_no_drug_offered(extractor):
     rec = extractor.extract({"id": "t:1", "fields": {"title": "Heroin #4 1g"},
                              "text": "Fentanyl test strips included free with every order."})
     assert [d["inn"] for d in rec["drugs"]] == ["heroin"]
+
+
+@pytest.mark.parametrize("text,origin,dest", [
+    # dead-drop shops sell in a city: the goods never cross a border
+    ("Соль альфа-PVP кристаллы 1г 2500₽ закладка Москва", "RU", ["RU"]),
+    ("Мефедрон 2г 4000 руб, клад в Санкт-Петербурге", "RU", ["RU"]),
+    ("Купить кокаин в Киеве 1г 5000 грн", "UA", ["UA"]),
+    ("Ketamine 1g, dead drops in London only", "GB", ["GB"]),
+    # controls: a dead drop with no place; a cue that names the route wins
+    ("Мефедрон 1г, закладки по городу", None, []),
+    ("Гашиш 5г, отправка из Германии, клады не делаем", "DE", []),
+])
+def test_dead_drops_stay_in_their_city(extractor, text, origin, dest):
+    rec = _rec(extractor, text)
+    assert (rec["ship_from"], rec["ship_to"]) == (origin, dest)
+
+
+def test_blotters_counted_in_russian():
+    assert quantity("ЛСД 250мкг 5 марок 7500 руб") == {"value": 5.0, "unit": "unit"}
