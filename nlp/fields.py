@@ -49,7 +49,7 @@ class PlaceTagger:
             if not (found or to_places):
                 # no cue names a destination: "Fast UK & EU delivery", "shipping worldwide except US"
                 found, excluded = _delivery_places(text, folded_of(doc), excluded)
-            if not (found or to_places) and _TURKISH_MARKS_ANY(text):
+            if not (found or to_places) and _turkish(text):
                 found = _turkish_places(_TURKISH_TO, text)
             if not (found or to_places) and " only" in folded_of(doc):
                 found = _only_places(text)
@@ -160,7 +160,7 @@ def _origin(text: str) -> tuple[str | None, list[str], list[str]]:
     if origin is not None:
         return origin, [], []
     origin, to_places = _route(text)
-    if origin is None and _TURKISH_MARKS_ANY(text):
+    if origin is None and _turkish(text):
         origin = _turkish_origin(text)
     if origin is None:
         origin = _bare_origin(text, folded(text))
@@ -250,20 +250,23 @@ def _place_tail(before: str) -> str | None:
 # and "Hash from Morocco" tell where the drug was made, not where the parcel leaves.
 _BARE_FROM = Prechecked(re.compile(
     r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*(?:from|desde|depuis|из)[ \t]+"
-    r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]*(?=$|[,.;|)!?]|[-–—][ \t])", re.IGNORECASE | re.MULTILINE))
+    r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]*(?=$|[,.;|)!?]|[-–—][ \t])",
+    re.IGNORECASE | re.MULTILINE))
 
 
 # Turkish puts the case after the place: "Türkiye'den kargo" (from Turkey), "Avrupa'ya
 # gönderim" (to Europe), "Türkiye geneli" (all over Turkey).
 _TURKISH_MARKS = ("kargo", "gönder", "gonder", "sevk", "teslim", "geneli")
-_TR_PLACE = r"(?P<p>(?:[^\W\d_]+[ \t]){0,2}?[^\W\d_]+?)"
-_TURKISH_FROM = re.compile(_TR_PLACE + r"['’]?(?:den|dan|ten|tan)[ \t]+(?:kargo|g[öo]nder|sevk|postal|ç?[ıi]k)",
-                           re.IGNORECASE)
+# Words of at most 30 letters, from a word's start: a long run of letters costs one pass.
+_TR_PLACE = r"(?<![^\W\d_])(?P<p>(?:[^\W\d_]{1,30}[ \t]){0,2}?[^\W\d_]{1,30}?)"
+_TURKISH_FROM = re.compile(_TR_PLACE + r"['’]?(?:den|dan|ten|tan)[ \t]+"
+                           r"(?:kargo|g[öo]nder|sevk|postal|ç?[ıi]k)", re.IGNORECASE)
 _TURKISH_TO = re.compile(_TR_PLACE + r"(?:['’]?(?:ye|ya|e|a)[ \t]+(?:kargo|g[öo]nder|sevk|teslim)|"
                          r"[ \t]+geneli(?:ne)?\b)", re.IGNORECASE)
 
 
-def _TURKISH_MARKS_ANY(text: str) -> bool:  # noqa: N802 - reads as the marks' check
+def _turkish(text: str) -> bool:
+    """Whether `text` has a Turkish shipping word (then its routes are looked for)."""
     return contains_any(text.lower(), _TURKISH_MARKS)
 
 
@@ -285,7 +288,8 @@ def _turkish_origin(text: str) -> str | None:
 # "$200 shipped - USA only -", "Xanax bars | UK & EU only": a clause that is places and "only"
 # names the destinations, when no cue does.
 _PLACE_ONLY = re.compile(
-    r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]+only\b",
+    r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*"
+    r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]+only\b",
     re.IGNORECASE | re.MULTILINE)
 _CONNECTORS = frozenset({"&", "and", "+", "/", "und", "et", "y"})
 
@@ -319,7 +323,8 @@ def _dead_drop_place(text: str, low: str) -> str | None:
     for m in _DEAD_DROP.finditer(text, low):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = len(text) if (e := text.find("\n", m.end())) < 0 else e
-        window = text[max(line_start, m.start() - _DROP_REACH):min(line_end, m.end() + _DROP_REACH)]
+        window = text[max(line_start, m.start() - _DROP_REACH):
+                      min(line_end, m.end() + _DROP_REACH)]
         found = [c for c in parse_places(window) if c not in REGIONS]
         if len(found) == 1:
             return found[0]
@@ -508,7 +513,8 @@ _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vend
 _BY_LINE = re.compile(r"(?m)^[ \t]*by[ \t]+" + _H + r"(?=[ \t]*(?:[|(\[•·]|$))", re.IGNORECASE)
 _RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\((?:\d{1,3}(?:\.\d+)?%|"
                      r"\d{1,6})\)")
-_LABEL = re.compile(cues.SELLER.pattern + r"(?:[ \t]+(?:name|handle|id|info|information|details))?[ \t]*:[ \t]*"
+_LABEL = re.compile(cues.SELLER.pattern
+                    + r"(?:[ \t]+(?:name|handle|id|info|information|details))?[ \t]*:[ \t]*"
                     r"(?:\n[ \t]*){0,2}" + _H + r"(?![ \t]*:)", re.IGNORECASE)
 # "Vendor - X" opening its line, X ending it or a rating after X ("Vendor – X (98%)", "Vendor -
 # X [Level 5]"): "Top vendor - fast shipping", "Best vendor - Germany" name nobody.
@@ -523,7 +529,8 @@ _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|h
 # with its colon ("Shop" alone on a line is a menu entry) and never "Store:" (how to keep pills),
 # nor inside a Matrix id ("@dealer:matrix.org").
 _SHOP_LABEL = re.compile(r"(?<![@.])\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
-                         r"(?:[ \t]+(?:owner|name))?[ \t]*:[ \t]*" + _H + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
+                         r"(?:[ \t]+(?:owner|name))?[ \t]*:[ \t]*" + _H
+                         + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
 # "Telegram: https://t.me/benzoplug": the handle is the link's path, not "https" or "t.me".
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*"
                           r"(?:(?:https?://)?(?:www\.)?t(?:elegram)?\.me/)?" + _H + r"(?![\w.\-]*:?/)",
