@@ -31,7 +31,7 @@ from warehouse.flags import load_rules
 from warehouse.load import load_partition
 
 # Seed 2 with 30 listings holds one fentanyl listing (nightbazaar:NB000011) and no listing the
-# extractor is known to misread as fentanyl (see the "China White" note in docs/report.md).
+# extractor is known to misread as fentanyl (see "Fentanyl read from the text" in docs/report.md).
 SEED, LISTINGS, DATE = 2, 30, "2026-11-23"
 
 
