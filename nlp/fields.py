@@ -238,8 +238,8 @@ def _place_tail(before: str) -> str | None:
         tail = " ".join(words[-k:])
         if words[-k - 1].lower() in _TAIL_NOT_BEFORE:
             return None
-        if len(tail) <= 3 and tail.isupper() and tail not in _TAIL_CODES:
-            return None
+        if not _place_words(words[-k:]):
+            continue  # "NEED TO BE ABLE TO CHECK IF IT IS": "BE" is no Belgium here
         if len(parse_places(tail, demonyms=False)) == 1:
             return tail
     return None

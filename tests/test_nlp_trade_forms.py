@@ -119,6 +119,8 @@ def test_messenger_ids_and_messengers_are_no_seller(extractor, text, contacts, s
     ("Welcome to UK vendors. Xanax 2mg", None, []),
     ("Xanax 2mg, we moved Germany to Spain last year", None, []),
     ("XANAX 2MG AVAILABLE IN to order now", None, []),
+    # a real Apollon vendor page, shouted: "BE" and "IT IS" are words here
+    ("I LIVE 40MILES AWAY FROM MY DROP SO I NEED TO BE ABLE TO CHECK IF IT IS THERE", None, []),
 ])
 def test_more_routes(extractor, text, origin, dest):
     rec = _rec(extractor, text)
