@@ -100,6 +100,7 @@ _LIQUID = re.compile(r"\b(?:syrups?|sirup|lean|wock\w*|actavis|tussionex|sizzurp
                      r"liquid|fl|fluid)\b", re.I)
 _FLUID_OUNCES = re.compile(r"(?<![\w.,/])" + _NUM + r"[ \t]?(?:fl\.?[ \t]?oz|fluid[ \t]+ounces?)\b", re.I)
 _FLUID_OUNCE_ML = 29.5735
+_FL_MARKS = ("fl", "Fl", "FL", "fluid", "Fluid", "FLUID")
 # A volume, not a concentration ("250mg/ml") nor a dose per volume ("5ml/day").
 _VOLUME = re.compile(r"(?<![\w.,/])" + _NUM + r"[ \t]?(?P<u>ml|мл|cl|l|litres?|liters?|литр(?:а|ов)?)\b(?![ \t]?/)",
                      re.I)
@@ -228,7 +229,7 @@ def quantity(text: str, names_at: frozenset[int] = frozenset(),
         if unit in _OUNCES and _LIQUID.search(text):
             return {"value": round(_num(m.group("n")) * _FLUID_OUNCE_ML, 4), "unit": "ml"}
         return {"value": round(_num(m.group("n")) * _GRAMS.get(unit, 1.0), 4), "unit": "g"}
-    m = _FLUID_OUNCES.search(text) if "fl" in text.lower() else None
+    m = _FLUID_OUNCES.search(text) if contains_any(text, _FL_MARKS) else None
     if m:
         return {"value": round(_num(m.group("n")) * _FLUID_OUNCE_ML, 4), "unit": "ml"}
     m = _VOLUME.search(text)

@@ -341,15 +341,12 @@ class DrugMatcher:
             start_char, end_char = idx[start], idx[end - 1] + last
             if _FREE_OF.match(text, end_char):
                 continue  # "THC-free", "melatonin-free": says the drug is not there
-            if _negated(text, start_char, end_char, negated_end):
-                negated_end = end_char
-                continue
             name = text[start_char:end_char]
             key = term or _key(name)
             inn = self.resolve(key, text, start_char, end_char)
             if inn is None:
                 continue
-            if _vouched_against(text, end_char, inn):
+            if _negated(text, start_char, end_char, negated_end) or _vouched_against(text, end_char, inn):
                 negated_end = end_char
                 continue
             found.append((start, end))

@@ -41,7 +41,7 @@ class PlaceTagger:
         route_excluded: list[str] = []
         text = text_of(doc)
         if from_hint is None:
-            u.ship_from, to_places, route_excluded = _origin(text)
+            u.ship_from, to_places, route_excluded = _origin(text, folded_of(doc))
         if to_hint is not None:
             u.ship_to, u.ship_to_exclusions = _hinted_destinations(to_hint)
         else:
@@ -49,7 +49,7 @@ class PlaceTagger:
             if not (found or to_places):
                 # no cue names a destination: "Fast UK & EU delivery", "shipping worldwide except US"
                 found, excluded = _delivery_places(text, folded_of(doc), excluded)
-            if not (found or to_places) and _turkish(text):
+            if not (found or to_places) and _turkish(folded_of(doc)):
                 found = _turkish_places(_TURKISH_TO, text)
             if not (found or to_places) and " only" in folded_of(doc):
                 found = _only_places(text)
@@ -141,9 +141,10 @@ def _split_route(value: str) -> tuple[str, list[str]]:
     return head, rest
 
 
-def _origin(text: str) -> tuple[str | None, list[str], list[str]]:
+def _origin(text: str, low: str | None = None) -> tuple[str | None, list[str], list[str]]:
     """(origin, destinations the origin's value carries, places that value excludes): "Ships
-    from Spain to all of Europe except the UK" -> ES, [EU], [GB]."""
+    from Spain to all of Europe except the UK" -> ES, [EU], [GB]. `low`: folded(text) when the
+    caller has it."""
     origin: str | None = None
     for _, value in cues.values_after(cues.SHIP_FROM, text):
         head, rest = _split_route(value)
@@ -160,10 +161,11 @@ def _origin(text: str) -> tuple[str | None, list[str], list[str]]:
     if origin is not None:
         return origin, [], []
     origin, to_places = _route(text)
-    if origin is None and _turkish(text):
+    low = folded(text) if low is None else low
+    if origin is None and _turkish(low):
         origin = _turkish_origin(text)
     if origin is None:
-        origin = _bare_origin(text, folded(text))
+        origin = _bare_origin(text, low)
     return origin, to_places, []
 
 
@@ -265,9 +267,10 @@ _TURKISH_TO = re.compile(_TR_PLACE + r"(?:['â€™]?(?:ye|ya|e|a)[ \t]+(?:kargo|g[Ã
                          r"[ \t]+geneli(?:ne)?\b)", re.IGNORECASE)
 
 
-def _turkish(text: str) -> bool:
-    """Whether `text` has a Turkish shipping word (then its routes are looked for)."""
-    return contains_any(text.lower(), _TURKISH_MARKS)
+def _turkish(low: str) -> bool:
+    """Whether a text has a Turkish shipping word (`low` = folded(text)): then its routes are
+    looked for."""
+    return contains_any(low, _TURKISH_MARKS)
 
 
 def _turkish_places(pattern: re.Pattern[str], text: str) -> list[str]:
