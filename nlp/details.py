@@ -27,16 +27,16 @@ _MASS_UNITS = r"kg|kilos?|g|gr|grams?|gramm|gramos|grammes?|gram|oz|ounces?|lbs?
 _STRENGTH = re.compile(_NUM + rf"[ \t]?(?P<u>{_DOSE_WORDS}|{_DOSE_UNITS})\b", re.I)
 # Not a purity: "100% positive feedback", "10% off", "100% reship", "10% EXTRA", "20% of
 # balance" ("94% FE" is a purity, then "finalize early").
-_PURITY = re.compile(_NUM + r"[ \t]?%(?![ \t]*(?:positive|feedback|ratings?|satisf\w*|success\w*|"
-                     r"reship\w*|refund\w*|money|discount\w*|off|cashback|finali[sz]e\w*|"
-                     r"escrow|upfront|deposit|bonus|extra|guarantee\w*|of|rabatt|remise|descuento|"
-                     r"korting|скидк\w*|sconto)\b)"
+# The trade's terms beside a percentage, after it or before it.
+_TERMS_WORDS = (r"positive|feedback|reship\w*|refund\w*|discount\w*|cashback|finali[sz]e\w*|escrow|"
+                r"bonus|rabatt|remise|descuento|korting|скидк\w*|sconto")
+_PURITY = re.compile(_NUM + rf"[ \t]?%(?![ \t]*(?:{_TERMS_WORDS}|ratings?|satisf\w*|success\w*|"
+                     r"money|off|upfront|deposit|extra|guarantee\w*|of)\b)"
                      r"[ \t]*(?:pure|purity|rein|pura|pur|zuiver|thc|чист)?", re.I)
-# The same words before the percentage: "Reship 50%", "Refund: 100%", "FE 20%".
-_NOT_PURITY_BEFORE = re.compile(r"\b(?:reship\w*|refund\w*|discount\w*|rabatt|remise|descuento|"
-                                r"korting|sconto|скидк\w*|save|bonus|cashback|fe|finali[sz]e\w*|"
-                                r"escrow|feedback|rating|positive)[ \t]*[:=]?[ \t]*(?:of|at|is|up[ \t]+to)?"
-                                r"[ \t]*\Z", re.I)
+# The same words before the percentage: "Reship 50%", "Refund: 100%", "FE 20%" ("94% FE" after
+# it stays a purity, "finalize early").
+_NOT_PURITY_BEFORE = re.compile(rf"\b(?:{_TERMS_WORDS}|save|fe|rating)[ \t]*[:=]?[ \t]*"
+                                r"(?:of|at|is|up[ \t]+to)?[ \t]*\Z", re.I)
 _MASS = re.compile(r"(?<![\w.,/])" + _NUM + rf"[ \t]?(?P<u>{_MASS_UNITS})\b", re.I)
 # "1/8 oz" (an eighth), "1/2 g", "½ oz": a fraction of the unit; "1/8 oz" read as 8 oz was 64
 # times the weight sold.

@@ -76,10 +76,8 @@ class PlaceTagger:
         for m in _DOMESTIC.regex.finditer(text):
             if _NOT_BEFORE.search(text, max(0, m.start() - 8), m.start()):
                 continue
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            line_end = len(text) if (e := text.find("\n", m.end())) < 0 else e
-            beside = parse_places(text[max(line_start, m.start() - _BESIDE):m.start()] + " , "
-                                  + text[m.end():min(line_end, m.end() + _BESIDE)], demonyms=False)
+            lo, hi = _on_its_line(text, m, _BESIDE)
+            beside = parse_places(text[lo:m.start()] + " , " + text[m.end():hi], demonyms=False)
             if u.ship_from is None and from_hint is None and len(beside) == 1:
                 u.ship_from = beside[0]
             if u.ship_from is not None and u.ship_from not in REGIONS:
@@ -94,6 +92,13 @@ _DOMESTIC = Prechecked(re.compile(r"\b(?:domestic(?:ally)?|inland(?:sversand)?|n
                                   r"all[ \t]+(?:the[ \t]+)?provinces)\b", re.IGNORECASE))
 _NOT_BEFORE = re.compile(r"(?:\bno|\bnot|\bnon)[ \t-]*\Z", re.IGNORECASE)
 _BESIDE = 16  # characters either side of "domestic" where its country is named
+
+
+def _on_its_line(text: str, m: re.Match[str], reach: int) -> tuple[int, int]:
+    """Bounds of the text around match `m`: `reach` characters either side, on its line."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = len(text) if (e := text.find("\n", m.end())) < 0 else e
+    return max(line_start, m.start() - reach), min(line_end, m.end() + reach)
 
 
 # A crawler's field is mostly a bare value ("Germany", "EU, US"), but a market may show its
@@ -250,9 +255,12 @@ def _place_tail(before: str) -> str | None:
 # "Ketamine 5g, from NL", "XTC pills | from Germany": a clause that is "from" and one place,
 # the listing's origin when no cue names one. Only as its own clause: "Cocaine from Colombia"
 # and "Hash from Morocco" tell where the drug was made, not where the parcel leaves.
+# A clause's start (a line's, or after a comma, bar, bracket, slash or spaced dash) and a short
+# phrase that may be a place.
+_CLAUSE = r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*"
+_PHRASE = r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)"
 _BARE_FROM = Prechecked(re.compile(
-    r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*(?:from|desde|depuis|из)[ \t]+"
-    r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]*(?=$|[,.;|)!?]|[-–—][ \t])",
+    _CLAUSE + r"(?:from|desde|depuis|из)[ \t]+" + _PHRASE + r"[ \t]*(?=$|[,.;|)!?]|[-–—][ \t])",
     re.IGNORECASE | re.MULTILINE))
 
 
@@ -290,10 +298,7 @@ def _turkish_origin(text: str) -> str | None:
 
 # "$200 shipped - USA only -", "Xanax bars | UK & EU only": a clause that is places and "only"
 # names the destinations, when no cue does.
-_PLACE_ONLY = re.compile(
-    r"(?:^|(?<=[,|;•(/])|(?<=[,|;•(/] )|(?<=\s[-–—] ))[ \t]*"
-    r"(?P<p>[^\W\d_][^\n,.;|)!?]{0,28}?)[ \t]+only\b",
-    re.IGNORECASE | re.MULTILINE)
+_PLACE_ONLY = re.compile(_CLAUSE + _PHRASE + r"[ \t]+only\b", re.IGNORECASE | re.MULTILINE)
 _CONNECTORS = frozenset({"&", "and", "+", "/", "und", "et", "y"})
 
 
@@ -324,11 +329,8 @@ _DROP_REACH = 60  # characters either side of the word, on its line
 
 def _dead_drop_place(text: str, low: str) -> str | None:
     for m in _DEAD_DROP.finditer(text, low):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = len(text) if (e := text.find("\n", m.end())) < 0 else e
-        window = text[max(line_start, m.start() - _DROP_REACH):
-                      min(line_end, m.end() + _DROP_REACH)]
-        found = [c for c in parse_places(window) if c not in REGIONS]
+        lo, hi = _on_its_line(text, m, _DROP_REACH)
+        found = [c for c in parse_places(text[lo:hi]) if c not in REGIONS]
         if len(found) == 1:
             return found[0]
     return None
