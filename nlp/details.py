@@ -49,11 +49,11 @@ _PACK_WORDS = (r"pills?|tabs?|tablets?|bars?|pens?|strips?|films?|sachets?|count
                r"ampoules?|amps?|ampollas|fiale|pillen|ampullen|vials?|patch(?:es|s)?|parches|"
                r"pflaster|pleisters|cerotti|adesivos|пластыр\w*|таблеток|табл|шт|капсул|марок|марки")
 # Not a drug's code: "LSD-25 blotters", "2C-B 20 pills" ("2C-B" is no count either); "10x30mg"
-# is ten.
+# is ten; "20x extract" is a potency.
 # A count may group its thousands: "1,000 pills", "x 2,500", "1.000 Stück" (was 1 and 2).
 _CNT = r"(?:[1-9]\d{0,2}(?:[.,]\d{3})+(?![.,]?\d)|\d{1,6})"
 _COUNT = re.compile(rf"(?<![\w.,])(?<![^\W\d_]-)(?:x[ \t]?(?P<a>{_CNT})\b|"
-                    rf"(?P<b>{_CNT})[ \t]?x(?:\b|(?=\d))|"
+                    rf"(?P<b>{_CNT})[ \t]?x(?:\b|(?=\d))(?![ \t]*(?:extract|strength|stronger|potency|concentrat))|"
                     rf"(?<!/)(?P<c>{_CNT})[ \t]?(?:{_PACK_WORDS})\b)", re.I)
 _PACK_WORD = re.compile(rf"[ \t]?(?:{_PACK_WORDS})\b", re.I)
 # A number after "x" that is not a dose or a mass ("x 100", "x 100 pills", not "x 2mg"), nor a
@@ -97,7 +97,7 @@ _GRAMS = {"kg": 1000.0, "kilo": 1000.0, "kilos": 1000.0, "oz": 28.3495, "ounce":
 # Ounces of a syrup are fluid ounces: "Lean 16oz" is a pint (473 ml), not 454 g of powder.
 _OUNCES = frozenset({"oz", "ounce", "ounces"})
 _LIQUID = re.compile(r"\b(?:syrups?|sirup|lean|wock\w*|actavis|tussionex|sizzurp|drank|"
-                     r"liquid|fl|fluid)\b", re.I)
+                     r"liquid|fl|fluid|promethazine|linctus|elixir)\b", re.I)
 _FLUID_OUNCES = re.compile(r"(?<![\w.,/])" + _NUM + r"[ \t]?(?:fl\.?[ \t]?oz|fluid[ \t]+ounces?)\b", re.I)
 _FLUID_OUNCE_ML = 29.5735
 _FL_MARKS = ("fl", "Fl", "FL", "fluid", "Fluid", "FLUID")

@@ -352,6 +352,9 @@ class DrugMatcher:
             found.append((start, end))
             found_inns.append(inn)
             if key not in self.weak:
+                if inn in drugs and inn not in strong:
+                    # first seen as a form only ("tabs"): the drug's own name describes it
+                    drugs[inn] = self.describe(name, inn, start_char, end_char)
                 strong.add(inn)
             mentions.setdefault(inn, []).append((start_char, end_char))
             if inn not in drugs:

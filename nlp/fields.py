@@ -57,10 +57,14 @@ class PlaceTagger:
             u.ship_to_exclusions = excluded + [c for c in route_excluded if c not in excluded]
             if u.ship_from is None and from_hint is None:
                 u.ship_from = origin
-        if u.ship_from is None and not u.ship_to and from_hint is None and to_hint is None:
-            local = _dead_drop_place(text, folded_of(doc))
-            if local is not None:
-                u.ship_from, u.ship_to = local, [local]
+        if not u.ship_to and from_hint is None and to_hint is None:
+            if u.ship_from is None:
+                local = _dead_drop_place(text, folded_of(doc))
+                if local is not None:
+                    u.ship_from, u.ship_to = local, [local]
+            elif u.ship_from not in REGIONS and _drops_offered(text, folded_of(doc)):
+                # a dead-drop shop's city ("Город: Москва"): it sells where it hides the drops
+                u.ship_to = [u.ship_from]
         if not u.ship_to and (_DOMESTIC.possible(folded_of(doc))
                               or (to_hint and _DOMESTIC.regex.search(to_hint))):
             self._domestic(u, text if to_hint is None else f"{to_hint}\n{text}", from_hint)
@@ -322,9 +326,23 @@ def _only_places(text: str) -> list[str]:
 # Dead-drop shops (Russian-language markets and Telegram shops) sell in a city: "закладка
 # Москва", "клад в Санкт-Петербурге", "Купить кокаин в Киеве". The goods never cross a border:
 # the city's country is the origin and the one destination.
-_DEAD_DROP = Prechecked(re.compile(r"закладк\w*|(?<![^\W\d_])клад(?:ы|ом|ов)?(?![^\W\d_])|"
-                                   r"тайник\w*|купить|dead[ \t-]?drops?", re.IGNORECASE))
+_DROP_WORDS = (r"закладк\w*|(?<![^\W\d_])клад(?:ы|ом|ов|а|у|е)?(?![^\W\d_])|тайник\w*|"
+               r"dead[ \t-]?drops?")
+_DEAD_DROP_WORD = Prechecked(re.compile(_DROP_WORDS, re.IGNORECASE))
+# "Купить кокаин в Киеве": a city after "buy" on its line is where the drops are, too
+_DEAD_DROP = Prechecked(re.compile(_DROP_WORDS + r"|купить", re.IGNORECASE))
 _DROP_REACH = 60  # characters either side of the word, on its line
+
+
+# "клады не делаем", "без кладов", "no dead drops": a shop that posts, not one that hides
+_NO_DROPS_BEFORE = re.compile(r"(?:\b(?:no|not|never|без|не|нет)\b)[ \t]*\Z", re.IGNORECASE)
+_NO_DROPS_AFTER = re.compile(r"[ \t,]*(?:не|нет)\b", re.IGNORECASE)
+
+
+def _drops_offered(text: str, low: str) -> bool:
+    return any(not _NO_DROPS_BEFORE.search(text, max(0, m.start() - 12), m.start())
+               and not _NO_DROPS_AFTER.match(text, m.end())
+               for m in _DEAD_DROP_WORD.finditer(text, low))
 
 
 def _dead_drop_place(text: str, low: str) -> str | None:
@@ -444,6 +462,7 @@ def _delivery_places(text: str, low: str, excluded: list[str]) -> tuple[list[str
 
 
 _LIST_LINES = 12  # countries listed one a line under a destination label
+_QUESTION = re.compile(r"[^.!?\n]{0,80}\?")
 # "ships worldwide from India": the origin part of a destination value is not a destination.
 _FROM_SPLIT = re.compile(r"\s(?:from|aus|depuis|desde|vanuit|uit|из)\s", re.IGNORECASE)
 
@@ -460,17 +479,21 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
         found_cues = heapq.merge(found_cues, cues.values_after(cues.SHIP_TO_LABEL, text,
                                                                list_lines=_LIST_LINES))
     for cue_end, value in found_cues:
+        if _QUESTION.match(value):
+            continue  # "Do you ship to the UK after Brexit?": a buyer asks, nobody ships there
         value, *tail = _FROM_SPLIT.split(value, maxsplit=1)
         if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end):
             # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded.
             excluded += [c for c in parse_places(value) if c not in excluded]
             continue
         places = parse_places(value)
+        # "worldwide from India (except UAE and Saudi Arabia)": the exclusions may follow the origin
+        tail_excluded = exclusions(tail[0]) if tail else []
         if places and not found:
             found = places
-            origins = parse_places(tail[0]) if tail else []
+            origins = [c for c in parse_places(tail[0]) if c not in tail_excluded] if tail else []
             origin = origins[0] if len(origins) == 1 else None
-        excluded += [c for c in exclusions(value) if c not in excluded]
+        excluded += [c for c in [*exclusions(value), *tail_excluded] if c not in excluded]
     return found, excluded, origin
 
 
@@ -508,7 +531,10 @@ _NOT_HANDLE = frozenset(
     # line, they named the visitor's inbox as the seller.
     "messages inbox cart basket orders notifications alerts wishlist favorites favourites "
     "tickets disputes support balance wallet account listings items products reviews sales "
-    "followers following comments replies views votes likes".split())
+    "followers following comments replies views votes likes "
+    # the same counters in the listings' other languages
+    "avis commentaires ventes bewertungen rezensionen verkäufe opiniones reseñas valoraciones "
+    "ventas beoordelingen recensies verkopen recensioni vendite отзывы отзывов продажи".split())
 # Strongest first: an explicit "sold by", a "Name (97%)" rating line, a "Vendor: X" label.
 _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vendu\s+par|verkauft\s+von|"
                       r"vendido\s+por|verkocht\s+door|aangeboden\s+door|продавец|продает)"
@@ -516,8 +542,10 @@ _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vend
 # A card's line "by X | 4.9 stars | 2,340 sales": "by" opening its line, the handle ending it or
 # a separator after it ("Xanax 2mg by Pfizer, 100 pills" names the maker, not the seller).
 _BY_LINE = re.compile(r"(?m)^[ \t]*by[ \t]+" + _H + r"(?=[ \t]*(?:[|(\[•·]|$))", re.IGNORECASE)
-_RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\((?:\d{1,3}(?:\.\d+)?%|"
-                     r"\d{1,6})\)")
+_RATING = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\(\d{1,3}(?:\.\d+)?%\)")
+# "Name (123)": a count may be a rating, or a menu's entry ("Reviews (58)", "Herbe (260)"): it
+# gives way to a labelled seller.
+_RATING_COUNT = re.compile(r"(?m)^[ \t]*(?P<h>[A-Za-z0-9][\w.\-]{1,39})[ \t]*\(\d{1,6}\)")
 _LABEL = re.compile(cues.SELLER.pattern
                     + r"(?:[ \t]+(?:name|handle|id|info|information|details))?[ \t]*:[ \t]*"
                     r"(?:\n[ \t]*){0,2}" + _H + r"(?![ \t]*:)", re.IGNORECASE)
@@ -555,6 +583,7 @@ _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+a
 # and only on listings that contain a string every match needs ("sold", "(", "@"...).
 _SOLD_BY = Prechecked(guarded(_SOLD_BY))
 _RATING = Prechecked(_RATING)
+_RATING_COUNT = Prechecked(_RATING_COUNT)
 _LABEL = Prechecked(guarded(_LABEL))
 _LABEL_LINE = Prechecked(_LABEL_LINE)
 _LABEL_DASH = Prechecked(_LABEL_DASH)
@@ -563,6 +592,19 @@ _SHOP_LABEL = Prechecked(guarded(_SHOP_LABEL))
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
+
+
+# A menu's entry with its count: "Herbe (260)" under "Cannabis (412)". One such line beside
+# another is a category list, not a seller's rating line.
+_COUNT_LINE = re.compile(r"[ \t]*[^\n()]{1,40}\(\d[\d.,  \u202f]{0,8}\)[ \t]*(?:\n|$)")
+
+
+def _in_a_list_of_counts(text: str, start: int, end: int) -> bool:
+    line_end = text.find("\n", end)
+    after = _COUNT_LINE.match(text, line_end + 1) if line_end >= 0 else None
+    prev_start = text.rfind("\n", 0, max(0, start - 1)) + 1
+    before = _COUNT_LINE.match(text, prev_start) if start > 0 else None
+    return after is not None or (before is not None and before.end() <= start + 1)
 
 
 def _ok(handle: str) -> bool:
@@ -597,9 +639,12 @@ class SellerTagger:
         me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
         # nor a drug named in the text: "Cocaine(85%) 1 Gram" is no "Name (97%)" rating line
         me |= {d["name"].lower() for d in DocAttrs(doc).drugs or ()}
-        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL, _BY_LINE):
+        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL, _BY_LINE,
+                        _RATING_COUNT):
             for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+                    continue
+                if pattern is _RATING_COUNT and _in_a_list_of_counts(text, m.start(), m.end()):
                     continue
                 handle = m.group("h").rstrip(".-")
                 if _ok(handle) and handle.lower() not in me:
@@ -607,6 +652,10 @@ class SellerTagger:
         for handle in (DocAttrs(doc).page or {}).get("profile_handles", []):
             if _ok(handle) and handle.lower() not in me:
                 at = text.find(handle)
+                if at < 0:
+                    # the link's path in lower case ("/shop/zefirka"), the page's "ZEFIRKA"
+                    at = low.find(handle.lower())
+                    handle = text[at:at + len(handle)] if at >= 0 else handle
                 return handle, at if at >= 0 else None
         for pattern in (_CONTACT_CUE, _AT_HANDLE):
             for m in pattern.finditer(text, low):
@@ -704,10 +753,23 @@ _MONEY, _MONEY_WIDE = (
     for cur in (_CUR, _CUR_WIDE))
 # Two listings in three name no price cue ("price", "prix", "цена"...): skip their scan.
 _PRICE_CUE = Prechecked(cues.PRICE)
+
+
+def _unnamed(pattern: str) -> str:
+    """A pattern's groups without their names, to use it twice in one pattern."""
+    if "(?P=" in pattern:
+        raise ValueError("a pattern with back-references keeps its names")
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
 # A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
 # display the price of the listing, as opposed to amounts inside titles or prose.
 # The coin amount with the fiat one in brackets is one too: "0.0123 BTC (≈ $450)".
-_PRICE_LINE = re.compile(rf"(?m)^[ \t]*(?:{_MONEY.pattern})[ \t]*(?:/.*|\(.*)?$", re.IGNORECASE)
+# So is a coin amount over its fiat one in brackets: "0.26310000 BTC" / "($97.35)".
+_PRICE_LINE, _PRICE_LINE_WIDE = (
+    re.compile(rf"(?m)^[ \t]*(?:{money.pattern})[ \t]*(?:/.*|\(.*)?"
+               rf"(?:\n[ \t]*\([ \t]*(?:{_unnamed(money.pattern)})[ \t]*\)[ \t]*)?$", re.IGNORECASE)
+    for money in (_MONEY, _MONEY_WIDE))
 
 
 _CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH", "ETH"})
@@ -716,7 +778,8 @@ _CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH", "ETH"})
 # of the pack; divided by the pack's 14 g it made cocaine look 14 times too cheap.
 _UNIT_WORDS = (r"(?:(?:/|per\b|a\b|pro\b|par\b|por\b|за)[ \t]*(?:1[ \t]*)?"
                r"(?:g|gr|grams?|gramm|gramos?|grammes?|pills?|tabs?|tablets?|pieces?|units?|caps?|"
-               r"capsules?|blotters?|hits?|stück|stk|st|шт|г)|each|ea)(?!\w)")
+               r"capsules?|blotters?|hits?|stück|stk|st|шт|г|pil|pillen|stuk|tabletten|comprim[ée]s?|"
+               r"pilules?|pastillas?|pastiglia|pastiglie|таблетк[ау])|each|ea)(?!\w)")
 _UNIT_AFTER = re.compile(r"[ \t]*" + _UNIT_WORDS, re.IGNORECASE)
 # The same marker looked for on its own, for a price shown bare and said per unit elsewhere
 # ("$25.00" in a field, "$25 each" in the text).
@@ -783,6 +846,9 @@ def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = No
         currency = _SYMBOLS.get(symbol)
         if currency is None:
             continue
+        if symbol == "$" and m.group("a1"):
+            code = _DOLLAR_CODE.match(text, m.end())  # "$150.00 CAD": which dollars
+            currency = _SYMBOLS[code.group(1).lower()] if code else currency
         amount = _amount(m.group(0), currency in _CRYPTO)
         if amount is None or amount <= 0:
             continue
@@ -801,6 +867,9 @@ def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = No
     return first if first.amount is not None else aside
 
 
+_DOLLAR_CODE = re.compile(r"[ \t\u00a0]?(CAD|AUD|NZD|USD|HKD|MXN)\b")
+
+
 def _money(text: str, m: re.Match[str], amount: float, currency: str) -> Money:
     before = _COUNT_BEFORE.search(text, max(0, m.start() - _COUNT_REACH), m.start())
     return Money(amount, currency, _UNIT_AFTER.match(text, m.end()) is not None,
@@ -811,7 +880,7 @@ def _money(text: str, m: re.Match[str], amount: float, currency: str) -> Money:
 # "statt 45 €") and a shipping fee ("Shipping $10, item $50", "$20.00 (+$5 shipping)").
 _ASIDE = re.compile(r"(?:\b(?:was|old\s+price|regular\s+price|rrp|msrp|list\s+price|statt|vorher|"
                   r"avant|antes|было|prima|shipping|postage|porto|versand|envío|envio|livraison|"
-                  r"verzending|доставка)|\bUVP|\+)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
+                  r"verzending|frakt|fragt|доставка)|\bUVP|\+)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
 _ASIDE_REACH = 16
 
 
@@ -851,20 +920,54 @@ class PriceTagger:
                 found = money_in(value, prefer_fiat=True, wide=wide)
                 if found.amount is not None:
                     if _UNIT_AFTER.match(value):  # "Price per gram: $80", "Preis pro Stück"
-                        found = found._replace(per_unit=True)
+                        # the listing's own price line wins: "€ 125,00" / "Prijs per pil: € 2,50"
+                        whole = _price_line(body, title_end, text, wide)
+                        found = whole if whole.amount is not None else found._replace(per_unit=True)
                     break
         if found.amount is None:
-            for m in _PRICE_LINE.finditer(body):
-                found = money_in(m.group(0), prefer_fiat=True, wide=wide)
-                if found.amount is not None:
-                    break
+            found = _price_line(body, title_end, text, wide)
         if found.amount is None:
             found = money_in(body, wide=wide)
+        if found.amount is None and u.ship_from in _KRONA and ("kr" in folded_of(doc) or ":-" in text):
+            # "1 000 kr", "900:-": Swedish, Norwegian or Danish crowns, told apart by where the
+            # listing is
+            crowns = _KR.sub(" " + _KRONA[u.ship_from], body)
+            found = _price_line(crowns, title_end, text, True, _PRICE_LINE_WIDE)
+            if found.amount is None:
+                found = money_in(_focus(crowns, title_end, text), wide=True)
         if found.amount is None:
             found = money_in(text[:title_end], wide=wide)
         u.price, u.currency = found.amount, found.currency
         u.price_per_unit, u.price_count = found.per_unit, found.count
         return doc
+
+
+_KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK"}
+_KR = re.compile(r"(?:(?<=\d)|(?<=\d[.,]-))[ \t\u00a0]?(?:kr\.?|:-)(?![^\W\d_])", re.IGNORECASE)
+
+
+def _focus(body: str, title_end: int, text: str) -> str:
+    """The body from the page's own heading of the listing on (the whole body without one):
+    a market's "Featured" box or a sidebar may come before the listing ("5g heroin / ฿4.90")."""
+    # its first words: a heading may wrap where the title ran on ("... hög renhet" / "(5–50 g)")
+    key = text[:min(title_end, _TITLE_KEY)]
+    at = body.find(key) if title_end else -1
+    return body[at + len(key):] if at > 0 else body
+
+
+_TITLE_KEY = 30  # characters
+
+
+def _price_line(body: str, title_end: int, text: str, wide: bool,
+                lines: re.Pattern[str] = _PRICE_LINE) -> Money:
+    """The first price line after the page's own heading of the listing, else the first one."""
+    focus = _focus(body, title_end, text)
+    for part in ((focus, body) if focus is not body else (body,)):
+        for m in lines.finditer(part):
+            found = money_in(m.group(0), prefer_fiat=True, wide=wide)
+            if found.amount is not None:
+                return found
+    return money_in("")
 
 
 @Language.factory("pharmwatch_price", default_config={})

@@ -25,7 +25,7 @@ _BLOCK = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _MAX_ALT = 40  # characters: a flag's or an icon's alt text, not a photo's caption
-_TITLE_SPLIT = re.compile(r"(\s+(?:-|::|\|)\s+)")
+_TITLE_SPLIT = re.compile(r"(\s+(?:-|–|—|::|\|)\s+)")
 
 
 def _parse(html: str) -> etree._Element:
@@ -62,13 +62,49 @@ def parse_page(html: str) -> Page:
     """Visible text, title, profile-link handles and breadcrumb from one parse of the page."""
     root, complete = _parse_checked(html)
     # Title, links and breadcrumb first: building the visible text rewrites the tree.
-    title, handles = _heading_title(root, _title(root)), _profile_handles(root)
+    raw = _title(root)
+    title, handles = _heading_title(root, raw), _profile_handles(root)
+    subheadings = _subheadings(root) if title else []
     category = _breadcrumb(html, root)
     hints = product_hints(html, root)
     if "price" not in hints and ("<table" in html or "<TABLE" in html):
         hints = {**price_table_hints(root), **hints}
     text = _text(root, complete, html)
+    if title:
+        title = _not_the_site(title, raw, subheadings, _head(text))
     return Page(text, _drop_site_name(title, text), handles, category, hints)
+
+
+def _subheadings(root: etree._Element) -> list[str]:
+    """<h2>s then <h3>s of several words: where a page names its product when its <h1> or its
+    <title> is the site's name."""
+    return [t for tag in ("h2", "h3") for t in map(_element_text, root.iter(tag))
+            if 3 <= len(t) <= 200 and len(_WORD.findall(t)) > 1]
+
+
+_LEAD = re.compile(r"^[\W_]+")
+
+
+def _head(text: str) -> str:
+    """The page's first visible line, lower-cased, without the emoji or marks before it: the
+    site's header ("🍄 Flugsvamp 3.0" reads "flugsvamp 3.0")."""
+    return _LEAD.sub("", text[:200].lstrip().split("\n", 1)[0].strip().lower())
+
+
+def _not_the_site(title: str, raw: str | None, subheadings: list[str], head: str) -> str:
+    """The listing's name where the chosen title is the site's: an <h1> that is the page's
+    header and ends the <title> ("EuroChem Vendor Forum" in "[WTS] Mephedrone ... - Vendor
+    Shops - EuroChem Vendor Forum") gives way to the heading the <title> holds, else to the <title>; a short <title>
+    that the header begins with and goes on after ("Silk Road" over "Silk Road anonymous
+    marketplace") gives way to a heading sharing no word with it."""
+    low = title.lower()
+    if raw and title != raw and low == head and raw.lower().endswith(low):
+        held = [h for h in subheadings if h.lower() in raw.lower() and h.lower() != head]
+        return max(held, key=len) if held else raw
+    if len(head) > len(low) and head.startswith(low) and len(_WORD.findall(low)) <= _MAX_SITE_WORDS:
+        words = set(_WORD.findall(low))
+        return next((h for h in subheadings if not words & set(_WORD.findall(h.lower()))), title)
+    return title
 
 
 # The common breadcrumb markups: class "breadcrumb(s)" (Bootstrap's ol.breadcrumb, ul.breadcrumbs,
@@ -116,7 +152,7 @@ def _drop_site_name(title: str | None, text: str) -> str | None:
     header): the site's name, not the listing's."""
     if not title:
         return title
-    head = text[:200].split("\n", 1)[0].strip().lower()
+    head = _head(text)
     parts = _TITLE_SPLIT.split(title)
     if len(parts) < 3 or not head or head.startswith(title.lower()):
         return title  # the page opens with the title itself: "MDMA 84% - 5g" is all title
@@ -134,9 +170,11 @@ def _drop_site_name(title: str | None, text: str) -> str | None:
     return title
 
 
-# Links to a user's page: /u/NAME, /vendor/NAME/, user.php?u_id=NAME, ?seller=NAME ...
+# Links to a user's page: /u/NAME, /vendor/NAME/, user.php?u_id=NAME, ?seller=NAME, t.me/NAME ...
 _PROFILE_PATH = re.compile(r"/(?:u|user|users|vendor|vendors|seller|sellers|member|members|"
-                           r"store|shop|profile|v)/(?P<h>[\w.\-]{2,40})/?(?:[?#].*)?$", re.I)
+                           r"store|shop|profile|v|"
+                           # a Telegram channel or account: "https://t.me/dutchcandyshop"
+                           r"t\.me|t\.me/s|telegram\.me)/(?P<h>[\w.\-]{2,40})/?(?:[?#].*)?$", re.I)
 _PROFILE_QUERY = re.compile(r"[?&](?:u_id|uid|user|username|vendor|seller|vendor_id|seller_id|"
                             r"member)=(?P<h>[\w.\-]{2,40})(?:&|$)|"
                             # "user.php?id=NAME": a bare id only on a user page's script
@@ -145,7 +183,8 @@ _PROFILE_QUERY = re.compile(r"[?&](?:u_id|uid|user|username|vendor|seller|vendor
 _NOT_PROFILE = re.compile(r"^(?:settab|blocklist|favou?rite\w*|add\w*|edit\w*|settings?|"
                           r"p_feedback|feedback|orders?|messages?|index|home|login|logout|"
                           r"register|search|\d+)$", re.I)
-_SELF_LINK = re.compile(r"\b(?:my|me|mine|logout|settings?)\b|tab=", re.I)
+# ("t.me/x" is no "me")
+_SELF_LINK = re.compile(r"(?<![\w.])(?:my|me|mine|logout|settings?)\b|tab=", re.I)
 
 
 def _profile_handles(root: etree._Element) -> list[str]:
@@ -208,7 +247,12 @@ def _heading_title(root: etree._Element, title: str | None) -> str | None:
     if several and len(words) <= _MAX_SITE_WORDS and not any(
             words & set(_WORD.findall(h.lower())) for h in several):
         return several[0]
-    return title
+    # a <title> cut short ("... M-Box "Blues"" over the heading's "... "Blues" | Pharma Grade"):
+    # the heading that goes on after it
+    low = title.lower()
+    longer = (h for h in chain(h1, named, map(_element_text, root.iter("h2")))
+              if len(low) < len(h) <= 200 and h.lower().startswith(low))
+    return next(longer, title)
 
 
 def _element_text(el: etree._Element) -> str:

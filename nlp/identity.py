@@ -26,8 +26,10 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
                            # not a link's scheme: "Telegram: https://t.me/x" is x, not "https"
                            r"(?P<h>[A-Za-z][\w]{3,31})(?!\w*:/)|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})|"
                            # "DM @pillman on telegram"
-                           r"(?<![\w@.])@(?P<h3>[A-Za-z][\w]{3,31})[ \t]+(?:on|via|at|over)[ \t]+"
-                           r"telegram\b", re.I),
+                           r"(?<![\w@.])@(?P<h3>[A-Za-z][\w]{3,31})(?:[ \t]+(?:on|via|at|over)[ \t]+|"
+                           # "@zefir_operator (Telegram)", "@pillman [TG]"
+                           r"[ \t]*\n?[ \t]*[(\[][ \t]*(?=(?:telegram|tg)[ \t]*[)\]]))"
+                           r"(?:telegram|tg)\b", re.I),
     "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|[ \t]?@|[ \t]+is[ \t]+|"
                         # "wickr pharmaking_uk": a bare word only when it looks like a handle
                         r"[ \t]+(?=[A-Za-z][\w.\-]*[\d_]))"

@@ -31,9 +31,18 @@ _EXTRA_INFIXES = (r'(?<=[^\W\d_])[-–/"*+|~#;(\[](?=\w)', r'(?<=\d)[-–/"*+|~]
 _NOOP_SPECIALS = ("\n", "\t", " ")
 
 
+# A dash glued to the end of a word before a space: "DIMETHYLONE- FREE shipping", "a-PVP- 10g".
+_EXTRA_SUFFIXES = (r"(?<=[^\W\d_])[-–]",)
+
+
 def _add_infixes(nlp: Language) -> None:
     infixes = list(nlp.Defaults.infixes or []) + list(_EXTRA_INFIXES)
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
+def _add_suffixes(nlp: Language) -> None:
+    suffixes = list(nlp.Defaults.suffixes or []) + list(_EXTRA_SUFFIXES)
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 
 def _drop_noop_specials(nlp: Language) -> None:
@@ -58,6 +67,7 @@ def make_tokenizer_callback_v2(max_cache_size: int = 500_000) -> Callable[[Langu
     The size lives in the config, so nlp.to_disk keeps it; the rules are saved by the tokenizer."""
     def setup(nlp: Language) -> Language:
         _add_infixes(nlp)
+        _add_suffixes(nlp)
         _drop_noop_specials(nlp)
         nlp.tokenizer.max_cache_size = max_cache_size
         return nlp

@@ -94,7 +94,8 @@ def test_trade_wording_lets_the_shelf_name_the_drug(no_model, title, category, i
 
 def test_a_count_of_pills_is_an_offer_the_shelf_names(no_model):
     """A title counting pills offers a drug with or without a shelf; the shelf names which."""
-    title = "Blue footballs x 50 pills"
+    # a nickname the lexicon does not know ("Blue footballs" is alprazolam's since session 20)
+    title = "Blue dolphins x 50 pills"
     shelved = _judged(no_model, title, "Benzodiazepines > Xanax")
     assert shelved._.is_drug_listing is True
     assert [(d["inn"], d["source"]) for d in shelved._.drugs] == [("alprazolam", "category")]

@@ -1,0 +1,152 @@
+"""General rules for pages of markets the project has no config for, found with synthetic pages
+in the layouts of Silk Road, Evolution, Torrez, ASAP, Kingdom, Flugsvamp, a phpBB forum, a
+Telegram channel and Russian, French and Dutch shops (session 20; the whole pages are in
+tests/fixtures/nlp/generic_pages). Each case was extracted wrongly before its rule; the controls
+beside each rule show what it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.fields import money_in
+from nlp.html import parse_page
+
+
+def _page(extractor, html: str) -> dict:
+    return extractor.extract({"id": "p:1", "html": html})
+
+
+_NAV = ("<div class='nav'><ul><li>Cannabis (412)</li><li>Herbe (260)</li><li>Résine (152)</li>"
+        "<li>Dissociatives (840)</li><li>Steroids (1 005)</li></ul></div>")
+
+
+@pytest.mark.parametrize("body,seller", [
+    # a category list with counts is no seller's rating line, and a labelled seller beats a
+    # lone "Name (58)" line ("Avis (58)": reviews)
+    (_NAV + "<h1>Cocaïne 1g</h1><p>Vendeur : <a href='/vendeur/PetitPrince_FR'>PetitPrince_FR</a>"
+            "</p><p>75,00 €</p><h2>Avis (58)</h2>", "PetitPrince_FR"),
+    (_NAV + "<h1>Meth 1g</h1><p>Vendor: OzShardLord</p><p>AUD 320.00</p>", "OzShardLord"),
+    # controls: a rating line alone still names the seller
+    ("<h1>Xanax 2mg x 10</h1><p>pillking (97%)</p><p>$45</p>", "pillking"),
+    ("<h1>Xanax 2mg x 10</h1><p>pillking (1203)</p><p>$45</p>", "pillking"),
+])
+def test_menu_counts_are_no_rating_line(extractor, body, seller):
+    assert _page(extractor, f"<html><body>{body}</body></html>")["seller"] == seller
+
+
+def test_a_profile_link_names_the_seller_as_the_page_writes_it(extractor):
+    html = ("<html><body><h1>Мефедрон кристалл 1г</h1><a href='/shop/zefirka'>Магазин ZEFIRKA</a>"
+            "<p>2 500 ₽</p></body></html>")
+    assert _page(extractor, html)["seller"] == "ZEFIRKA"
+
+
+def test_a_telegram_channel_is_its_seller(extractor):
+    html = ("<html><head><title>Dutch Candy Shop NL – Telegram</title></head><body>"
+            "<div>Telegram</div><a href='https://t.me/dutchcandyshop'>@dutchcandyshop</a>"
+            "<div>Cocaine 1g €60 | MDMA 5g €40</div><div>🔐 Backup Threema: 9ZH4TX2M</div>"
+            "<a href='https://t.me/dutchcandyshop'>Dutch Candy Shop NL</a>"
+            "<a href='https://t.me/dutchcandyshop/112'>18:12</a></body></html>")
+    rec = _page(extractor, html)
+    assert (rec["seller"], rec["title"]) == ("dutchcandyshop", "Dutch Candy Shop NL")
+
+
+@pytest.mark.parametrize("html,title", [
+    # a short <title> the header line begins with is the site's name: the <h2> names the listing
+    ("<title>Silk Road</title><body><div>Silk Road anonymous marketplace</div>"
+     "<div>Featured: 5g Afghan #1 heroin ฿4.90</div><h2>7g Cheese Skunk - top shelf UK canabis</h2>"
+     "<p>sold by BritishBud</p></body>", "7g Cheese Skunk - top shelf UK canabis"),
+    # an <h1> that is the header and ends the <title>: the heading the <title> holds
+    ("<title>[WTS] Mephedrone 5g - Vendor Shops - EuroChem Vendor Forum</title><body>"
+     "<h1>EuroChem Vendor Forum</h1><h2 class='topic-title'>[WTS] Mephedrone 5g</h2><p>by x</p>"
+     "</body>", "[WTS] Mephedrone 5g"),
+    # a <title> cut short: the heading that goes on after it
+    ("<title>ASAP Market - 10 x Oxycodone 30mg M-Box</title><body><div>ASAP</div>"
+     "<h2>10 x Oxycodone 30mg M-Box | Pharma Grade | AU Domestic</h2></body>",
+     "10 x Oxycodone 30mg M-Box | Pharma Grade | AU Domestic"),
+    # an emoji before the header's site name; an en dash between the <title>'s parts
+    ("<title>Flugsvamp 3.0 – Tjack 5g</title><body><div>🍄 Flugsvamp 3.0</div><p>Tjack 5g</p></body>",
+     "Tjack 5g"),
+    # controls: a page that opens with its product heading keeps it; a product <title> before
+    # the shop's name keeps the product
+    ("<title>Versus Project</title><body><h1>Ketamine Needles 5g</h1><p>€ 28.00</p></body>",
+     "Ketamine Needles 5g"),
+    ("<title>Alprazolam 2mg – Farmacia Online</title><body><h1>Alprazolam 2mg</h1></body>",
+     "Alprazolam 2mg"),
+])
+def test_titles_that_are_the_site(html, title):
+    assert parse_page(f"<html>{html}</html>").title == title
+
+
+@pytest.mark.parametrize("body,price,currency", [
+    # a featured box before the listing: the price line after the listing's own heading
+    ("<div>Featured:</div><div>10 tabs LSD 200ug</div><div>฿1.12</div><h2>7g Cheese Skunk UK</h2>"
+     "<div>sold by BritishBud</div><div>฿0.93</div>", 0.93, "BTC"),
+    # a coin amount over its fiat one in brackets
+    ("<h1>20 x Xanax 2mg Bars</h1><div>0.26310000 BTC</div><div>($97.35)</div>", 97.35, "USD"),
+    # a per-unit price after a cue gives way to the listing's price line
+    ("<h1>XTC pillen 200mg - 50 stuks</h1><div>€ 125,00</div><div>Prijs per pil: € 2,50</div>",
+     125.0, "EUR"),
+    # which dollars
+    ("<h1>Klonopin 1mg x 30</h1><div class='price'>$150.00 CAD</div>", 150.0, "CAD"),
+])
+def test_the_listings_own_price(extractor, body, price, currency):
+    rec = _page(extractor, f"<html><body>{body}</body></html>")
+    assert (rec["price"], rec["currency"]) == (price, currency)
+
+
+@pytest.mark.parametrize("text,price,currency", [
+    # crowns, told apart by the listing's origin
+    ("Ships from: Sweden\nXanor 1mg x 20\n250 kr", 250.0, "SEK"),
+    ("Ships from: Norway\nSpeed 10g 1500,- kr", 1500.0, "NOK"),
+    ("Ships from: Denmark\nKokain 1g 600 kr.", 600.0, "DKK"),
+    ("Ships from: Sweden\nKokain 1g 900:-", 900.0, "SEK"),
+    # a shipping fee in crowns is no price
+    ("Skickas från: Sverige\nTjack 5g\nFrakt: 79 kr\nPris: 1 000 kr", 1000.0, "SEK"),
+    # control: crowns of no known country are no price
+    ("Ships from: Germany\nSpeed 10g 50 kr", None, None),
+])
+def test_crowns(extractor, text, price, currency):
+    rec = extractor.extract({"id": "t:1", "text": text})
+    assert (rec["price"], rec["currency"]) == (price, currency)
+
+
+@pytest.mark.parametrize("text,dest,excluded", [
+    # a buyer's question names no destination
+    ("Shipping from Poland to all EU.\nReply: Do you ship to the UK after Brexit? Got a festival "
+     "in Croatia", ["EU"], []),
+    # exclusions after the origin
+    ("We ship worldwide from India (except UAE and Saudi Arabia due to customs).", ["WW"], ["AE", "SA"]),
+    # a dead-drop shop's city: it sells where it hides the drops
+    ("Мефедрон 1г\nГород: Москва\nТип клада: магнит", ["RU"], []),
+    # controls
+    ("We ship to UK, EU. Questions? PM me. Xanax 2mg", ["GB", "EU"], []),
+    ("Ships from: Russia\nКупить мефедрон", [], []),
+    ("Гашиш 5г, отправка из Германии, без кладов", [], []),
+    ("Shipping from Germany, no dead drops. Hash 5g", [], []),
+])
+def test_destinations(extractor, text, dest, excluded):
+    rec = extractor.extract({"id": "t:1", "text": text})
+    assert (rec["ship_to"], rec["ship_to_exclusions"]) == (dest, excluded)
+
+
+@pytest.mark.parametrize("text,handle", [
+    ("Operator: @zefir_operator\n(Telegram)", "zefir_operator"),
+    ("Contact @benzo_uk [TG] for prices", "benzo_uk"),
+])
+def test_a_handle_with_its_messenger_after_it(extractor, text, handle):
+    contacts = extractor.extract({"id": "t:1", "text": text})["contacts"]
+    assert {"kind": "telegram", "value": handle} in contacts
+
+
+def test_no_messenger_after_it_is_no_contact(extractor):
+    assert extractor.extract({"id": "t:1", "text": "@someone (telegraph)"})["contacts"] == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("$150 AUD", (150.0, "AUD")),
+    ("$150", (150.0, "USD")),
+    ("$150 USD", (150.0, "USD")),
+])
+def test_a_code_after_a_dollar_amount(text, expected):
+    found = money_in(text)
+    assert (found.amount, found.currency) == expected
