@@ -120,6 +120,19 @@ _FIELD_LABEL = re.compile(
     r"availability|delivery\s+time)[ \t]*$", _F)
 
 
+def _continued(text: str, value: str, end: int, max_len: int) -> str:
+    """A list that goes on over lines, each but the last ending with a comma ("Italy, Germany,
+    ... Belgium," / "Netherlands, Switzerland, ... United Kingdom")."""
+    while value.rstrip().endswith(",") and end < len(text) and len(value) < max_len:
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        line = text[end + 1:nxt]
+        if not line.strip() or ":" in line or _FIELD_LABEL.match(line):
+            break
+        value, end = value.rstrip() + " " + line.strip(), nxt
+    return value
+
+
 def values_after(cue: re.Pattern[str], text: str, max_len: int = 160,
                  list_lines: int = 0) -> Iterator[tuple[int, str]]:
     """(end of the cue words, value) for each cue occurrence: the value is the rest of its
@@ -132,15 +145,17 @@ def values_after(cue: re.Pattern[str], text: str, max_len: int = 160,
         start = lead.end() if lead else start
         line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
-        value = text[start:line_end]
+        value, end = text[start:line_end], line_end
         if not value.strip() and line_end < len(text):
             lines = text[line_end + 1:line_end + 1 + max_len].split("\n")
-            value = lines[0]
+            value, end = lines[0], line_end + 1 + len(lines[0])
             for line in lines[1:list_lines + 1]:
                 if (not line.strip() or len(line) > _LIST_ITEM or ":" in line
                         or _FIELD_LABEL.match(line)):
                     break
                 value += ", " + line
+        if list_lines and value.rstrip().endswith(","):
+            value = _continued(text, value, end, max_len)
         value = _NEXT_LABEL.sub("", value[:max_len])
         if value.strip():
             yield m.end(), value

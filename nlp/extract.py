@@ -75,14 +75,14 @@ def _check(record: Any) -> dict[str, Any]:
     return record
 
 
-def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str], dict[str, Any]]:
-    """(text, title, profile-link handles, fields) of a checked record: the record's fields,
+def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str] | None, dict[str, Any]]:
+    """(text, title, profile-link handles (None without a page), fields) of a checked record: the record's fields,
     with what its page tells where they are silent (breadcrumb category, schema.org seller
     and price)."""
     fields = record.get("fields") or {}
     text, html = _clean(record.get("text") or ""), record.get("html")
     title = fields.get("title") if isinstance(fields.get("title"), str) else None
-    handles: list[str] = []
+    handles: list[str] | None = None
     if html and html.strip():
         page = parse_page(_clean(html[:MAX_HTML]))
         title, handles = title or page.title, page.profile_handles
@@ -116,7 +116,8 @@ class Extractor:
         underscore = DocAttrs(doc)  # not doc._: spaCy builds a new proxy per access
         underscore.hints = fields
         underscore.title_end = len(title) if title else 0
-        underscore.page = {"profile_handles": handles}
+        # "html": a page's text, with a site's menus and sidebars around the listing
+        underscore.page = {"profile_handles": handles or [], "html": handles is not None}
         underscore.listing_date = record.get("date") or fields.get("date")
         return doc
 

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from nlp import cues
 from nlp.fastre import Prechecked, contains_any, folded, guarded
 from nlp.extensions import DocAttrs, folded_of, hint, register_extensions, text_of
-from nlp.places import REGIONS, WORLDWIDE, country_names, exclusions, parse_places
+from nlp.places import REGIONS, WORLDWIDE, country_names, exclusions, names_a_group, parse_places
 
 # ---------------------------------------------------------------- places
 
@@ -489,6 +489,9 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
         places = parse_places(value)
         # "worldwide from India (except UAE and Saudi Arabia)": the exclusions may follow the origin
         tail_excluded = exclusions(tail[0]) if tail else []
+        if len(places) > 1 and names_a_group(value):
+            # "Scandinavia except Norway": the region without the country it leaves out
+            places = [c for c in places if c not in exclusions(value)]
         if places and not found:
             found = places
             origins = [c for c in parse_places(tail[0]) if c not in tail_excluded] if tail else []
@@ -537,7 +540,10 @@ _NOT_HANDLE = frozenset(
     "ventas beoordelingen recensies verkopen recensioni vendite отзывы отзывов продажи".split())
 # Strongest first: an explicit "sold by", a "Name (97%)" rating line, a "Vendor: X" label.
 _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vendu\s+par|verkauft\s+von|"
-                      r"vendido\s+por|verkocht\s+door|aangeboden\s+door|продавец|продает)"
+                      r"vendido\s+por|verkocht\s+door|aangeboden\s+door|продавец|продает|"
+                      # a forum post's author: "Verfasst von", "posté par", "geplaatst door"
+                      r"verfasst\s+von|post[ée]\s+par|publi[ée]\s+par|publicado\s+por|"
+                      r"pubblicato\s+da|geplaatst\s+door)"
                       r"[ \t]*[:\-]?[ \t]*(?:/?u/)?" + _H, re.IGNORECASE)  # "posted by u/name"
 # A card's line "by X | 4.9 stars | 2,340 sales": "by" opening its line, the handle ending it or
 # a separator after it ("Xanax 2mg by Pfizer, 100 pills" names the maker, not the seller).
@@ -767,7 +773,8 @@ def _unnamed(pattern: str) -> str:
 # The coin amount with the fiat one in brackets is one too: "0.0123 BTC (≈ $450)".
 # So is a coin amount over its fiat one in brackets: "0.26310000 BTC" / "($97.35)".
 _PRICE_LINE, _PRICE_LINE_WIDE = (
-    re.compile(rf"(?m)^[ \t]*(?:{money.pattern})[ \t]*(?:/.*|\(.*)?"
+    # "£45.00 GBP", "$ 650.00 USD": a symbol's amount may be followed by its code
+    re.compile(rf"(?m)^[ \t]*(?:{money.pattern})(?:[ \t\u00a0]+[A-Z]{{3}})?[ \t]*(?:/.*|\(.*)?"
                rf"(?:\n[ \t]*\([ \t]*(?:{_unnamed(money.pattern)})[ \t]*\)[ \t]*)?$", re.IGNORECASE)
     for money in (_MONEY, _MONEY_WIDE))
 
@@ -841,6 +848,7 @@ def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = No
     first = aside = _NO_MONEY
     wide = wide_currencies(text) if wide is None else wide
     money = _MONEY_WIDE if wide else _MONEY
+    rates = [r.span() for r in _RATE.finditer(text)] if "=" in text or "≈" in text else []
     for m in money.finditer(text):
         symbol = (m.group("c1") or m.group("c2") or "").lower()
         currency = _SYMBOLS.get(symbol)
@@ -854,6 +862,9 @@ def money_in(text: str | None, prefer_fiat: bool = False, wide: bool | None = No
             continue
         if symbol in _SCALE:
             amount *= _SCALE[symbol]
+        if ((currency not in _CRYPTO and _RATE_BEFORE.search(text, max(0, m.start() - 12), m.start()))
+                or any(a <= m.start() < b for a, b in rates)):
+            continue  # "1 XMR = 178.27 USD", "BTC $ 47,230.11": an exchange rate
         if _ASIDE.search(text, max(0, m.start() - _ASIDE_REACH), m.start()):
             # a price before a reduction, a shipping fee: the price only when no other follows
             aside = _money(text, m, float(amount), currency) if aside.amount is None else aside
@@ -880,8 +891,12 @@ def _money(text: str, m: re.Match[str], amount: float, currency: str) -> Money:
 # "statt 45 €") and a shipping fee ("Shipping $10, item $50", "$20.00 (+$5 shipping)").
 _ASIDE = re.compile(r"(?:\b(?:was|old\s+price|regular\s+price|rrp|msrp|list\s+price|statt|vorher|"
                   r"avant|antes|было|prima|shipping|postage|porto|versand|envío|envio|livraison|"
-                  r"verzending|frakt|fragt|доставка)|\bUVP|\+)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
+                  r"verzending|frakt|fragt|доставка|"
+                  # the visitor's money, shown by the market: "Wallet: 0.0127 BTC"
+                  r"wallet|balance|guthaben|solde|saldo|баланс)|\bUVP|\+)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
 _ASIDE_REACH = 16
+_RATE = re.compile(r"(?<![\d.,])1[ \t]*(?:BTC|XMR|LTC|ETH|BCH)[ \t]*[=≈][^\n]*", re.IGNORECASE)
+_RATE_BEFORE = re.compile(r"(?:\b(?:1[ \t]*)?(?:BTC|XMR|LTC|ETH|BCH)|฿)[ \t]*[:=≈]?[ \t]*\Z", re.IGNORECASE)
 
 
 # "1,500 mBTC" is 1.5 BTC: a thousands comma where millibitcoins run to thousands.
@@ -913,33 +928,50 @@ class PriceTagger:
         found = money_in(hint(doc, "price"))
         text, title_end = text_of(doc), u.title_end or 0
         body = text[title_end:]
+        # where a page's own heading of the listing is looked for (menus and sidebars around it)
+        anchor = title_end if (u.page or {}).get("html") else 0
         # once for the listing, not per value read; not at all when the crawler gave the price
         wide = found.amount is None and wide_currencies(text)
         if found.amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
-            for _, value in cues.values_after(cues.PRICE, body):
+            for cue_end, value in cues.values_after(cues.PRICE, body):
                 found = money_in(value, prefer_fiat=True, wide=wide)
+                if found.currency in _CRYPTO:
+                    found = _fiat_below(body, body.find(value, cue_end) + len(value), wide) or found
                 if found.amount is not None:
                     if _UNIT_AFTER.match(value):  # "Price per gram: $80", "Preis pro Stück"
                         # the listing's own price line wins: "€ 125,00" / "Prijs per pil: € 2,50"
-                        whole = _price_line(body, title_end, text, wide)
+                        whole = _price_line(body, anchor, text, wide)
                         found = whole if whole.amount is not None else found._replace(per_unit=True)
                     break
         if found.amount is None:
-            found = _price_line(body, title_end, text, wide)
+            found = _price_line(body, anchor, text, wide)
         if found.amount is None:
-            found = money_in(body, wide=wide)
+            focus = _focus(body, anchor, text)
+            found = money_in(focus, wide=wide)
+            if found.amount is None and focus is not body:
+                found = money_in(body, wide=wide)
         if found.amount is None and u.ship_from in _KRONA and ("kr" in folded_of(doc) or ":-" in text):
             # "1 000 kr", "900:-": Swedish, Norwegian or Danish crowns, told apart by where the
             # listing is
             crowns = _KR.sub(" " + _KRONA[u.ship_from], body)
-            found = _price_line(crowns, title_end, text, True, _PRICE_LINE_WIDE)
+            found = _price_line(crowns, anchor, text, True, _PRICE_LINE_WIDE)
             if found.amount is None:
-                found = money_in(_focus(crowns, title_end, text), wide=True)
+                found = money_in(_focus(crowns, anchor, text), wide=True)
         if found.amount is None:
             found = money_in(text[:title_end], wide=wide)
         u.price, u.currency = found.amount, found.currency
         u.price_per_unit, u.price_count = found.per_unit, found.count
         return doc
+
+
+# "Price" / "0.5183 XMR" / "(92.40 USD)": the fiat amount on the next line, in brackets
+_FIAT_BELOW = re.compile(r"[ \t]*\n[ \t]*[(\[](?P<m>[^\n()\[\]]{2,30})[)\]][ \t]*(?:\n|$)")
+
+
+def _fiat_below(body: str, at: int, wide: bool) -> Money | None:
+    m = _FIAT_BELOW.match(body, at)
+    found = money_in(m.group("m"), wide=wide) if m else None
+    return found if found is not None and found.amount is not None and found.currency not in _CRYPTO else None
 
 
 _KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK"}
@@ -948,11 +980,19 @@ _KR = re.compile(r"(?:(?<=\d)|(?<=\d[.,]-))[ \t\u00a0]?(?:kr\.?|:-)(?![^\W\d_])"
 
 def _focus(body: str, title_end: int, text: str) -> str:
     """The body from the page's own heading of the listing on (the whole body without one):
-    a market's "Featured" box or a sidebar may come before the listing ("5g heroin / ฿4.90")."""
-    # its first words: a heading may wrap where the title ran on ("... hög renhet" / "(5–50 g)")
+    a market's "Featured" box, a menu or a sidebar of bestsellers may come before the listing
+    ("5g heroin / ฿4.90"). The heading is the last line that starts as the title does (a menu
+    or a breadcrumb names the product before it); its words may wrap over lines."""
+    if not title_end:
+        return body
     key = text[:min(title_end, _TITLE_KEY)]
-    at = body.find(key) if title_end else -1
-    return body[at + len(key):] if at > 0 else body
+    at, end = body.rfind("\n" + key), -1
+    if at >= 0:
+        end = at + 1 + len(key)
+    elif len(key.split()) > 1:
+        for m in re.finditer(r"\n" + r"\s+".join(map(re.escape, key.split())), body):
+            end = m.end()
+    return body[end:] if end > 0 else body
 
 
 _TITLE_KEY = 30  # characters

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,10 +20,16 @@ from nlp.structured import price_table_hints, product_hints
 # Struck-out text is a price the shop no longer asks ("<del>$300.00</del> <ins>$250.00</ins>").
 _INVISIBLE = ("script", "style", "noscript", "template", "select", "option", "datalist", "head",
               "del", "s", "strike")
+# The same price struck out by its class: OpenCart's "price-old", Magento's "old-price",
+# Shopify's "price--compare" / "compare-at-price", "was-price".
+_OLD_PRICE_CLASSES = ("price-old", "old-price", "price--compare", "compare-at", "was-price", "price-was")
+_OLD_PRICES = etree.XPath("//*[" + " or ".join(f"contains(@class, '{c}')" for c in _OLD_PRICE_CLASSES)
+                          + "]")
 _BLOCK = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
           "dt", "dd", "section", "article", "header", "footer", "table", "ul", "ol", "pre",
           "label", "span", "a", "b", "strong")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_ALL_SPACES = re.compile(r"\s+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _MAX_ALT = 40  # characters: a flag's or an icon's alt text, not a photo's caption
 _TITLE_SPLIT = re.compile(r"(\s+(?:-|–|—|::|\|)\s+)")
@@ -65,6 +72,9 @@ def parse_page(html: str) -> Page:
     raw = _title(root)
     title, handles = _heading_title(root, raw), _profile_handles(root)
     subheadings = _subheadings(root) if title else []
+    if title and title == raw:
+        title = _heading_in_title(raw, [*map(_element_text, root.iter("h1")),
+                                        *map(_element_text, _TITLE_ELEMENTS(root)), *subheadings])
     category = _breadcrumb(html, root)
     hints = product_hints(html, root)
     if "price" not in hints and ("<table" in html or "<TABLE" in html):
@@ -73,6 +83,31 @@ def parse_page(html: str) -> Page:
     if title:
         title = _not_the_site(title, raw, subheadings, _head(text))
     return Page(text, _drop_site_name(title, text), handles, category, hints)
+
+
+_SEP_AFTER = re.compile(r"\s*(?:-|–|—|::|:|\||·|•|»)\s")
+_SEP_BEFORE = re.compile(r"\s(?:-|–|—|::|:|\||·|•|»)\s*$")
+_TRAILING_MARKS = re.compile(r"[\s\-–—:|·•»]+$")
+
+
+def _heading_in_title(raw: str, headings: list[str]) -> str:
+    """The part of a <title> that a heading shows: the <title> adds the site, its section or
+    city before or after it ("[US-US] Pressed M30s : BlueSkyRx", "Vice City :: 10x OxyContin
+    80mg", "Ozempic pens 1mg - health & beauty - Toronto | Classifieds" over a heading that
+    goes on with the price). Whole parts only, of three words or more."""
+    low, best = raw.lower(), ""
+    for heading in headings:
+        h = heading.lower()
+        if len(h) < len(low) and low.endswith(h) and _SEP_BEFORE.search(raw[:len(raw) - len(h)]):
+            part = raw[len(raw) - len(h):]
+        else:
+            n = len(os.path.commonprefix([low, h]))
+            part = _TRAILING_MARKS.sub("", raw[:n])
+            if len(part) == len(raw) or not _SEP_AFTER.match(raw, len(part)):
+                continue
+        if len(_WORD.findall(part)) >= 3 and len(part) > len(best):
+            best = part
+    return best or raw
 
 
 def _subheadings(root: etree._Element) -> list[str]:
@@ -216,6 +251,8 @@ _TITLE_ELEMENTS = etree.XPath(
               for sep in "-_"
               for part in ("title", "name"))
     + "@id='title' or @id='product-title' or @id='listing-title']")
+_CARD_HEADERS = etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' card-header ') or "
+                            "contains(concat(' ', normalize-space(@class), ' '), ' panel-heading ')]")
 _WORD = re.compile(r"\w+")
 # A page type, not a product: what a market's <title> says on every listing page.
 _GENERIC_TITLE = re.compile(
@@ -237,7 +274,12 @@ def _heading_title(root: etree._Element, title: str | None) -> str | None:
     if not title:  # an <h2> (or <h3>) may name the product on a page that names nothing else
         h2, h3 = ([t for t in map(_element_text, root.iter(tag)) if 3 <= len(t) <= 200]
                   for tag in ("h2", "h3"))
-        return next(chain(h1, h2, named, h3), None)
+        found = next(chain(h1, h2, named, h3), None)
+        if found is None:  # Bootstrap's card and panel headers: the product's is the longest
+            headers = [t for t in map(_element_text, _CARD_HEADERS(root))
+                       if 3 <= len(t) <= 200 and len(_WORD.findall(t)) >= 3]
+            found = max(headers, key=len, default=None)
+        return found
     words = set(_WORD.findall(title.lower()))
     # <h2>s are left out here: a vendor box's "Dutch Pharma" inside "Xanax by Dutch Pharma"
     inside = [h for h in h1 + named if _inside(h, words) and len(h) < len(title)]
@@ -256,7 +298,7 @@ def _heading_title(root: etree._Element, title: str | None) -> str | None:
 
 
 def _element_text(el: etree._Element) -> str:
-    return _SPACES.sub(" ", el.text_content()).strip()
+    return _ALL_SPACES.sub(" ", el.text_content()).strip()  # a heading may wrap over lines
 
 
 def _inside(heading: str, title_words: set[str]) -> bool:
@@ -274,7 +316,7 @@ def _title(root: etree._Element) -> str | None:
     titles = root.xpath("//title")
     if not titles:
         return None
-    text = _SPACES.sub(" ", titles[0].text_content()).strip()
+    text = _ALL_SPACES.sub(" ", titles[0].text_content()).strip()
     # Drop the market-name part and its separator; keep the listing's own separators.
     parts = _TITLE_SPLIT.split(text)
     words, seps = parts[0::2], parts[1::2]
@@ -307,6 +349,7 @@ class _FlatText(HTMLParser):
         # Tags of self.open, counted: a membership test of the list costs the depth, per tag.
         self.count: Counter[str] = Counter()
         self.hidden = 0  # open invisible elements
+        self.hides: list[bool] = []  # per open element: whether it hides its text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         while self.open and tag in _ENDED_BY.get(self.open[-1], ()):
@@ -324,7 +367,10 @@ class _FlatText(HTMLParser):
             return
         self.open.append(tag)
         self.count[tag] += 1
-        self.hidden += tag in _INVISIBLE
+        klass = dict(attrs).get("class") or ""
+        hides = tag in _INVISIBLE or any(c in klass for c in _OLD_PRICE_CLASSES)
+        self.hides.append(hides)
+        self.hidden += hides
 
     def handle_endtag(self, tag: str) -> None:
         if self.count[tag]:  # else a stray end tag: ignored, as the tree builder does
@@ -335,8 +381,9 @@ class _FlatText(HTMLParser):
     def _close(self) -> None:
         tag = self.open.pop()
         self.count[tag] -= 1
-        self.hidden -= tag in _INVISIBLE
-        if tag in _BLOCK and not self.hidden:
+        hid = self.hides.pop()
+        self.hidden -= hid
+        if tag in _BLOCK and not self.hidden and not hid:  # a dropped element ends no line
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
@@ -367,7 +414,7 @@ def _text(root: etree._Element, complete: bool, html: str) -> str:
 
 def _visible_text(root: etree._Element) -> str:
     # Materialise first: dropping while iterating skips siblings.
-    for el in list(root.iter(*_INVISIBLE)):
+    for el in [*root.iter(*_INVISIBLE), *_OLD_PRICES(root)]:
         if el.getparent() is not None:
             el.drop_tree()
     for img in root.iter("img"):

@@ -35,7 +35,10 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
                         r"[ \t]+(?=[A-Za-z][\w.\-]*[\d_]))"
                         r"(?P<h>[A-Za-z][\w.\-]{2,31})", re.I),
     # a Session id is 66 hex digits from "05": distinctive enough without a colon
-    "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:?[ \t]*(?P<h>05[0-9a-f]{64})\b", re.I),
+    "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:?[ \t]*(?P<h>05[0-9a-f]{64})\b|"
+                          # alone ("hit me up on Session for bulk:" / "05a5c9..."): 66 hex
+                          # digits from 05 are no hash (64) nor a compressed key (02, 03)
+                          r"(?<![0-9a-z])(?P<h2>05[0-9a-f]{64})(?![0-9a-z])", re.I),
     # Matrix ids name their server: "@pillman:matrix.org" (distinctive without a cue word)
     "matrix": re.compile(r"(?<![\w@.])(?P<h>@[a-z0-9._=\-/]{1,64}:[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63})*"
                          r"\.[a-z]{2,24})(?![\w.])", re.I),

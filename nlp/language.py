@@ -35,7 +35,10 @@ _STOP = {
     # letters, nor one English text uses ("I", "do", "to", "per", "non"): only what tells.
     "it": "il che è una sono del della delle dei gli alla dalla spedizione spediamo spedito "
           "prezzo consegna qualità ordine ordini senza ricetta giorni tutto tutta tutti vendo "
-          "venditore ogni anche molto questo nostro dall contatto".split(),
+          "venditore ogni anche molto questo nostro dall contatto "
+          # words Spanish shares count for both, so that Italian's own words decide
+          "la con una solo al verso spedizioni prodotto carrello descrizione disponibile "
+          "disponibilità quantità aggiungi recensioni siamo abbiamo niente".split(),
     "pt": "não uma dos das para com sem receita envio entrega preço qualidade pedido pedidos "
           "dias você nós enviamos enviado também muito vendedor nosso".split(),
     "pl": "nie jest się że dla jak wysyłka wysyłamy cena jakość zamówienie zamówienia bez "

@@ -279,12 +279,21 @@ _CAPS_WORDS = frozenset("DM NA AM PM OR ME TO SO ID ALL ANY AND FOR THE NOT CAN 
 # Whatever follows "except"/"no" lists excluded places, not destinations.
 _EXCLUSION_WORDS = (r"\b(?:except|excluding|excl|exkl|ausser|au(?:ss|ß)er|sauf|excepto|salvo|"
                     r"menos|behalve|uitgezonderd|кроме|за\s+исключением|minus|"
+                    # Italian, Portuguese, Polish, Swedish, Finnish, Norwegian, Danish
+                    r"esclus[oaie]|eccetto|tranne|exceto|oprócz|z\s+wyjątkiem|utom|paitsi|"
+                    r"unntatt|undtagen|"
                     # "everywhere but the US", not "Germany, Austria but we recommend EU"
                     r"but(?![ \t]+(?:we|i|you|please|it|they|also|can|may|will|only|if|not|"
                     r"usually|mostly|recommend\w*)\b)|"
                     r"not|no|nicht|kein|pas|niet|geen|не)\b")
 _EXCLUSION = re.compile(f"({_EXCLUSION_WORDS}).*", re.IGNORECASE | re.DOTALL)
 _EXCLUSION_WORD = re.compile(_EXCLUSION_WORDS, re.IGNORECASE)
+
+
+def names_a_group(segment: str) -> bool:
+    """Whether a segment names a region of several countries ("Scandinavia", "Norden")."""
+    low = segment.lower()
+    return any(name in low for name in _GROUPS)
 
 
 def exclusions(segment: str | None) -> list[str]:

@@ -150,3 +150,100 @@ def test_no_messenger_after_it_is_no_contact(extractor):
 def test_a_code_after_a_dollar_amount(text, expected):
     found = money_in(text)
     assert (found.amount, found.currency) == expected
+
+
+@pytest.mark.parametrize("html,title", [
+    # the <title> adds the site, a section or a city before or after what a heading shows
+    ("<title>[US-US] Pressed M30s – tested : BlueSkyRx</title><body><div>dread</div>"
+     "<h2>[US-US] Pressed M30s – tested</h2></body>", "[US-US] Pressed M30s – tested"),
+    ("<title>Vice City :: 10x OxyContin 80mg OP</title><body><div>Vice</div>"
+     "<h2>10x OxyContin 80mg OP</h2></body>", "10x OxyContin 80mg OP"),
+    ("<title>Ozempic pens 1mg – no prescription - health &amp; beauty - Toronto | Hub.ca</title>"
+     "<body><div>CH</div><h1>Ozempic pens 1mg – no prescription <span>$250</span></h1></body>",
+     "Ozempic pens 1mg – no prescription"),
+    ("<title>[Verkauf] Tesla Pillen 250mg - Marktplatz - DiDW Forum</title><body>"
+     "<h1>Deutschland im Deep Web</h1><h3>[Verkauf] Tesla Pillen 250mg</h3></body>",
+     "[Verkauf] Tesla Pillen 250mg"),
+    # no heading at all: the longest of Bootstrap's card headers
+    ("<title>Wall Street Market</title><body><div class='card-header'>Categories</div>"
+     "<div class='card-header'>10x 50€ Banknotes - Grade A+ Counterfeit</div>"
+     "<div class='card-header'>Vendor's other items</div></body>",
+     "10x 50€ Banknotes - Grade A+ Counterfeit"),
+    # control: a heading that only starts like the <title>, no separator after it, keeps the
+    # whole <title>
+    ("<title>Xanax 2mg Pfizer x 30</title><body><div>Shop</div><h2>Xanax 2mg</h2></body>",
+     "Xanax 2mg Pfizer x 30"),
+])
+def test_titles_that_add_the_site(html, title):
+    assert parse_page(f"<html>{html}</html>").title == title
+
+
+def test_a_forum_posts_author_is_the_seller(extractor):
+    html = ("<html><body><h1>DiDW</h1><h3>[Verkauf] Tesla Pillen 250mg</h3><p>Verfasst von "
+            "XTC_Kurier</p><p>Threema: K8P4TX2N</p><p>Preis: 10 Stück 50 €</p></body></html>")
+    assert _page(extractor, html)["seller"] == "XTC_Kurier"
+
+
+@pytest.mark.parametrize("body,price,currency", [
+    # a struck-out price marked by its class
+    ("<h1>Tapentadol 100mg</h1><ul><li><span class='price-old'>$159.00</span></li>"
+     "<li>$129.00</li></ul>", 129.0, "USD"),
+    # a sidebar of bestsellers under a menu that names the product: the price after its heading
+    ("<ul><li>Tapentadol 100mg (Aspadol)</li></ul><div>Bestsellers</div><div>Tramadol 100mg</div>"
+     "<div>$99.00</div><h1>Tapentadol 100mg (Aspadol)</h1><div>$129.00</div>", 129.0, "USD"),
+    # a symbol's amount followed by its code is a price line
+    ("<div>More: 7g Haze</div><div>£70.00</div><h1>3.5g Gelato 41 Kush</h1><div>£45.00 GBP</div>",
+     45.0, "GBP"),
+    ("<h1>10x OxyContin 80mg OP</h1><div>$ 650.00 USD</div><div>3.9140 XMR</div>", 650.0, "USD"),
+    # the visitor's wallet and the market's exchange rates are no price
+    ("<div>Wallet: 0.0127 BTC</div><h1>Speed Paste 65% Amfetamine (Uncut)</h1>"
+     "<div>1 g — 0.0041 BTC</div>", 0.0041, "BTC"),
+    ("<div>XMR Price</div><div>1 XMR = 178.27 USD</div><h1>10 x 200ug LSD Tabs</h1>"
+     "<div>Price</div><div>0.5183 XMR</div><div>(92.40 USD)</div>", 92.4, "USD"),
+])
+def test_more_of_the_listings_own_price(extractor, body, price, currency):
+    rec = _page(extractor, f"<html><body>{body}</body></html>")
+    assert (rec["price"], rec["currency"]) == (price, currency)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("BTC $ 47,230.11", (None, None)),
+    ("1 BTC = $370.02 USD · €291.55 EUR\nXanax $45", (45.0, "USD")),
+    ("Cocaine 1g = $80", (80.0, "USD")),
+])
+def test_exchange_rates_are_no_price(text, expected):
+    found = money_in(text, prefer_fiat=True)
+    assert (found.amount, found.currency) == expected
+
+
+@pytest.mark.parametrize("text,dest,excluded", [
+    # exclusions in more languages; a region without the country it leaves out
+    ("Spedizione verso: Europa (esclusa Svezia)\nCocaina 1g", ["EU"], ["SE"]),
+    ("Envio para: Europa, exceto Portugal\nMDMA 1g", ["EU"], ["PT"]),
+    ("Skickas till: Norden utom Finland\nTjack 5g", ["DK", "IS", "NO", "SE"], ["FI"]),
+    ("Ships to: Scandinavia except Norway\nMDMA 1g", ["DK", "SE"], ["NO"]),
+    # a list that goes on over lines, each but the last ending with a comma
+    ("Shipping To\nItaly, Germany, France, Spain, Austria, Belgium,\nNetherlands, Switzerland,\n"
+     "United Kingdom\nshow all", ["IT", "DE", "FR", "ES", "AT", "BE", "NL", "CH", "GB"], []),
+    # controls
+    ("Ships to: USA (excluding Alaska, Hawaii)\nXanax", ["US"], []),
+    ("Ships to: Germany, Austria\nDescription: the best in town, fast", ["DE", "AT"], []),
+])
+def test_more_destinations(extractor, text, dest, excluded):
+    rec = extractor.extract({"id": "t:1", "text": text})
+    assert (rec["ship_to"], rec["ship_to_exclusions"]) == (dest, excluded)
+
+
+def test_italian_is_not_spanish(extractor):
+    text = ("Cocaina 1g 90% Peruviana\nVenditore: NapoliConnection\nSpedizione da: Italia\n"
+            "Spedizione verso: Europa\nPrezzo: € 70,00\nDescrizione\nRoccia peruviana, non tagliata, "
+            "solo con Poste Italiane, una busta anonima al giorno.")
+    assert extractor.extract({"id": "t:1", "text": text})["language"] == "it"
+
+
+def test_a_session_id_alone(extractor):
+    sid = "05a5c99d74f3b82f97e2fd2c389a1a9d7025d5bf8b186121b7aafc60113d08bda7"
+    rec = extractor.extract({"id": "t:1", "text": f"Hit me up on Session for bulk:\n{sid}"})
+    assert rec["contacts"] == [{"kind": "session", "value": sid}]
+    # 64 hex digits (a hash) or a compressed key (02, 03) are none
+    assert extractor.extract({"id": "t:2", "text": "tx 02" + sid[2:]})["contacts"] == []

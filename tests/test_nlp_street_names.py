@@ -25,6 +25,8 @@ def _inns(extractor, text: str) -> list[str]:
     ("Mandrax pills x 20", ["methaqualone"]),
     # methamphetamine's regional names: Czech, Thai, Filipino, South African, Greek
     ("Pervitin 5g", ["methamphetamine"]),
+    ("Mefedron kryształ 5g", ["mephedrone"]),
+    ("Tjack – amfetaminpasta, hög renhet", ["amphetamine"]),
     ("Perník 1g", ["methamphetamine"]),
     ("Yaba x 100", ["methamphetamine"]),
     ("Ya ba pills x 200", ["methamphetamine"]),
