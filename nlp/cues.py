@@ -62,7 +62,7 @@ SHIP_TO = re.compile(
     # "Can ship Canada wide", "shipping Australia-wide": the country the parcels stay in
     r"(?:ships?|shipping|deliver(?:y|s)?)(?=[ \t]+[^\W\d_]+(?:[ \t][^\W\d_]+)?[ \t-]wide\b)|"
     r"(?:exp[ée]dions|envoyons)(?=\s+(?:dans\s+le\s+monde|partout|à\s+l'international))|entrega\s+a|"
-    r"we\s+ship(?=\s+to)|shipping\s+to|"
+    r"we\s+ship(?=\s+to)|shipping\s+to|export(?:s|ing)?\s+to|"
     # "shipped via EMS to USA", "ships by DHL to EU": a carrier between the verb and "to"
     r"(?:ships?|shipped|shipping)\s+(?:via|by|with)\s+[\w.\-]+(?:\s+[\w.\-]+)?\s+to|"
     r"deliver(?:s|y)?\s+to|destinations?(?:[ \t]+countr(?:y|ies))?(?=[ \t]*(?:[:\-–|]|\n|$))|versand\s+nach|"

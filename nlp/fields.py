@@ -585,6 +585,12 @@ _AT_NEXT = re.compile(r"[ \t]?(?:@|[\[({][ \t]?at[ \t]?[\])}])", re.IGNORECASE)
 # The visitor's own name shown by the market is never the seller.
 _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+als|connect[ée]\s+en\s+tant\s+que)"
                    r"[ \t]*:?[ \t]*\n?[ \t]*" + _H, re.IGNORECASE)
+# A supplier's name alone on its line, as trade directories show it ("Wuhan Xinrunde Biotech
+# Co., Ltd.", "Shree Ganesh Pharma Exports"): after every label and profile link, before
+# contact handles. A maker's name ("Sun Pharmaceuticals", "Centurion Laboratories") is no seller.
+_COMPANY_LINE = re.compile(r"(?m)^[ \t]*(?P<h>[A-Z][\w&'.-]*(?:[ \t]+[\w&'.-]+){0,6}?,?[ \t]+"
+                           r"(?:Co\.?,?[ \t]*Ltd\.?|Ltd\.?|Limited|Pvt\.?[ \t]+Ltd\.?|LLC|Inc\.|GmbH|"
+                           r"Exports?|Exporters?|Trading|Overseas))[ \t]*$")
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing,
 # and only on listings that contain a string every match needs ("sold", "(", "@"...).
 _SOLD_BY = Prechecked(guarded(_SOLD_BY))
@@ -598,6 +604,8 @@ _SHOP_LABEL = Prechecked(guarded(_SHOP_LABEL))
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
+_COMPANY_LINE = Prechecked(_COMPANY_LINE)
+_COMPANY_MARKS = ("Ltd", "Limited", "LLC", "Inc.", "GmbH", "Export", "Trading", "Overseas")
 
 
 # A menu's entry with its count: "Herbe (260)" under "Cannabis (412)". One such line beside
@@ -663,6 +671,9 @@ class SellerTagger:
                     at = low.find(handle.lower())
                     handle = text[at:at + len(handle)] if at >= 0 else handle
                 return handle, at if at >= 0 else None
+        m = _COMPANY_LINE.search(text, low) if contains_any(text, _COMPANY_MARKS) else None
+        if m is not None and m.group("h").lower() not in me:
+            return m.group("h"), m.start("h")
         for pattern in (_CONTACT_CUE, _AT_HANDLE):
             for m in pattern.finditer(text, low):
                 handle = m.group("h").rstrip(".-")
@@ -770,11 +781,12 @@ def _unnamed(pattern: str) -> str:
 
 # A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
 # display the price of the listing, as opposed to amounts inside titles or prose.
-# The coin amount with the fiat one in brackets is one too: "0.0123 BTC (≈ $450)".
+# The coin amount with the fiat one in brackets is one too: "0.0123 BTC (≈ $450)", or after
+# "≈": "0.0021 BTC ≈ €58.70".
 # So is a coin amount over its fiat one in brackets: "0.26310000 BTC" / "($97.35)".
 _PRICE_LINE, _PRICE_LINE_WIDE = (
     # "£45.00 GBP", "$ 650.00 USD": a symbol's amount may be followed by its code
-    re.compile(rf"(?m)^[ \t]*(?:{money.pattern})(?:[ \t\u00a0]+[A-Z]{{3}})?[ \t]*(?:/.*|\(.*)?"
+    re.compile(rf"(?m)^[ \t]*(?:{money.pattern})(?:[ \t\u00a0]+[A-Z]{{3}})?[ \t]*(?:/.*|\(.*|[≈~].*)?"
                rf"(?:\n[ \t]*\([ \t]*(?:{_unnamed(money.pattern)})[ \t]*\)[ \t]*)?$", re.IGNORECASE)
     for money in (_MONEY, _MONEY_WIDE))
 
@@ -896,7 +908,9 @@ _ASIDE = re.compile(r"(?:\b(?:was|old\s+price|regular\s+price|rrp|msrp|list\s+pr
                   r"wallet|balance|guthaben|solde|saldo|баланс)|\bUVP|\+)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
 _ASIDE_REACH = 16
 _RATE = re.compile(r"(?<![\d.,])1[ \t]*(?:BTC|XMR|LTC|ETH|BCH)[ \t]*[=≈][^\n]*", re.IGNORECASE)
-_RATE_BEFORE = re.compile(r"(?:\b(?:1[ \t]*)?(?:BTC|XMR|LTC|ETH|BCH)|฿)[ \t]*[:=≈]?[ \t]*\Z", re.IGNORECASE)
+# a coin's code right before a fiat amount, no coin amount before it: a rate widget's line
+# ("BTC $ 47,230.11", "XMR: €148.03"), not "0.0021 BTC ≈ €58.70"
+_RATE_BEFORE = re.compile(r"(?:(?<![\d.,])(?<![\d.,][ \t])\b(?:BTC|XMR|LTC|ETH|BCH)|฿)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
 
 
 # "1,500 mBTC" is 1.5 BTC: a thousands comma where millibitcoins run to thousands.
@@ -938,7 +952,7 @@ class PriceTagger:
                 if found.currency in _CRYPTO:
                     found = _fiat_below(body, body.find(value, cue_end) + len(value), wide) or found
                 if found.amount is not None:
-                    if _UNIT_AFTER.match(value):  # "Price per gram: $80", "Preis pro Stück"
+                    if _UNIT_AFTER.match(value) or found.per_unit:  # "Price per gram: $80", "$1.2 per tablet"
                         # the listing's own price line wins: "€ 125,00" / "Prijs per pil: € 2,50"
                         whole = _price_line(body, anchor, text, wide)
                         found = whole if whole.amount is not None else found._replace(per_unit=True)
@@ -954,7 +968,7 @@ class PriceTagger:
             # "1 000 kr", "900:-": Swedish, Norwegian or Danish crowns, told apart by where the
             # listing is
             crowns = _KR.sub(" " + _KRONA[u.ship_from], body)
-            found = _price_line(crowns, anchor, text, True, _PRICE_LINE_WIDE)
+            found = _price_line(crowns, anchor, text, True)
             if found.amount is None:
                 found = money_in(_focus(crowns, anchor, text), wide=True)
         if found.amount is None:
@@ -998,9 +1012,9 @@ def _focus(body: str, title_end: int, text: str) -> str:
 _TITLE_KEY = 30  # characters
 
 
-def _price_line(body: str, title_end: int, text: str, wide: bool,
-                lines: re.Pattern[str] = _PRICE_LINE) -> Money:
+def _price_line(body: str, title_end: int, text: str, wide: bool) -> Money:
     """The first price line after the page's own heading of the listing, else the first one."""
+    lines = _PRICE_LINE_WIDE if wide else _PRICE_LINE
     focus = _focus(body, title_end, text)
     for part in ((focus, body) if focus is not body else (body,)):
         for m in lines.finditer(part):

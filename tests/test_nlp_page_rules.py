@@ -247,3 +247,45 @@ def test_a_session_id_alone(extractor):
     assert rec["contacts"] == [{"kind": "session", "value": sid}]
     # 64 hex digits (a hash) or a compressed key (02, 03) are none
     assert extractor.extract({"id": "t:2", "text": "tx 02" + sid[2:]})["contacts"] == []
+
+
+@pytest.mark.parametrize("body,price,currency", [
+    # a coin price with its fiat value after "≈" on the same line; a rate widget before it
+    ("<div>Exchange rate</div><div>1 BTC = €27,952.38</div><h1>10g Amphetamin Paste 65%</h1>"
+     "<div>0.0021 BTC ≈ €58.70</div>", 58.7, "EUR"),
+    # a price per tablet after a cue gives way to the listing's price line (rupees read wide)
+    ("<h1>Tramadol Hydrochloride Tablets 225mg</h1><div>₹ 950</div><div>/ Strip</div>"
+     "<div>Get Latest Price</div><div>Export price: US$ 1.2 per tablet (FOB Mumbai)</div>",
+     950.0, "INR"),
+])
+def test_prices_of_traders(extractor, body, price, currency):
+    rec = _page(extractor, f"<html><body>{body}</body></html>")
+    assert (rec["price"], rec["currency"]) == (price, currency)
+
+
+@pytest.mark.parametrize("text,seller", [
+    # a supplier's name alone on its line, as trade directories show it
+    ("Protonitazene powder 99%\nWuhan Xinrunde Biotech Co., Ltd.\nCN · 3 yrs · Verified Supplier\n"
+     "Contact: linda_xrd", "Wuhan Xinrunde Biotech Co., Ltd."),
+    ("Tramadol 225mg\nShree Ganesh Pharma Exports\n📍 Andheri East, Mumbai", "Shree Ganesh Pharma Exports"),
+    # a labelled seller comes first; a maker's name is no seller
+    ("Tramadol 225mg\nVendor: pillking\nAcme Trading Co., Ltd.", "pillking"),
+    ("Xanax 2mg\nSun Pharmaceuticals\n$50", None),
+])
+def test_a_suppliers_name(extractor, text, seller):
+    assert extractor.extract({"id": "t:1", "text": text})["seller"] == seller
+
+
+def test_export_to_names_destinations(extractor):
+    text = "Tapal 225\n✔ Export to: USA, UK, Australia, Nigeria, Ghana"
+    assert extractor.extract({"id": "t:1", "text": text})["ship_to"] == ["US", "GB", "AU", "NG", "GH"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("0.0021 BTC ≈ €58.70", (58.7, "EUR")),
+    ("XMR: €148.03", (None, None)),
+    ("0.5 BTC $20000", (20000.0, "USD")),
+])
+def test_a_coin_amount_before_its_fiat_value_is_no_rate(text, expected):
+    found = money_in(text, prefer_fiat=True)
+    assert (found.amount, found.currency) == expected

@@ -61,6 +61,26 @@ def _inns(extractor, text: str) -> list[str]:
     ("50g Ethylone ( Methylone replacement)", ["ethylone", "methylone"]),
     ("M11 / DiMethylone / MDDMA 10g Crystal Import", ["dimethylone"]),
     ("Nos 2kg tank", ["nitrous oxide"]),
+    # research chemicals of the 2014 markets, each its own substance (not the drug it is
+    # named after: ethylphenidate is no methylphenidate, flubromazepam no flubromazolam)
+    ("ETHYLPHENIDATE ** 10GR ** 99% purity", ["ethylphenidate"]),
+    ("Flubromazepam 8mg pellets x10", ["flubromazepam"]),
+    ("3-MeO-PCP 500mg", ["3-meo-pcp"]),
+    ("Dimethocaine 5g (DMC)", ["dimethocaine"]),
+    ("AL-LAD 100ug blotter x5", ["al-lad"]),
+    ("1 Gram AM-2201", ["am-2201"]),
+    ("UK - 5F-AKB48 1g fine powder", ["5f-apinaca"]),
+    ("6-APB Benzofury 1g", ["6-apb"]),
+    ("MDAI 5g - legal alternative", ["mdai"]),
+    ("AH-7921 1g research chemical", ["ah-7921"]),
+    ("Diphenidine 5g", ["diphenidine"]),
+    ("Acetyl fentanyl 1g", ["acetylfentanyl"]),
+    ("50g - (MPA) Methiopropamine 99%+ purity", ["methiopropamine"]),
+    ("DXM 30mg gelcaps x 60 (robo)", ["dextromethorphan"]),
+    ("Winny tabs 10mg x 100", ["stanozolol"]),
+    ("Liberty Caps 5g wild picked (UK)", ["psilocybin"]),
+    ("10x 15mg Dexedrine Spansules", ["dexamfetamine"]),
+    ("7grams Colorado Super Wax", ["cannabis"]),
     # LSD by its dose in micrograms when nothing else is named
     ("Tabs 200ug x 10", ["lsd"]),
 ])
@@ -84,6 +104,8 @@ def test_street_and_regional_names(extractor, text, inns):
     ("Subs for all: PM me", []),
     ("nos envíos 5g cocaína", ["cocaine"]),
     ("Swarovski crystal earrings 2g", []),
+    ("Candle wax 500g, soy", []),
+    ("MPA 10mg tablets (medroxyprogesterone)", ["medroxyprogesterone"]),
 ])
 def test_forms_and_short_names_need_their_context(extractor, text, inns):
     assert _inns(extractor, text) == inns

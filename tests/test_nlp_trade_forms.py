@@ -153,7 +153,8 @@ def test_pack_words_of_other_languages(text, expected):
 def test_a_capsule_technology_is_no_drug(extractor):
     # "Spansule" (Smith Kline's capsule) was a variant of trimeprazine in the package lexicon
     rec = _rec(extractor, "Dexedrine 15mg spansule x 30")
-    assert [d["inn"] for d in rec["drugs"]] == ["amphetamine"]
+    # (Dexedrine is dexamfetamine, the dextro isomer, since session 20; it was amphetamine)
+    assert [d["inn"] for d in rec["drugs"]] == ["dexamfetamine"]
 
 
 @pytest.mark.parametrize("text,origin,dest", [
