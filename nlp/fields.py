@@ -462,6 +462,8 @@ def _delivery_places(text: str, low: str, excluded: list[str]) -> tuple[list[str
 
 
 _LIST_LINES = 12  # countries listed one a line under a destination label
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?;](?:\s|$)")  # not "U.S. or Australia"
+_DASH_CLAUSE = re.compile(r"\s[—–]\s")
 _QUESTION = re.compile(r"[^.!?\n]{0,80}\?")
 # "ships worldwide from India": the origin part of a destination value is not a destination.
 _FROM_SPLIT = re.compile(r"\s(?:from|aus|depuis|desde|vanuit|uit|из)\s", re.IGNORECASE)
@@ -481,9 +483,13 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
     for cue_end, value in found_cues:
         if _QUESTION.match(value):
             continue  # "Do you ship to the UK after Brexit?": a buyer asks, nobody ships there
+        # the sentence the cue opens: "worldwide. We dont ship to U.S. or Australia." is WW
+        value = _SENTENCE_END.split(value, 1)[0]
         value, *tail = _FROM_SPLIT.split(value, maxsplit=1)
         if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end):
-            # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded.
+            # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded, up to the
+            # clause's end ("the USA or Australia — customs too strict, sorry. Canada OK.")
+            value = _DASH_CLAUSE.split(value, 1)[0]
             excluded += [c for c in parse_places(value) if c not in excluded]
             continue
         places = parse_places(value)
@@ -502,7 +508,7 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
 
 # A destination cue right after a negation, on the same clause ("do not ship to", "we don't
 # deliver to", "no shipping to"): its places are where the listing does not go.
-_NEGATED = re.compile(r"(?:\b(?:not|no|never|nicht|kein\w*|pas|niet|geen|nunca|не)|n't)\b"
+_NEGATED = re.compile(r"(?:\b(?:not|no|never|nicht|kein\w*|pas|niet|geen|nunca|не|dont|doesnt|cant|wont)|n't)\b"
                       r"[^\n.,;!?]{0,20}$", re.IGNORECASE)
 _NEGATION_REACH = 32  # characters before the cue's end: the negation and the cue words
 
@@ -585,6 +591,10 @@ _AT_NEXT = re.compile(r"[ \t]?(?:@|[\[({][ \t]?at[ \t]?[\])}])", re.IGNORECASE)
 # The visitor's own name shown by the market is never the seller.
 _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+als|connect[ée]\s+en\s+tant\s+que)"
                    r"[ \t]*:?[ \t]*\n?[ \t]*" + _H, re.IGNORECASE)
+# A Russian shop names itself on a line of its own, without a colon: "Магазин Питерский
+# Кристалл", "Магазин ZEFIRKA" (one to three words).
+_SHOP_LINE = re.compile(r"(?m)^[ \t]*магазин[ \t]+[«\"]?(?P<h>[^\W_][\w.\-]*(?:[ \t][^\W_][\w.\-]*){0,2})[»\"]?[ \t]*$",
+                        re.IGNORECASE)
 # A supplier's name alone on its line, as trade directories show it ("Wuhan Xinrunde Biotech
 # Co., Ltd.", "Shree Ganesh Pharma Exports"): after every label and profile link, before
 # contact handles. A maker's name ("Sun Pharmaceuticals", "Centurion Laboratories") is no seller.
@@ -605,6 +615,7 @@ _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
 _COMPANY_LINE = Prechecked(_COMPANY_LINE)
+_SHOP_LINE = Prechecked(_SHOP_LINE)
 _COMPANY_MARKS = ("Ltd", "Limited", "LLC", "Inc.", "GmbH", "Export", "Trading", "Overseas")
 
 
@@ -671,6 +682,9 @@ class SellerTagger:
                     at = low.find(handle.lower())
                     handle = text[at:at + len(handle)] if at >= 0 else handle
                 return handle, at if at >= 0 else None
+        m = _SHOP_LINE.search(text, low)
+        if m is not None and _ok(m.group("h")) and m.group("h").lower() not in me:
+            return m.group("h"), m.start("h")
         m = _COMPANY_LINE.search(text, low) if contains_any(text, _COMPANY_MARKS) else None
         if m is not None and m.group("h").lower() not in me:
             return m.group("h"), m.start("h")
@@ -783,11 +797,13 @@ def _unnamed(pattern: str) -> str:
 # display the price of the listing, as opposed to amounts inside titles or prose.
 # The coin amount with the fiat one in brackets is one too: "0.0123 BTC (≈ $450)", or after
 # "≈": "0.0021 BTC ≈ €58.70".
-# So is a coin amount over its fiat one in brackets: "0.26310000 BTC" / "($97.35)".
+# So is a coin amount over its fiat one in brackets or after "≈": "0.26310000 BTC" / "($97.35)",
+# "0.7460 XMR" / "≈ $122.63".
 _PRICE_LINE, _PRICE_LINE_WIDE = (
     # "£45.00 GBP", "$ 650.00 USD": a symbol's amount may be followed by its code
     re.compile(rf"(?m)^[ \t]*(?:{money.pattern})(?:[ \t\u00a0]+[A-Z]{{3}})?[ \t]*(?:/.*|\(.*|[≈~].*)?"
-               rf"(?:\n[ \t]*\([ \t]*(?:{_unnamed(money.pattern)})[ \t]*\)[ \t]*)?$", re.IGNORECASE)
+               rf"(?:\n[ \t]*(?:\([ \t]*(?:{_unnamed(money.pattern)})[ \t]*\)|[≈~][ \t]*(?:{_unnamed(money.pattern)}))[ \t]*)?$",
+               re.IGNORECASE)
     for money in (_MONEY, _MONEY_WIDE))
 
 
@@ -995,17 +1011,22 @@ _KR = re.compile(r"(?:(?<=\d)|(?<=\d[.,]-))[ \t\u00a0]?(?:kr\.?|:-)(?![^\W\d_])"
 def _focus(body: str, title_end: int, text: str) -> str:
     """The body from the page's own heading of the listing on (the whole body without one):
     a market's "Featured" box, a menu or a sidebar of bestsellers may come before the listing
-    ("5g heroin / ฿4.90"). The heading is the last line that starts as the title does (a menu
-    or a breadcrumb names the product before it); its words may wrap over lines."""
+    ("5g heroin / ฿4.90"). The heading is the last line that starts with the title, else with its
+    first words (a menu or a breadcrumb names the product before it; "Also from this vendor" may
+    list the same product in another size after it); its words may wrap over lines."""
     if not title_end:
         return body
-    key = text[:min(title_end, _TITLE_KEY)]
-    at, end = body.rfind("\n" + key), -1
-    if at >= 0:
-        end = at + 1 + len(key)
-    elif len(key.split()) > 1:
-        for m in re.finditer(r"\n" + r"\s+".join(map(re.escape, key.split())), body):
-            end = m.end()
+    title = text[:title_end]
+    end = -1
+    for key in (title, title[:_TITLE_KEY]):  # the whole title, else its first words
+        at = body.rfind("\n" + key)
+        if at >= 0:
+            end = at + 1 + len(key)
+        elif len(key.split()) > 1:
+            for m in re.finditer(r"\n" + r"\s+".join(map(re.escape, key.split())), body):
+                end = m.end()
+        if end > 0:
+            break
     return body[end:] if end > 0 else body
 
 

@@ -72,9 +72,10 @@ def parse_page(html: str) -> Page:
     raw = _title(root)
     title, handles = _heading_title(root, raw), _profile_handles(root)
     subheadings = _subheadings(root) if title else []
+    headings = [*map(_element_text, root.iter("h1")), *map(_element_text, _TITLE_ELEMENTS(root)),
+                *subheadings] if title else []
     if title and title == raw:
-        title = _heading_in_title(raw, [*map(_element_text, root.iter("h1")),
-                                        *map(_element_text, _TITLE_ELEMENTS(root)), *subheadings])
+        title = _heading_in_title(raw, headings)
     category = _breadcrumb(html, root)
     hints = product_hints(html, root)
     if "price" not in hints and ("<table" in html or "<TABLE" in html):
@@ -82,7 +83,13 @@ def parse_page(html: str) -> Page:
     text = _text(root, complete, html)
     if title:
         title = _not_the_site(title, raw, subheadings, _head(text))
-    return Page(text, _drop_site_name(title, text), handles, category, hints)
+    whole = title is not None and title == raw  # the <title> itself, no heading chosen
+    title = _drop_site_name(title, text)
+    if whole and headings:
+        # the <title> cut short ("Xannax 2mg Bars x100" under "... x100 (R039 press)")
+        low = _norm(title)
+        title = next((h for h in headings if len(low) < len(h) <= 200 and _norm(h).startswith(low)), title)
+    return Page(text, title, handles, category, hints)
 
 
 _SEP_AFTER = re.compile(r"\s*(?:-|–|—|::|:|\||·|•|»)\s")
@@ -90,16 +97,25 @@ _SEP_BEFORE = re.compile(r"\s(?:-|–|—|::|:|\||·|•|»)\s*$")
 _TRAILING_MARKS = re.compile(r"[\s\-–—:|·•»]+$")
 
 
+def _norm(text: str) -> str:
+    """Lower case, en and em dashes as hyphens: a <title> and its heading write them apart."""
+    return text.lower().replace("–", "-").replace("—", "-")
+
+
 def _heading_in_title(raw: str, headings: list[str]) -> str:
     """The part of a <title> that a heading shows: the <title> adds the site, its section or
     city before or after it ("[US-US] Pressed M30s : BlueSkyRx", "Vice City :: 10x OxyContin
     80mg", "Ozempic pens 1mg - health & beauty - Toronto | Classifieds" over a heading that
     goes on with the price). Whole parts only, of three words or more."""
-    low, best = raw.lower(), ""
+    low, best = _norm(raw), ""
+    tails = [low[m.end():] for m in _SEP_AFTER.finditer(low)]  # what follows each separator
     for heading in headings:
-        h = heading.lower()
+        h = _norm(heading)
         if len(h) < len(low) and low.endswith(h) and _SEP_BEFORE.search(raw[:len(raw) - len(h)]):
             part = raw[len(raw) - len(h):]
+        elif any(len(_WORD.findall(t)) >= 3 and h.startswith(t) for t in tails):
+            part = heading  # "Dark0de Reborn :: 20x $50 Bills - Grade AAA" over the heading's
+            # "20x $50 Bills – Grade AAA (UV & Pen Pass)": the site before, the heading goes on
         else:
             n = len(os.path.commonprefix([low, h]))
             part = _TRAILING_MARKS.sub("", raw[:n])
@@ -223,9 +239,12 @@ _SELF_LINK = re.compile(r"(?<![\w.])(?:my|me|mine|logout|settings?)\b|tab=", re.
 
 
 def _profile_handles(root: etree._Element) -> list[str]:
-    """Handles in profile links, most linked first; the visitor's own links left out."""
+    """Handles in profile links, a vendor's or shop's link before a user's ("/vendor/X" over the
+    visitor's "/user/Y" in the header), then most linked first; the visitor's own links left
+    out."""
     counts: dict[str, int] = {}
     mine: set[str] = set()
+    sellers: set[str] = set()
     for a in root.iter("a"):
         href = (a.get("href") or "").replace("&amp;", "&")
         m = _PROFILE_PATH.search(href) or _PROFILE_QUERY.search(href)
@@ -234,9 +253,13 @@ def _profile_handles(root: etree._Element) -> list[str]:
             continue
         if _SELF_LINK.search(a.text_content() or "") or _SELF_LINK.search(href):
             mine.add(handle)
+        if _SELLER_LINK.search(href):
+            sellers.add(handle)
         counts[handle] = counts.get(handle, 0) + 1
-    ranked = sorted((h for h in counts if h not in mine), key=lambda h: -counts[h])
-    return ranked
+    return sorted((h for h in counts if h not in mine), key=lambda h: (h not in sellers, -counts[h]))
+
+
+_SELLER_LINK = re.compile(r"/(?:vendors?|sellers?|store|shop|v)/|[?&](?:vendor|seller)(?:_id)?=", re.I)
 
 
 # Elements markets use for a product's name besides headings: class or id "title" /

@@ -22,7 +22,9 @@ _PHONE = re.compile(r"(?<![\w+])\+\s?\d[\d \t().\-]{6,20}\d")
 _PHONE = guarded(_PHONE)
 # Each cue runs only on texts containing a word its matches need ("telegram", "wickr"...).
 _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for kind, pattern in {
-    "telegram": re.compile(r"(?:\btelegram|\btg)\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|@|[ \t]@)"
+    # also Russian: "оператор в телеге @x", "телеграм: @x", "тг @x"
+    "telegram": re.compile(r"(?:\btelegram|\btg|(?<![^\W\d_])(?:телег\w*|телеграм\w*|тг))(?![^\W\d_])"
+                           r"[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|@|[ \t]@)"
                            # not a link's scheme: "Telegram: https://t.me/x" is x, not "https"
                            r"(?P<h>[A-Za-z][\w]{3,31})(?!\w*:/)|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})|"
                            # "DM @pillman on telegram"
@@ -46,7 +48,8 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
     "wire": re.compile(r"\bwire\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|[ \t]?@)(?P<h>[a-z0-9_.\-]{2,64})", re.I),
     # a Tox id is 76 hex digits (public key, nospam, checksum)
     "tox": re.compile(r"\btox[ \t]*(?:id)?[ \t]*:?[ \t]*(?P<h>[0-9a-f]{76})\b", re.I),
-    "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*:[ \t]*(?P<h>[A-Z0-9*]{8})\b", re.I),
+    # the colon may be left out when the id has a digit ("Threema 4HZ7MXKP")
+    "threema": re.compile(r"\bthreema[ \t]*(?:id)?[ \t]*(?::[ \t]*|(?=[A-Z*]*\d))(?P<h>[A-Z0-9*]{8})\b", re.I),
     # Classifieds and street sellers: "snap: bluesman416", "IG: @pharma.uk", "kik me @x",
     # "Discord: pillman#1234". Only with a colon or an "@": "snap" and "ig" are words too.
     "snapchat": re.compile(r"\b(?:snapchat|snap)\b[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|[ \t]?@)"

@@ -277,7 +277,7 @@ _CAPS_WORDS = frozenset("DM NA AM PM OR ME TO SO ID ALL ANY AND FOR THE NOT CAN 
 
 
 # Whatever follows "except"/"no" lists excluded places, not destinations.
-_EXCLUSION_WORDS = (r"\b(?:except|excluding|excl|exkl|ausser|au(?:ss|ß)er|sauf|excepto|salvo|"
+_EXCLUSION_WORDS = (r"\b(?:except|excluding|excluded|excl|exkl|ausser|au(?:ss|ß)er|sauf|excepto|salvo|"
                     r"menos|behalve|uitgezonderd|кроме|за\s+исключением|minus|"
                     # Italian, Portuguese, Polish, Swedish, Finnish, Norwegian, Danish
                     r"esclus[oaie]|eccetto|tranne|exceto|oprócz|z\s+wyjątkiem|utom|paitsi|"

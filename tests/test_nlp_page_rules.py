@@ -289,3 +289,67 @@ def test_export_to_names_destinations(extractor):
 def test_a_coin_amount_before_its_fiat_value_is_no_rate(text, expected):
     found = money_in(text, prefer_fiat=True)
     assert (found.amount, found.currency) == expected
+
+
+def test_a_vendors_link_before_the_visitors(extractor):
+    html = ("<html><body><a href='/user/cryptoNomad88'>cryptoNomad88</a> | Wallet: 0.003 BTC"
+            "<h1>20x $50 Counterfeit Bills</h1><a href='/vendor/PrintKingCA'>PrintKingCA</a>"
+            "<div>Vendor Level 5</div><div>USD 180.00</div></body></html>")
+    assert _page(extractor, html)["seller"] == "PrintKingCA"
+
+
+@pytest.mark.parametrize("html,title", [
+    # the site before a separator, and a heading that goes on after the rest (dashes written apart)
+    ("<title>Dark0de Reborn :: 20x $50 USD Counterfeit Bills - Grade AAA</title><body><div>Dark0de</div>"
+     "<h1>20x $50 USD Counterfeit Bills – Grade AAA (UV &amp; Pen Pass)</h1></body>",
+     "20x $50 USD Counterfeit Bills – Grade AAA (UV & Pen Pass)"),
+    # the site's name dropped first, then the heading that goes on after the rest
+    ("<title>DrugHub | Xannax 2mg Yellow School Bus Bars x100</title><body><div>DrugHub</div>"
+     "<h1>Xannax 2mg Yellow School Bus Bars x100 (R039 press)</h1></body>",
+     "Xannax 2mg Yellow School Bus Bars x100 (R039 press)"),
+])
+def test_more_titles_that_add_the_site(html, title):
+    assert parse_page(f"<html>{html}</html>").title == title
+
+
+@pytest.mark.parametrize("body,price,currency", [
+    # the vendor's other sizes of the same product after the listing: its own heading is the
+    # line that starts with the whole title
+    ("<h1>Xannax 2mg Bars x100</h1><div>$185.00</div><div>1.1254 XMR</div><h3>Also from X</h3>"
+     "<div>Xannax 2mg Bars x500</div><div>$720.00</div>", 185.0, "USD"),
+    # a coin price over its fiat value after "≈" on the next line
+    ("<h2>Champagne MDMA Crystals 86% - 3.5g</h2><div>0.7460 XMR</div><div>≈ $122.63</div>",
+     122.63, "USD"),
+])
+def test_the_listings_price_among_its_siblings(extractor, body, price, currency):
+    rec = _page(extractor, f"<html><body>{body}</body></html>")
+    assert (rec["price"], rec["currency"]) == (price, currency)
+
+
+@pytest.mark.parametrize("text,dest,excluded", [
+    # an "Excluded" label under the destination
+    ("Destination\nWorldwide\nExcluded\nUnited States, Australia", ["WW"], ["US", "AU"]),
+    # a negated cue's places end with its clause; a cue's value with its sentence
+    ("Ships to: Worldwide\nWe don't ship to the USA or Australia — customs too strict, sorry. "
+     "Canada OK.", ["WW"], ["US", "AU"]),
+    ("Ships worldwide. We dont ship to U.S. or Australia. Canada OK. MDMA 1g", ["WW"], ["US", "AU"]),
+    # control: a hyphen does not end the value
+    ("Ships to: Worldwide - Excluding USA\n1oz Master Kush", ["WW"], ["US"]),
+])
+def test_exclusions_in_their_clause(extractor, text, dest, excluded):
+    rec = extractor.extract({"id": "t:1", "text": text})
+    assert (rec["ship_to"], rec["ship_to_exclusions"]) == (dest, excluded)
+
+
+@pytest.mark.parametrize("text,seller,contacts", [
+    # a Russian shop names itself on its own line; Russian names of Telegram before a handle
+    ("Магазин Питерский Кристалл\nАльфа-PVP 0.5г\nоператор в телеге @PiterKristall_op",
+     "Питерский Кристалл", [{"kind": "telegram", "value": "piterkristall_op"}]),
+    ("Гашиш 2г\nтг @shop_msk", "shop_msk", [{"kind": "telegram", "value": "shop_msk"}]),
+    # a Threema id without its colon when it has a digit; "threema contact" is none
+    ("Kontakt poza rynkiem: Threema 4HZ7MXKP", None, [{"kind": "threema", "value": "4HZ7MXKP"}]),
+    ("ask for my threema contact", None, []),
+])
+def test_shop_lines_and_messengers(extractor, text, seller, contacts):
+    rec = extractor.extract({"id": "t:1", "text": text})
+    assert (rec["seller"], rec["contacts"]) == (seller, contacts)
