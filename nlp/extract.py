@@ -76,9 +76,9 @@ def _check(record: Any) -> dict[str, Any]:
 
 
 def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str] | None, dict[str, Any]]:
-    """(text, title, profile-link handles (None without a page), fields) of a checked record: the record's fields,
-    with what its page tells where they are silent (breadcrumb category, schema.org seller
-    and price)."""
+    """(text, title, profile-link handles (None without a page), fields) of a checked record:
+    the record's fields, with what its page tells where they are silent (breadcrumb category,
+    schema.org seller and price)."""
     fields = record.get("fields") or {}
     text, html = _clean(record.get("text") or ""), record.get("html")
     title = fields.get("title") if isinstance(fields.get("title"), str) else None

@@ -508,7 +508,8 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
 
 # A destination cue right after a negation, on the same clause ("do not ship to", "we don't
 # deliver to", "no shipping to"): its places are where the listing does not go.
-_NEGATED = re.compile(r"(?:\b(?:not|no|never|nicht|kein\w*|pas|niet|geen|nunca|не|dont|doesnt|cant|wont)|n't)\b"
+_NEGATED = re.compile(r"(?:\b(?:not|no|never|nicht|kein\w*|pas|niet|geen|nunca|не|"
+                      r"dont|doesnt|cant|wont)|n't)\b"
                       r"[^\n.,;!?]{0,20}$", re.IGNORECASE)
 _NEGATION_REACH = 32  # characters before the cue's end: the negation and the cue words
 
@@ -593,8 +594,8 @@ _SELF = re.compile(r"\b(?:logged\s+in\s+as|my\s+profile|welcome,?|angemeldet\s+a
                    r"[ \t]*:?[ \t]*\n?[ \t]*" + _H, re.IGNORECASE)
 # A Russian shop names itself on a line of its own, without a colon: "Магазин Питерский
 # Кристалл", "Магазин ZEFIRKA" (one to three words).
-_SHOP_LINE = re.compile(r"(?m)^[ \t]*магазин[ \t]+[«\"]?(?P<h>[^\W_][\w.\-]*(?:[ \t][^\W_][\w.\-]*){0,2})[»\"]?[ \t]*$",
-                        re.IGNORECASE)
+_SHOP_LINE = re.compile(r"(?m)^[ \t]*магазин[ \t]+[«\"]?"
+                        r"(?P<h>[^\W_][\w.\-]*(?:[ \t][^\W_][\w.\-]*){0,2})[»\"]?[ \t]*$", re.IGNORECASE)
 # A supplier's name alone on its line, as trade directories show it ("Wuhan Xinrunde Biotech
 # Co., Ltd.", "Shree Ganesh Pharma Exports"): after every label and profile link, before
 # contact handles. A maker's name ("Sun Pharmaceuticals", "Centurion Laboratories") is no seller.
@@ -795,16 +796,14 @@ def _unnamed(pattern: str) -> str:
 
 # A line that is nothing but an amount ("USD 22.71", "€45.00 / 0.0021 BTC"): how markets
 # display the price of the listing, as opposed to amounts inside titles or prose.
-# The coin amount with the fiat one in brackets is one too: "0.0123 BTC (≈ $450)", or after
-# "≈": "0.0021 BTC ≈ €58.70".
-# So is a coin amount over its fiat one in brackets or after "≈": "0.26310000 BTC" / "($97.35)",
-# "0.7460 XMR" / "≈ $122.63".
+# A coin amount with its fiat one in brackets or after "≈" is one too, on its line or the next:
+# "0.0123 BTC (≈ $450)", "0.0021 BTC ≈ €58.70", "0.26310000 BTC" / "($97.35)", "0.7460 XMR" /
+# "≈ $122.63". A symbol's amount may be followed by its code: "£45.00 GBP", "$ 650.00 USD".
 _PRICE_LINE, _PRICE_LINE_WIDE = (
-    # "£45.00 GBP", "$ 650.00 USD": a symbol's amount may be followed by its code
     re.compile(rf"(?m)^[ \t]*(?:{money.pattern})(?:[ \t\u00a0]+[A-Z]{{3}})?[ \t]*(?:/.*|\(.*|[≈~].*)?"
-               rf"(?:\n[ \t]*(?:\([ \t]*(?:{_unnamed(money.pattern)})[ \t]*\)|[≈~][ \t]*(?:{_unnamed(money.pattern)}))[ \t]*)?$",
+               rf"(?:\n[ \t]*(?:\([ \t]*(?:{again})[ \t]*\)|[≈~][ \t]*(?:{again}))[ \t]*)?$",
                re.IGNORECASE)
-    for money in (_MONEY, _MONEY_WIDE))
+    for money, again in ((m, _unnamed(m.pattern)) for m in (_MONEY, _MONEY_WIDE)))
 
 
 _CRYPTO = frozenset({"BTC", "XMR", "LTC", "BCH", "ETH"})
@@ -926,7 +925,8 @@ _ASIDE_REACH = 16
 _RATE = re.compile(r"(?<![\d.,])1[ \t]*(?:BTC|XMR|LTC|ETH|BCH)[ \t]*[=≈][^\n]*", re.IGNORECASE)
 # a coin's code right before a fiat amount, no coin amount before it: a rate widget's line
 # ("BTC $ 47,230.11", "XMR: €148.03"), not "0.0021 BTC ≈ €58.70"
-_RATE_BEFORE = re.compile(r"(?:(?<![\d.,])(?<![\d.,][ \t])\b(?:BTC|XMR|LTC|ETH|BCH)|฿)[ \t]*:?[ \t]*\Z", re.IGNORECASE)
+_RATE_BEFORE = re.compile(r"(?:(?<![\d.,])(?<![\d.,][ \t])\b(?:BTC|XMR|LTC|ETH|BCH)|฿)[ \t]*:?[ \t]*\Z",
+                          re.IGNORECASE)
 
 
 # "1,500 mBTC" is 1.5 BTC: a thousands comma where millibitcoins run to thousands.
@@ -960,15 +960,17 @@ class PriceTagger:
         body = text[title_end:]
         # where a page's own heading of the listing is looked for (menus and sidebars around it)
         anchor = title_end if (u.page or {}).get("html") else 0
+        low = folded_of(doc)
         # once for the listing, not per value read; not at all when the crawler gave the price
         wide = found.amount is None and wide_currencies(text)
-        if found.amount is None and _PRICE_CUE.possible(folded_of(doc), title_end):
+        if found.amount is None and _PRICE_CUE.possible(low, title_end):
             for cue_end, value in cues.values_after(cues.PRICE, body):
                 found = money_in(value, prefer_fiat=True, wide=wide)
                 if found.currency in _CRYPTO:
                     found = _fiat_below(body, body.find(value, cue_end) + len(value), wide) or found
                 if found.amount is not None:
-                    if _UNIT_AFTER.match(value) or found.per_unit:  # "Price per gram: $80", "$1.2 per tablet"
+                    # "Price per gram: $80", "Preis pro Stück", "US$ 1.2 per tablet"
+                    if _UNIT_AFTER.match(value) or found.per_unit:
                         # the listing's own price line wins: "€ 125,00" / "Prijs per pil: € 2,50"
                         whole = _price_line(body, anchor, text, wide)
                         found = whole if whole.amount is not None else found._replace(per_unit=True)
@@ -980,7 +982,7 @@ class PriceTagger:
             found = money_in(focus, wide=wide)
             if found.amount is None and focus is not body:
                 found = money_in(body, wide=wide)
-        if found.amount is None and u.ship_from in _KRONA and ("kr" in folded_of(doc) or ":-" in text):
+        if found.amount is None and u.ship_from in _KRONA and ("kr" in low or ":-" in text):
             # "1 000 kr", "900:-": Swedish, Norwegian or Danish crowns, told apart by where the
             # listing is
             crowns = _KR.sub(" " + _KRONA[u.ship_from], body)
@@ -1001,7 +1003,8 @@ _FIAT_BELOW = re.compile(r"[ \t]*\n[ \t]*[(\[](?P<m>[^\n()\[\]]{2,30})[)\]][ \t]
 def _fiat_below(body: str, at: int, wide: bool) -> Money | None:
     m = _FIAT_BELOW.match(body, at)
     found = money_in(m.group("m"), wide=wide) if m else None
-    return found if found is not None and found.amount is not None and found.currency not in _CRYPTO else None
+    fiat = found is not None and found.amount is not None and found.currency not in _CRYPTO
+    return found if fiat else None
 
 
 _KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK"}

@@ -22,7 +22,8 @@ _INVISIBLE = ("script", "style", "noscript", "template", "select", "option", "da
               "del", "s", "strike")
 # The same price struck out by its class: OpenCart's "price-old", Magento's "old-price",
 # Shopify's "price--compare" / "compare-at-price", "was-price".
-_OLD_PRICE_CLASSES = ("price-old", "old-price", "price--compare", "compare-at", "was-price", "price-was")
+_OLD_PRICE_CLASSES = ("price-old", "old-price", "price--compare", "compare-at", "was-price",
+                      "price-was")
 _OLD_PRICES = etree.XPath("//*[" + " or ".join(f"contains(@class, '{c}')" for c in _OLD_PRICE_CLASSES)
                           + "]")
 _BLOCK = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -86,10 +87,16 @@ def parse_page(html: str) -> Page:
     whole = title is not None and title == raw  # the <title> itself, no heading chosen
     title = _drop_site_name(title, text)
     if whole and headings:
-        # the <title> cut short ("Xannax 2mg Bars x100" under "... x100 (R039 press)")
-        low = _norm(title)
-        title = next((h for h in headings if len(low) < len(h) <= 200 and _norm(h).startswith(low)), title)
+        title = _heading_going_on(title, headings)
     return Page(text, title, handles, category, hints)
+
+
+def _heading_going_on(title: str, headings: list[str]) -> str:
+    """A <title> cut short gives way to the heading that goes on after it ("ASAP Market - 10 x
+    Oxycodone 30mg M-Box" over "... M-Box | Pharma Grade | AU Domestic"; "DrugHub | Xannax 2mg
+    Bars x100" over "... x100 (R039 press)", once the site's name is dropped)."""
+    low = _norm(title)
+    return next((h for h in headings if len(low) < len(h) <= 200 and _norm(h).startswith(low)), title)
 
 
 _SEP_AFTER = re.compile(r"\s*(?:-|–|—|::|:|\||·|•|»)\s")
@@ -145,9 +152,9 @@ def _head(text: str) -> str:
 def _not_the_site(title: str, raw: str | None, subheadings: list[str], head: str) -> str:
     """The listing's name where the chosen title is the site's: an <h1> that is the page's
     header and ends the <title> ("EuroChem Vendor Forum" in "[WTS] Mephedrone ... - Vendor
-    Shops - EuroChem Vendor Forum") gives way to the heading the <title> holds, else to the <title>; a short <title>
-    that the header begins with and goes on after ("Silk Road" over "Silk Road anonymous
-    marketplace") gives way to a heading sharing no word with it."""
+    Shops - EuroChem Vendor Forum") gives way to the heading the <title> holds, else to the
+    <title>; a short <title> that the header begins with and goes on after ("Silk Road" over
+    "Silk Road anonymous marketplace") gives way to a heading sharing no word with it."""
     low = title.lower()
     if raw and title != raw and low == head and raw.lower().endswith(low):
         held = [h for h in subheadings if h.lower() in raw.lower() and h.lower() != head]
@@ -259,7 +266,8 @@ def _profile_handles(root: etree._Element) -> list[str]:
     return sorted((h for h in counts if h not in mine), key=lambda h: (h not in sellers, -counts[h]))
 
 
-_SELLER_LINK = re.compile(r"/(?:vendors?|sellers?|store|shop|v)/|[?&](?:vendor|seller)(?:_id)?=", re.I)
+_SELLER_LINK = re.compile(r"/(?:vendors?|sellers?|store|shop|v)/|[?&](?:vendor|seller)(?:_id)?=",
+                          re.I)
 
 
 # Elements markets use for a product's name besides headings: class or id "title" /
@@ -312,12 +320,7 @@ def _heading_title(root: etree._Element, title: str | None) -> str | None:
     if several and len(words) <= _MAX_SITE_WORDS and not any(
             words & set(_WORD.findall(h.lower())) for h in several):
         return several[0]
-    # a <title> cut short ("... M-Box "Blues"" over the heading's "... "Blues" | Pharma Grade"):
-    # the heading that goes on after it
-    low = title.lower()
-    longer = (h for h in chain(h1, named, map(_element_text, root.iter("h2")))
-              if len(low) < len(h) <= 200 and h.lower().startswith(low))
-    return next(longer, title)
+    return title
 
 
 def _element_text(el: etree._Element) -> str:
