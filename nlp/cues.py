@@ -40,6 +40,9 @@ SHIP_FROM = re.compile(
     r"paese\s+di\s+origine|"
     r"enviado\s+de|envio\s+de|pa[ií]s\s+de\s+origem|origem|wysy[lł]ka\s+z|wysy[lł]amy\s+z|"
     r"kraj\s+pochodzenia|"
+    # Czech and Ukrainian ("Odesíláme z: Česká republika", "Доставка з: Україна")
+    r"odes[íi]l[áa]me\s+z|odesl[áa]no\s+z|zas[íi]l[áa]me\s+z|odes[íi]l[áa]\s+se\s+z|"
+    r"země\s+původu|доставка\s+з|відправка\s+з|надсилаємо\s+з|відправляємо\s+з|"
     # Swedish, Finnish, Norwegian, Danish (Flugsvamp, Silkkitie, Valhalla)
     r"skickas\s+(?:fr[åa]n|ifr[åa]n)|skickat\s+fr[åa]n|avs[äa]ndarland|l[äa]hetet[äa][äa]n\s+maasta|"
     r"l[äa]ht[öo]maa|l[äa]hetys\s+maasta|(?:sendes|sendt|afsendes)\s+fra|afsenderland|"
@@ -72,6 +75,9 @@ SHIP_TO = re.compile(
     r"spedizione\s+(?:in|verso)|spediamo\s+in|destinazione(?=[ \t]*(?:[:\-–|]|\n|$))|consegna\s+in|"
     r"envio\s+para|enviamos\s+para|entrega\s+(?:em|para)|wysy[lł]ka\s+do|dostawa\s+do|"
     r"wysy[lł]amy\s+do|"
+    # Czech and Ukrainian ("Doručení: EU", "zasíláme do", "Доставка: по всій Україні")
+    r"doru[čc]en[íi](?=[ \t]*:)|doru[čc]ujeme\s+do|zas[íi]l[áa]me\s+do|odes[íi]l[áa]me\s+do|"
+    r"доставка\s+(?:в|до)|відправка\s+(?:в|до|по)|"
     r"skickas\s+till|leverans\s+till|levereras\s+till|toimitus(?:maat?)?|toimitetaan|"
     r"(?:sendes|leveres)\s+til|levering\s+til|"
     # "Ships only to UK", "Versand nur nach Deutschland", "Envíos solo a España"
@@ -96,7 +102,7 @@ PRICE = re.compile(
 SELLER = re.compile(
     r"\b(vendor|seller|sold\s+by|verk[äa]ufer|h[äa]ndler|vendeur|vendu\s+par|vendedor|"
     r"vendido\s+por|verkoper|продавец|venditore|venduto\s+da|sprzedawca|sprzedaj[aą]cy|"
-    r"s[äa]ljare|myyj[äa]|selger|s[æa]lger)(?!\w)", _F)
+    r"s[äa]ljare|myyj[äa]|selger|s[æa]lger|prodejce|prod[áa]vaj[íi]c[íi]|продавець)(?!\w)", _F)
 CONTACT = re.compile(
     r"\b(telegram|wickr(?:\s*me)?|whatsapp|signal|threema|session|contact(?:\s+me)?|kontakt)\b", _F)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing.

@@ -85,7 +85,7 @@ def _inputs(record: dict[str, Any]) -> tuple[str, str | None, list[str] | None, 
     handles: list[str] | None = None
     if html and html.strip():
         page = parse_page(_clean(html[:MAX_HTML]))
-        title, handles = title or page.title, page.profile_handles
+        title, handles = title or page.hints.get("title") or page.title, page.profile_handles
         # Pages of markets without a crawler config: the breadcrumb is their category.
         found = {**page.hints, "category": page.category} if page.category else page.hints
         if found:

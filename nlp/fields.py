@@ -544,7 +544,10 @@ _NOT_HANDLE = frozenset(
     "followers following comments replies views votes likes "
     # the same counters in the listings' other languages
     "avis commentaires ventes bewertungen rezensionen verkäufe opiniones reseñas valoraciones "
-    "ventas beoordelingen recensies verkopen recensioni vendite отзывы отзывов продажи".split())
+    "ventas beoordelingen recensies verkopen recensioni vendite отзывы отзывов продажи "
+    # a menu's drug classes with their counts ("Opiates (6)")
+    "opiates opioids benzos benzodiazepines stimulants psychedelics dissociatives steroids "
+    "cannabis ecstasy prescription pharmacy drugs".split())
 # Strongest first: an explicit "sold by", a "Name (97%)" rating line, a "Vendor: X" label.
 _SOLD_BY = re.compile(r"\b(?:sold\s+by|offered\s+by|listed\s+by|posted\s+by|vendu\s+par|verkauft\s+von|"
                       r"vendido\s+por|verkocht\s+door|aangeboden\s+door|продавец|продает|"

@@ -23,9 +23,9 @@ _INVISIBLE = ("script", "style", "noscript", "template", "select", "option", "da
 # The same price struck out by its class: OpenCart's "price-old", Magento's "old-price",
 # Shopify's "price--compare" / "compare-at-price", "was-price".
 _OLD_PRICE_CLASSES = ("price-old", "old-price", "price--compare", "compare-at", "was-price",
-                      "price-was")
+                      "price-was", "tachado")  # and an inline "text-decoration: line-through"
 _OLD_PRICES = etree.XPath("//*[" + " or ".join(f"contains(@class, '{c}')" for c in _OLD_PRICE_CLASSES)
-                          + "]")
+                          + " or contains(translate(@style, ' ', ''), 'line-through')]")
 _BLOCK = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
           "dt", "dd", "section", "article", "header", "footer", "table", "ul", "ol", "pre",
           "label", "span", "a", "b", "strong")
@@ -153,12 +153,18 @@ def _not_the_site(title: str, raw: str | None, subheadings: list[str], head: str
     """The listing's name where the chosen title is the site's: an <h1> that is the page's
     header and ends the <title> ("EuroChem Vendor Forum" in "[WTS] Mephedrone ... - Vendor
     Shops - EuroChem Vendor Forum") gives way to the heading the <title> holds, else to the
-    <title>; a short <title> that the header begins with and goes on after ("Silk Road" over
+    <title>, and so does one that starts the <title> when the <title> holds another heading
+    ("Lucky Charm Pharmacy – Oxycodone 30mg (A215) x 50" over an <h2> of the product); a short <title> that the header begins with and goes on after ("Silk Road" over
     "Silk Road anonymous marketplace") gives way to a heading sharing no word with it."""
     low = title.lower()
-    if raw and title != raw and low == head and raw.lower().endswith(low):
-        held = [h for h in subheadings if h.lower() in raw.lower() and h.lower() != head]
-        return max(held, key=len) if held else raw
+    core = _LEAD.sub("", low)  # "🍀 Lucky Charm Pharmacy" is the header "lucky charm pharmacy"
+    if raw and title != raw and core == head:
+        raw_low = raw.lower()
+        held = [h for h in subheadings if h.lower() in raw_low and h.lower() != head]
+        if raw_low.endswith(core):
+            return max(held, key=len) if held else raw
+        if raw_low.startswith(core) and held:  # a shop's name first: "Lucky Charm Pharmacy – Oxy..."
+            return max(held, key=len)
     if len(head) > len(low) and head.startswith(low) and len(_WORD.findall(low)) <= _MAX_SITE_WORDS:
         words = set(_WORD.findall(low))
         return next((h for h in subheadings if not words & set(_WORD.findall(h.lower()))), title)
@@ -394,7 +400,9 @@ class _FlatText(HTMLParser):
         self.open.append(tag)
         self.count[tag] += 1
         klass = dict(attrs).get("class") or ""
-        hides = tag in _INVISIBLE or any(c in klass for c in _OLD_PRICE_CLASSES)
+        style = (dict(attrs).get("style") or "").replace(" ", "")
+        hides = (tag in _INVISIBLE or any(c in klass for c in _OLD_PRICE_CLASSES)
+                 or "line-through" in style)
         self.hides.append(hides)
         self.hidden += hides
 

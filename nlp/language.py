@@ -43,6 +43,9 @@ _STOP = {
           "dias você nós enviamos enviado também muito vendedor nosso".split(),
     "pl": "nie jest się że dla jak wysyłka wysyłamy cena jakość zamówienie zamówienia bez "
           "recepty dni tylko sprzedam mam sprzedawca dostawa tabletek".split(),
+    # Czech (Czech and Slovak markets)
+    "cs": "je jsme že pro nebo také jen bez při zasíláme odesíláme doručení cena prodejce popis "
+          "hodnocení kvalita objednávky objednávka dnů týž vždy přesná balíme".split(),
     # Swedish and Finnish (Flugsvamp, Silkkitie, Valhalla)
     "sv": "och från till skickas skickar pris säljare inte är för med leverans hela sverige "
           "kvalitet beställning dagar recept utan".split(),

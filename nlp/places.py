@@ -68,6 +68,11 @@ _EXTRA_NAMES: dict[str, str] = {
     # Turkish names the translations give only in full ("Amerika Birleşik Devletleri")
     "ingiltere": "GB", "abd": "US", "amerika": "US", "rusya": "RU", "avrupa": "EU",
     "avrupa birligi": "EU",
+    # Czech and Ukrainian names of their own countries and neighbours (no full translations:
+    # pycountry's Czech and Ukrainian names are not loaded)
+    "česká republika": "CZ", "česko": "CZ", "čr": "CZ", "slovensko": "SK", "sr": "SK",
+    "україна": "UA", "україни": "UA", "україні": "UA", "всій україні": "UA", "по всій україні": "UA",
+    "польща": "PL", "німеччина": "DE", "росія": "RU",
 }
 _SPECIAL: dict[str, str] = {
     "worldwide": WORLDWIDE, "world wide": WORLDWIDE, "world-wide": WORLDWIDE,

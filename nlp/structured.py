@@ -21,7 +21,7 @@ _SCRIPTS = etree.XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 
 
 
 def product_hints(html: str, root: etree._Element) -> dict[str, str]:
-    """{"seller", "price"} from the first schema.org Product with an offer; {} when the page
+    """{"seller", "price", "title"} from the first schema.org Product with an offer; {} when the page
     has none, or only markup that does not parse (never an error: it is a hint)."""
     if "ld+json" not in html and "LD+JSON" not in html:  # C-speed: most pages have none
         return {}
@@ -49,6 +49,11 @@ def _offer_hints(product: dict[str, Any]) -> dict[str, str]:
     name = seller.get("name") if isinstance(seller, dict) else seller
     if isinstance(name, str) and 1 < len(name.strip()) <= 80:
         hints["seller"] = " ".join(name.split())
+    # the product's own name: a shop's <title> and heading sell it ("Buy Xanax 2mg Online - Fast
+    # Discreet Delivery" for "Xanax 2mg (Alprazolam) 60 tablets")
+    title = product.get("name")
+    if hints and isinstance(title, str) and 2 < len(title.strip()) <= 200:
+        hints["title"] = " ".join(title.split())
     return hints
 
 

@@ -353,3 +353,47 @@ def test_exclusions_in_their_clause(extractor, text, dest, excluded):
 def test_shop_lines_and_messengers(extractor, text, seller, contacts):
     rec = extractor.extract({"id": "t:1", "text": text})
     assert (rec["seller"], rec["contacts"]) == (seller, contacts)
+
+
+@pytest.mark.parametrize("text,origin,dest,seller,language", [
+    # Czech and Ukrainian cues and seller labels
+    ("Pervitin 1g\nOdesíláme z: Česká republika\nDoručení: EU\nProdejce: BohemiaKrystal\n"
+     "Zasíláme po celé EU, do ČR a SK obvykle do 2 dnů. Cena 1 200 Kč, vždy přesná váha, balíme do vakua.",
+     "CZ", ["EU"], "BohemiaKrystal", "cs"),
+    ("Амфетамін 1г\nДоставка з: Україна\nДоставка: по всій Україні\nПродавець: KyivChem",
+     "UA", ["UA"], "KyivChem", "uk"),
+])
+def test_czech_and_ukrainian(extractor, text, origin, dest, seller, language):
+    rec = extractor.extract({"id": "t:1", "text": text})
+    assert (rec["ship_from"], rec["ship_to"], rec["seller"], rec["language"]) == (origin, dest, seller, language)
+
+
+def test_a_menu_class_with_its_count_is_no_seller(extractor):
+    text = "OUR MENU\nOpiates (6)\nOxycodone 30mg (A215)\n$25/ea\nDilaudid 8mg\n$35/ea"
+    assert extractor.extract({"id": "t:1", "text": text})["seller"] is None
+
+
+def test_a_shops_product_name_from_its_markup(extractor):
+    html = ("<html><head><title>Buy Xanax 2mg Online – Fast Discreet Delivery</title>"
+            "<script type='application/ld+json'>{\"@context\": \"https://schema.org\", \"@type\": "
+            "\"Product\", \"name\": \"Xanax 2mg (Alprazolam) 60 tablets\", \"offers\": {\"@type\": "
+            "\"Offer\", \"price\": \"189.00\", \"priceCurrency\": \"USD\", \"seller\": {\"@type\": "
+            "\"Organization\", \"name\": \"MedsExpressRx\"}}}</script></head><body>"
+            "<h1>Buy Xanax 2mg Online – Fast Discreet Delivery</h1><p>$189.00</p></body></html>")
+    rec = _page(extractor, html)
+    assert (rec["title"], rec["seller"], rec["price"]) == ("Xanax 2mg (Alprazolam) 60 tablets", "MedsExpressRx", 189.0)
+
+
+@pytest.mark.parametrize("struck", ["<span style='text-decoration: line-through'>$1,450 MXN</span>",
+                                    "<span class='tachado'>$1,450 MXN</span>"])
+def test_a_price_struck_out_by_its_style(extractor, struck):
+    html = f"<html><body><h1>Tafil 2mg caja 30</h1><div>{struck}<br>$1,200 MXN</div></body></html>"
+    rec = _page(extractor, html)
+    assert (rec["price"], rec["currency"]) == (1200.0, "MXN")
+
+
+def test_a_shops_name_that_starts_the_title(extractor):
+    html = ("<html><head><title>Lucky Charm Pharmacy – Oxycodone 30mg (A215) x 50</title></head>"
+            "<body><h1>🍀 Lucky Charm Pharmacy</h1><h2>Oxycodone 30mg (A215) x 50</h2><p>$1,250 CAD</p>"
+            "</body></html>")
+    assert _page(extractor, html)["title"] == "Oxycodone 30mg (A215) x 50"
