@@ -966,6 +966,8 @@ class PriceTagger:
         low = folded_of(doc)
         # once for the listing, not per value read; not at all when the crawler gave the price
         wide = found.amount is None and wide_currencies(text)
+        # the body from the page's own heading of the listing on: found once, read by each rule
+        focus = _focus(body, anchor, text) if found.amount is None else body
         if found.amount is None and _PRICE_CUE.possible(low, title_end):
             for cue_end, value in cues.values_after(cues.PRICE, body):
                 found = money_in(value, prefer_fiat=True, wide=wide)
@@ -975,13 +977,12 @@ class PriceTagger:
                     # "Price per gram: $80", "Preis pro Stück", "US$ 1.2 per tablet"
                     if _UNIT_AFTER.match(value) or found.per_unit:
                         # the listing's own price line wins: "€ 125,00" / "Prijs per pil: € 2,50"
-                        whole = _price_line(body, anchor, text, wide)
+                        whole = _price_line(focus, body, wide)
                         found = whole if whole.amount is not None else found._replace(per_unit=True)
                     break
         if found.amount is None:
-            found = _price_line(body, anchor, text, wide)
+            found = _price_line(focus, body, wide)
         if found.amount is None:
-            focus = _focus(body, anchor, text)
             found = money_in(focus, wide=wide)
             if found.amount is None and focus is not body:
                 found = money_in(body, wide=wide)
@@ -989,9 +990,10 @@ class PriceTagger:
             # "1 000 kr", "900:-": Swedish, Norwegian or Danish crowns, told apart by where the
             # listing is
             crowns = _KR.sub(" " + _KRONA[u.ship_from], body)
-            found = _price_line(crowns, anchor, text, True)
+            crowns_focus = _focus(crowns, anchor, text)
+            found = _price_line(crowns_focus, crowns, True)
             if found.amount is None:
-                found = money_in(_focus(crowns, anchor, text), wide=True)
+                found = money_in(crowns_focus, wide=True)
         if found.amount is None:
             found = money_in(text[:title_end], wide=wide)
         u.price, u.currency = found.amount, found.currency
@@ -1039,10 +1041,10 @@ def _focus(body: str, title_end: int, text: str) -> str:
 _TITLE_KEY = 30  # characters
 
 
-def _price_line(body: str, title_end: int, text: str, wide: bool) -> Money:
-    """The first price line after the page's own heading of the listing, else the first one."""
+def _price_line(focus: str, body: str, wide: bool) -> Money:
+    """The first price line after the page's own heading of the listing (`focus`, from
+    `_focus`), else the first one of the body."""
     lines = _PRICE_LINE_WIDE if wide else _PRICE_LINE
-    focus = _focus(body, title_end, text)
     for part in ((focus, body) if focus is not body else (body,)):
         for m in lines.finditer(part):
             found = money_in(m.group(0), prefer_fiat=True, wide=wide)

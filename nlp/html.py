@@ -71,10 +71,12 @@ def parse_page(html: str) -> Page:
     root, complete = _parse_checked(html)
     # Title, links and breadcrumb first: building the visible text rewrites the tree.
     raw = _title(root)
-    title, handles = _heading_title(root, raw), _profile_handles(root)
+    # the headings and elements marked as the title, read once for every title rule below
+    h1 = [t for t in map(_element_text, root.iter("h1")) if 3 <= len(t) <= 200]
+    named = [t for t in map(_element_text, _TITLE_ELEMENTS(root)) if 3 <= len(t) <= 200]
+    title, handles = _heading_title(root, raw, h1, named), _profile_handles(root)
     subheadings = _subheadings(root) if title else []
-    headings = [*map(_element_text, root.iter("h1")), *map(_element_text, _TITLE_ELEMENTS(root)),
-                *subheadings] if title else []
+    headings = [*h1, *named, *subheadings] if title else []
     if title and title == raw:
         title = _heading_in_title(raw, headings)
     category = _breadcrumb(html, root)
@@ -300,12 +302,12 @@ _GENERIC_TITLE = re.compile(
 _MAX_SITE_WORDS = 4
 
 
-def _heading_title(root: etree._Element, title: str | None) -> str | None:
+def _heading_title(root: etree._Element, title: str | None, h1: list[str],
+                   named: list[str]) -> str | None:
     """The product's own name: the <title>, unless a heading names the product inside a
     <title> that decorates it ("Buy Ambien Online | Cheap Zolpidem 10mg" around an <h1>
-    "Ambien 10mg") or a <title> that is only the site's name ("WHM")."""
-    named = [t for t in map(_element_text, _TITLE_ELEMENTS(root)) if 3 <= len(t) <= 200]
-    h1 = [t for t in map(_element_text, root.iter("h1")) if 3 <= len(t) <= 200]
+    "Ambien 10mg") or a <title> that is only the site's name ("WHM"). `h1`, `named`: the page's
+    <h1>s and elements marked as the title."""
     if title and _GENERIC_TITLE.fullmatch(title):
         title = None  # "Archetyp Market - Listing": the market's name for any listing page
     if not title:  # an <h2> (or <h3>) may name the product on a page that names nothing else
