@@ -276,7 +276,7 @@ class DetailTagger:
         unreadable = day is None and u.listing_date not in (None, "")
         u.price_usd = None if unreadable else to_usd(u.price, u.currency, day)
         low = folded_of(doc)[:self.max_chars]
-        u.contacts = identity.contacts(text, low, u.ship_from)
+        u.contacts = identity.contacts(text, low, u.ship_from, u.seller)
         u.pgp_fingerprints = identity.pgp_fingerprints(text)
         u.crypto_addresses = identity.crypto_addresses(text, low)
         return doc

@@ -57,6 +57,10 @@ class PlaceTagger:
             u.ship_to_exclusions = excluded + [c for c in route_excluded if c not in excluded]
             if u.ship_from is None and from_hint is None:
                 u.ship_from = origin
+        if u.ship_from is None and from_hint is None and contains_any(folded_of(doc), _AD_MARKS):
+            u.ship_from = _ad_location(text, folded_of(doc))
+        if u.ship_from is None and from_hint is None and len(u.ship_to) == 1:
+            u.ship_from = _within(text, u.ship_to[0])
         if not u.ship_to and from_hint is None and to_hint is None:
             if u.ship_from is None:
                 local = _dead_drop_place(text, folded_of(doc))
@@ -87,6 +91,49 @@ class PlaceTagger:
             if u.ship_from is not None and u.ship_from not in REGIONS:
                 u.ship_to = [u.ship_from]
                 return
+
+
+# Where a classified ad is, when no cue says where it ships from: its location field ("Location:
+# Hackney, London", "Localisation" over "Marseille 13003", "Город: Москва") or where the seller
+# hands it over ("Pickup at Computer Village, Ikeja", "Ophalen in Utrecht", "Remise en main
+# propre sur Marseille").
+_AD_LABEL = Prechecked(re.compile(
+    r"^[ \t]*(?:item[ \t]+|ad[ \t]+)?(?:location|located[ \t]+in|standort|artikelstandort|locatie|"
+    r"localisation|ubicaci[oó]n|localizaci[oó]n|localit[àa]|lokalizacja|lokalita|город|"
+    r"расположение|местоположение)[ \t]*:?[ \t]*\n?[ \t]*(?P<v>[^\n]{2,80})",
+    re.IGNORECASE | re.MULTILINE))
+_PICKUP = Prechecked(re.compile(
+    r"\b(?:pick[ \t-]?up|collection|abholung|ophalen|remise[ \t]+en[ \t]+main[ \t]+propre|"
+    r"recogida|ritiro|самовывоз|odbi[oó]r[ \t]+osobisty)[ \t]+(?:is[ \t]+)?(?:possible[ \t]+)?"
+    r"(?:at|in|from|im|bij|à|a|sur|en|из|с|w)[ \t]+(?P<v>[^\n.;!?]{2,60})", re.IGNORECASE))
+_AD_MARKS = ("locat", "standort", "locali", "ubica", "город", "располож", "местополож", "pick",
+             "collection", "abholung", "ophalen", "main propre", "recogida", "ritiro",
+             "самовывоз", "odbi")
+
+
+# "Versand nur innerhalb Deutschlands", "ship within Canada": the parcel never leaves the country.
+_WITHIN = re.compile(r"\b(?:within|innerhalb|dentro[ \t]+de|binnen)[ \t]+(?:the[ \t]+)?"
+                     r"(?P<v>[^\W\d_][^\n,.;()]{1,30})", re.IGNORECASE)
+
+
+def _within(text: str, destination: str) -> str | None:
+    """The one destination, as the origin too, when the text ships only within it."""
+    if destination in REGIONS:
+        return None
+    for m in _WITHIN.finditer(text):
+        if parse_places(m.group("v")) == [destination]:
+            return destination
+    return None
+
+
+def _ad_location(text: str, low: str) -> str | None:
+    """The one country of an ad's location field, else of its pickup place."""
+    for pattern in (_AD_LABEL, _PICKUP):
+        for m in pattern.finditer(text, low):
+            places = [c for c in parse_places(m.group("v")) if c not in REGIONS]
+            if len(places) == 1:
+                return places[0]
+    return None
 
 
 # "domestic", "inland" (German "Inland", "nur Inlandsversand"): not after "no", "non-", "not".
@@ -157,6 +204,10 @@ def _origin(text: str, low: str | None = None) -> tuple[str | None, list[str], l
     origin: str | None = None
     for _, value in cues.values_after(cues.SHIP_FROM, text):
         head, rest = _split_route(value)
+        if rest and _SENTENCE_END.search(head):
+            # a later sentence's "to": "Envoi depuis Marseille en France, discret et rapide.
+            # Pas d'envoi vers la Suisse" ships nothing to Switzerland
+            rest = []
         found = parse_places(head)
         if not found or origin not in (None, found[0]):
             continue
@@ -509,7 +560,7 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
 # A destination cue right after a negation, on the same clause ("do not ship to", "we don't
 # deliver to", "no shipping to"): its places are where the listing does not go.
 _NEGATED = re.compile(r"(?:\b(?:not|no|never|nicht|kein\w*|pas|niet|geen|nunca|не|"
-                      r"dont|doesnt|cant|wont)|n't)\b"
+                      r"dont|doesnt|cant|wont|unable|cannot)|n't)\b"
                       r"[^\n.,;!?]{0,20}$", re.IGNORECASE)
 _NEGATION_REACH = 32  # characters before the cue's end: the negation and the cue words
 
@@ -545,6 +596,7 @@ _NOT_HANDLE = frozenset(
     # the same counters in the listings' other languages
     "avis commentaires ventes bewertungen rezensionen verkäufe opiniones reseñas valoraciones "
     "ventas beoordelingen recensies verkopen recensioni vendite отзывы отзывов продажи "
+    "nachrichten berichten mensajes messaggi wiadomości сообщения "
     # a menu's drug classes with their counts ("Opiates (6)")
     "opiates opioids benzos benzodiazepines stimulants psychedelics dissociatives steroids "
     "cannabis ecstasy prescription pharmacy drugs".split())
@@ -587,7 +639,8 @@ _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|a
 # Menu items such as "Become a vendor" or "Contact seller" are not seller labels.
 # So are "Other listings from this vendor: ..." and "More from the same seller:".
 _MENU_BEFORE = re.compile(r"(become\s+an?|contact(?:\s+the)?|add|message|favou?rite|report|"
-                          r"verified|trusted|this|that|same|other|more\s+from)[ \t]*\Z",
+                          # "Also available in my shop: Netflix UHD": the seller's own words
+                          r"verified|trusted|this|that|same|other|more\s+from|my|our)[ \t]*\Z",
                           re.IGNORECASE)
 _AT_HANDLE = re.compile(r"(?<![\w.@/])@(?P<h>[A-Za-z0-9_]{3,32})\b")
 # An e-mail's user part ("benzo@...", "benzo[at]..."), not a handle.
@@ -605,6 +658,28 @@ _SHOP_LINE = re.compile(r"(?m)^[ \t]*магазин[ \t]+[«\"]?"
 _COMPANY_LINE = re.compile(r"(?m)^[ \t]*(?P<h>[A-Z][\w&'.-]*(?:[ \t]+[\w&'.-]+){0,6}?,?[ \t]+"
                            r"(?:Co\.?,?[ \t]*Ltd\.?|Ltd\.?|Limited|Pvt\.?[ \t]+Ltd\.?|LLC|Inc\.|GmbH|"
                            r"Exports?|Exporters?|Trading|Overseas))[ \t]*$")
+# Classified ads name their seller without a label: "Other ads by Jay", "Autres annonces de
+# Karim.13"; the name over the seller's kind ("Dennis" / "Privater Nutzer", "Справки Москва 24"
+# / "Компания") or over the stars of their reviews ("Truffelboer030" / "★★★★★ (27 reviews)").
+_OTHER_ADS = re.compile(r"\b(?:(?:other|more)[ \t]+(?:ads|listings|items|offers)[ \t]+(?:by|from)|"
+                        r"autres[ \t]+annonces[ \t]+de|weitere[ \t]+anzeigen[ \t]+von|"
+                        r"m[aá]s[ \t]+anuncios[ \t]+de|altri[ \t]+annunci[ \t]+di|"
+                        r"andere[ \t]+advertenties[ \t]+van)[ \t]*:?[ \t]*"
+                        r"(?!(?:this|the|our|my|that|same|ce|cet|cette|diesem|dieser|este|esta|"
+                        r"questo|deze)\b)" + _H, re.IGNORECASE)
+_NAME_LINE = r"^[ \t]*(?P<h>[^\W_][\w.\-]*(?:[ \t][\w.\-&]+){0,3})[ \t]*\n[ \t]*"
+_SELLER_KIND = re.compile(
+    _NAME_LINE + r"(?:private[ \t]+(?:seller|user|advertiser)|privater[ \t]+nutzer|"
+    r"gewerblicher[ \t]+(?:nutzer|anbieter)|particulier|professionnel|particular|"
+    r"particuliere[ \t]+adverteerder|zakelijke[ \t]+verkoper|trade[ \t]+seller|"
+    r"business[ \t]+seller|частное[ \t]+лицо|компания|privato|azienda)\b",
+    re.IGNORECASE | re.MULTILINE)
+# One word only, with the count of reviews: a product's name has its stars too ("Factory Supply"
+# / "★★★★☆ 4.6 (17 reviews)"), and so has each reviewer ("Mark T." / "★★★★★ “Arrived...").
+_STARS_LINE = re.compile(r"^[ \t]*" + _H + r"[ \t]*\n[ \t]*(?:[★☆]{3,5}|\d(?:[.,]\d)?[ \t]*★)"
+                         r"[^\n]{0,12}\d+[ \t]*(?:reviews?|ratings?|avis|bewertungen|beoordelingen|"
+                         r"recensies|reseñas|valoraciones|recensioni|opinie|отзыв)",
+                         re.MULTILINE | re.IGNORECASE)
 # Same patterns, with a first-character guard (nlp/fastre.py): they run on every listing,
 # and only on listings that contain a string every match needs ("sold", "(", "@"...).
 _SOLD_BY = Prechecked(guarded(_SOLD_BY))
@@ -620,6 +695,10 @@ _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
 _COMPANY_LINE = Prechecked(_COMPANY_LINE)
 _SHOP_LINE = Prechecked(_SHOP_LINE)
+_OTHER_ADS = Prechecked(guarded(_OTHER_ADS))
+_SLUG = re.compile(r"[-_]")
+_SELLER_KIND = Prechecked(_SELLER_KIND)
+_STARS_LINE = Prechecked(_STARS_LINE)
 _COMPANY_MARKS = ("Ltd", "Limited", "LLC", "Inc.", "GmbH", "Export", "Trading", "Overseas")
 
 
@@ -637,7 +716,9 @@ def _in_a_list_of_counts(text: str, start: int, end: int) -> bool:
 
 
 def _ok(handle: str) -> bool:
-    return len(handle) > 1 and handle.lower() not in _NOT_HANDLE and not handle.isdigit()
+    low = handle.lower()
+    return (len(handle) > 1 and low not in _NOT_HANDLE and not handle.isdigit()
+            and (" " not in low or not _NOT_HANDLE.intersection(low.split())))
 
 
 class SellerTagger:
@@ -669,7 +750,7 @@ class SellerTagger:
         # nor a drug named in the text: "Cocaine(85%) 1 Gram" is no "Name (97%)" rating line
         me |= {d["name"].lower() for d in DocAttrs(doc).drugs or ()}
         for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL, _BY_LINE,
-                        _RATING_COUNT):
+                        _OTHER_ADS, _SELLER_KIND, _STARS_LINE, _RATING_COUNT):
             for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
                     continue
@@ -682,9 +763,14 @@ class SellerTagger:
             if _ok(handle) and handle.lower() not in me:
                 at = text.find(handle)
                 if at < 0:
-                    # the link's path in lower case ("/shop/zefirka"), the page's "ZEFIRKA"
-                    at = low.find(handle.lower())
-                    handle = text[at:at + len(handle)] if at >= 0 else handle
+                    # the link's path in lower case ("/shop/zefirka"), the page's "ZEFIRKA";
+                    # a slug ("/shop/kingsley-pharma-ventures"), the page's "Kingsley Pharma
+                    # Ventures"
+                    shown = handle.lower()
+                    if low.find(shown) < 0:
+                        shown = _SLUG.sub(" ", shown)
+                    at = low.find(shown)
+                    handle = text[at:at + len(shown)] if at >= 0 else handle
                 return handle, at if at >= 0 else None
         m = _SHOP_LINE.search(text, low)
         if m is not None and _ok(m.group("h")) and m.group("h").lower() not in me:
@@ -731,7 +817,9 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             "try": "TRY", "tl": "TRY", "₺": "TRY", "jpy": "JPY", "zar": "ZAR", "aed": "AED",
             "hkd": "HKD", "hk$": "HKD", "mxn": "MXN", "mx$": "MXN", "eth": "ETH",
             # Colombian pesos ("1g 20.000 COP"), in capitals only: "no cops" is English
-            "cop": "COP"}
+            "cop": "COP",
+            # Nigerian naira: classifieds selling tramadol and codeine syrup ("₦ 45,000")
+            "₦": "NGN", "ngn": "NGN"}
 # Units that are a fraction of their currency.
 _SCALE = {"mbtc": Decimal("0.001")}
 _CUR = (r"R\$|USD[TC]?|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
@@ -743,10 +831,11 @@ _CUR_WIDE = (r"US\$|CA\$|AU\$|NZ\$|A\$|C\$|" + _CUR
              + r"|mBTC|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b"
              # whole words ("7.5g Mazar 100%" is no rand price); "TRY"/"TL" only in capitals
              # ("try 2 for $50" is English)
-             + r"|₺|(?<![^\W\d_])(?:(?-i:TRY|TL|COP)|JPY|ZAR|AED|HKD|MXN|ETH)\b|(?<![^\W\d_])(?:HK|MX)\$")
+             + r"|₺|₦|(?<![^\W\d_])(?:(?-i:TRY|TL|COP)|JPY|ZAR|AED|HKD|MXN|NGN|ETH)\b|(?<![^\W\d_])(?:HK|MX)\$")
 # Looked for in " " + text.lower(), so that "rs" counts only at a word's start.
 _WIDE_MARKS = ("a$", "c$", "s$", "u$", "z$", "mbtc", "nzd", "sek", "nok", "dkk", "czk", "kč", "inr",
-               " rs", "\nrs", "(rs", "bucks", "₺", "jpy", "zar", "aed", "k$", "x$", "hkd", "mxn")
+               " rs", "\nrs", "(rs", "bucks", "₺", "jpy", "zar", "aed", "k$", "x$", "hkd", "mxn",
+               "₦", "ngn")
 # Looked for in the text as written: capitals only, "try" and "eth" being parts of many words.
 _WIDE_CAPS = ("TRY", "TL", "ETH", "COP")
 # The whole number, however the listing's language groups it: "1,234.56", "1.234,56" (German,
@@ -803,7 +892,10 @@ def _unnamed(pattern: str) -> str:
 # "0.0123 BTC (≈ $450)", "0.0021 BTC ≈ €58.70", "0.26310000 BTC" / "($97.35)", "0.7460 XMR" /
 # "≈ $122.63". A symbol's amount may be followed by its code: "£45.00 GBP", "$ 650.00 USD".
 _PRICE_LINE, _PRICE_LINE_WIDE = (
-    re.compile(rf"(?m)^[ \t]*(?:{money.pattern})(?:[ \t\u00a0]+[A-Z]{{3}})?[ \t]*(?:/.*|\(.*|[≈~].*)?"
+    # the code after the amount ("£45.00 GBP"), or a classified's "or nearest offer" ("12 € VB")
+    re.compile(rf"(?m)^[ \t]*(?:{money.pattern})(?:[ \t\u00a0]+(?:[A-Z]{{3}}|VB|FP|ONO|OBO|"
+               rf"(?i:negotiable|neg\.?|o\.?n\.?o\.?|o\.?b\.?o\.?|festpreis|[àa] d[ée]battre|"
+               rf"negociable|bespreekbaar|торг)))?[ \t]*(?:/.*|\(.*|[≈~].*)?"
                rf"(?:\n[ \t]*(?:\([ \t]*(?:{again})[ \t]*\)|[≈~][ \t]*(?:{again}))[ \t]*)?$",
                re.IGNORECASE)
     for money, again in ((m, _unnamed(m.pattern)) for m in (_MONEY, _MONEY_WIDE)))
@@ -970,6 +1062,8 @@ class PriceTagger:
         focus = _focus(body, anchor, text) if found.amount is None else body
         if found.amount is None and _PRICE_CUE.possible(low, title_end):
             for cue_end, value in cues.values_after(cues.PRICE, body):
+                if _NOT_ITS_PRICE.search(body, max(0, cue_end - 24), cue_end):
+                    continue  # "Market price: ₦ 38,000 ~ ₦ 52,000": the site's estimate
                 found = money_in(value, prefer_fiat=True, wide=wide)
                 if found.currency in _CRYPTO:
                     found = _fiat_below(body, body.find(value, cue_end) + len(value), wide) or found
@@ -1001,6 +1095,9 @@ class PriceTagger:
         return doc
 
 
+# Prices that are not what the listing asks: a classifieds site's estimate, a street or list price
+_NOT_ITS_PRICE = re.compile(r"\b(?:market|average|retail|street|list|regular|original)[ \t]+price\Z",
+                            re.IGNORECASE)
 # "Price" / "0.5183 XMR" / "(92.40 USD)": the fiat amount on the next line, in brackets
 _FIAT_BELOW = re.compile(r"[ \t]*\n[ \t]*[(\[](?P<m>[^\n()\[\]]{2,30})[)\]][ \t]*(?:\n|$)")
 

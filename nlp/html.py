@@ -21,11 +21,18 @@ from nlp.structured import price_table_hints, product_hints
 _INVISIBLE = ("script", "style", "noscript", "template", "select", "option", "datalist", "head",
               "del", "s", "strike")
 # The same price struck out by its class: OpenCart's "price-old", Magento's "old-price",
-# Shopify's "price--compare" / "compare-at-price", "was-price".
+# Shopify's "price--compare" / "compare-at-price", "was-price", and any class word that ends in
+# "old", "was" or "strike" ("bb-was", "strike", "old"); or by an inline "line-through".
 _OLD_PRICE_CLASSES = ("price-old", "old-price", "price--compare", "compare-at", "was-price",
-                      "price-was", "tachado")  # and an inline "text-decoration: line-through"
-_OLD_PRICES = etree.XPath("//*[" + " or ".join(f"contains(@class, '{c}')" for c in _OLD_PRICE_CLASSES)
-                          + " or contains(translate(@style, ' ', ''), 'line-through')]")
+                      "price-was", "tachado")
+_OLD_CLASS_WORD = (r"(?:^|\s)(?:[\w-]*[-_])?(?:old|was|strike|strikethrough|crossed|line-through)"
+                   r"(?:[-_]price)?(?:\s|$)")
+_OLD_CLASS = re.compile(_OLD_CLASS_WORD, re.IGNORECASE)  # the same, for the streaming parser
+_OLD_PRICES = etree.XPath(
+    "//*[" + " or ".join(f"contains(@class, '{c}')" for c in _OLD_PRICE_CLASSES)
+    + f" or re:test(@class, '{_OLD_CLASS_WORD}', 'i')"
+    + " or contains(translate(@style, ' ', ''), 'line-through')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"})
 _BLOCK = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
           "dt", "dd", "section", "article", "header", "footer", "table", "ul", "ol", "pre",
           "label", "span", "a", "b", "strong")
@@ -90,7 +97,21 @@ def parse_page(html: str) -> Page:
     title = _drop_site_name(title, text)
     if whole and headings:
         title = _heading_going_on(title, headings)
+        if title and len(title) > _SEO_TITLE:
+            title = _heading_of_seo_title(title, headings)
     return Page(text, title, handles, category, hints)
+
+
+_SEO_TITLE = 120  # characters: a <title> this long is written for search engines
+
+
+def _heading_of_seo_title(title: str, headings: list[str]) -> str:
+    """A search engine's <title> ("Tramadol 225mg Tamol-X Tablets in Ikeja - Vitamins &
+    Supplements, Kingsley Pharma Ventures | Jiji.ng for sale in Ikeja | Buy ...") gives way to
+    the longest heading that opens with its first three words."""
+    words = _WORD.findall(title.lower())[:3]
+    opening = [h for h in headings if len(words) == 3 and _WORD.findall(h.lower())[:3] == words]
+    return max(opening, key=len) if opening else title
 
 
 def _heading_going_on(title: str, headings: list[str]) -> str:
@@ -120,6 +141,8 @@ def _heading_in_title(raw: str, headings: list[str]) -> str:
     tails = [low[m.end():] for m in _SEP_AFTER.finditer(low)]  # what follows each separator
     for heading in headings:
         h = _norm(heading)
+        if h == low and heading.lower() != raw.lower():
+            return heading  # the same words, the <title> writing a hyphen for the heading's dash
         if len(h) < len(low) and low.endswith(h) and _SEP_BEFORE.search(raw[:len(raw) - len(h)]):
             part = raw[len(raw) - len(h):]
         elif any(len(_WORD.findall(t)) >= 3 and h.startswith(t) for t in tails):
@@ -237,7 +260,7 @@ def _drop_site_name(title: str | None, text: str) -> str | None:
 
 
 # Links to a user's page: /u/NAME, /vendor/NAME/, user.php?u_id=NAME, ?seller=NAME, t.me/NAME ...
-_PROFILE_PATH = re.compile(r"/(?:u|user|users|vendor|vendors|seller|sellers|member|members|"
+_PROFILE_PATH = re.compile(r"/(?:u|usr|user|users|vendor|vendors|seller|sellers|member|members|"
                            r"store|shop|profile|v|"
                            # a Telegram channel or account: "https://t.me/dutchcandyshop"
                            r"t\.me|t\.me/s|telegram\.me)/(?P<h>[\w.\-]{2,40})/?(?:[?#].*)?$", re.I)
@@ -248,7 +271,9 @@ _PROFILE_QUERY = re.compile(r"[?&](?:u_id|uid|user|username|vendor|seller|vendor
                             r"(?:id|u|name)=(?P<h2>[\w.\-]{2,40})(?:&|$)", re.I)
 _NOT_PROFILE = re.compile(r"^(?:settab|blocklist|favou?rite\w*|add\w*|edit\w*|settings?|"
                           r"p_feedback|feedback|orders?|messages?|index|home|login|logout|"
-                          r"register|search|\d+)$", re.I)
+                          r"register|search|messenger|chat|inbox|\d+|"
+                          # a site's user id, not a name ("5c1b2f0e-7a3d", "9a1f3c0b72e5")
+                          r"(?=[0-9a-f-]*\d)(?:[0-9a-f]{4,}(?:-[0-9a-f]{2,})+|[0-9a-f]{12,}))$", re.I)
 # ("t.me/x" is no "me")
 _SELF_LINK = re.compile(r"(?<![\w.])(?:my|me|mine|logout|settings?)\b|tab=", re.I)
 
@@ -285,6 +310,7 @@ _TITLE_ELEMENTS = etree.XPath(
     "//*[@itemprop='name' or contains(concat(' ', translate(normalize-space(@class), "
     "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), ' '), ' title ') or "
     "contains(concat(' ', normalize-space(@class), ' '), ' h1 ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' ttl ') or "
     + "".join(f"contains(@class, '{what}{sep}{part}') or "
               for what in ("product", "listing", "item", "offer", "card", "entry", "post")
               for sep in "-_"
@@ -300,6 +326,8 @@ _GENERIC_TITLE = re.compile(
     r"товар|объявление|лот", re.IGNORECASE)
 # "WHM", "Dream Market", "Silk Road 2.0": a <title> this short naming nothing on the page
 _MAX_SITE_WORDS = 4
+_BUY = re.compile(r"(?:buy|order|purchase|comprar|acheter|kaufen|bestellen|купить|koop|kopen|"
+                  r"compra|acquista|kup)\b", re.IGNORECASE)
 
 
 def _heading_title(root: etree._Element, title: str | None, h1: list[str],
@@ -324,6 +352,12 @@ def _heading_title(root: etree._Element, title: str | None, h1: list[str],
     inside = [h for h in h1 + named if _inside(h, words) and len(h) < len(title)]
     if inside:
         return max(inside, key=len)
+    if _BUY.match(title):
+        # "Buy Viagra Online - Generic Viagra without Prescription | Canadian Pharmacy" is the
+        # shop's advertisement; the <h1> "Generic Viagra (Sildenafil Citrate)" names the product
+        plain = [h for h in h1 if not _BUY.match(h) and words & set(_WORD.findall(h.lower()))]
+        if plain:
+            return plain[0]
     several = [h for h in h1 + named if len(_WORD.findall(h)) > 1]
     if several and len(words) <= _MAX_SITE_WORDS and not any(
             words & set(_WORD.findall(h.lower())) for h in several):
@@ -404,7 +438,7 @@ class _FlatText(HTMLParser):
         klass = dict(attrs).get("class") or ""
         style = (dict(attrs).get("style") or "").replace(" ", "")
         hides = (tag in _INVISIBLE or any(c in klass for c in _OLD_PRICE_CLASSES)
-                 or "line-through" in style)
+                 or _OLD_CLASS.search(klass) is not None or "line-through" in style)
         self.hides.append(hides)
         self.hidden += hides
 

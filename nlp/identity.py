@@ -66,13 +66,21 @@ _PHONE_APPS = re.compile(r"\b(whats\s?app|signal|viber|phone|tel|call|sms)\b", r
 # words, read in the country the listing ships from: digits alone are prices and order ids.
 _NATIONAL_CUE = guarded(re.compile(
     r"\b(?:whats\s?app|signal|viber|phone|tel|telephone|mobile|mob|call(?: me)?|text(?: me)?|"
-    r"sms|ring|handy|telefon|t[ée]l[ée]phone|tel[ée]fono|móvil|телефон|тел)\b\.?[ \t]*(?::[ \t]*)?"
-    r"(?:(?:on|at|or)[ \t]+)?(?:(?P<n>\(?[08][\d \t().\-]{6,16}\d)|"
+    r"sms|ring|handy|telefon|t[ée]l[ée]phone|tel[ée]fono|móvil|телефон|тел|"
+    # a classified's button, the number under it ("Show contact" / "0803 555 0142")
+    r"show[ \t]+(?:contact|number|phone)(?=[ \t]*\n))\b\.?\s*(?::[ \t]*)?"
+    # "WhatsApp only: 0907...", "WhatsApp au 07 55...", "WhatsApp op 06..."
+    r"(?:(?:on|at|or|only|au|op|al|unter)[ \t]*:?[ \t]+)?(?:(?P<n>\(?[08][\d \t().\-]{6,16}\d)|"
     # North America dials no trunk prefix: "text 647-555-0142", "(212) 555 0199"
     r"(?P<nanp>\(?[2-9]\d{2}\)?[ \t.\-]?\d{3}[ \t.\-]?\d{4})(?!\d))", re.I))
 # The regions of country code +1 (the US, Canada, the Caribbean), whose numbers "nanp" reads.
 _NANP = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
+# The market's own staff, not the seller: "Market support: support_trd@...", "Support:
+# torzon_support@... (market staff only)". A shop's "24/7 support: support@shop" is the seller's.
+_MARKET_STAFF = re.compile(r"\bmarket(?:place)?[ \t]+(?:support|staff|admin\w*|team|moderators?)\b",
+                           re.I)
+_STAFF_BEFORE, _STAFF_AFTER = 40, 60  # characters around a contact, on its line
 # "benzo[at]protonmail[dot]com", "benzo (at) mail.ru": an address written so that scrapers
 # miss it (the brackets make the words unambiguous; a bare " at " is English).
 _AT_WORD = r"[ \t]?[\[({][ \t]?at[ \t]?[\])}][ \t]?"
@@ -84,10 +92,13 @@ _DOTS = re.compile(_DOT_WORD, re.I)
 _AT_MARKS = ("at]", "at)", "at}", "at ]", "at )", "at }")  # C-speed: most texts have none
 
 
-def contacts(text: str, low: str | None = None, region: str | None = None) -> list[dict[str, str]]:
+def contacts(text: str, low: str | None = None, region: str | None = None,
+             seller: str | None = None) -> list[dict[str, str]]:
     """[{kind, value}] in order of first appearance, deduplicated; phones in E.164.
     `low`: fastre.folded(text), when the caller already has it. `region`: the ISO country
-    the listing ships from, to read national numbers after a phone word."""
+    the listing ships from, to read national numbers after a phone word. `seller`: the
+    listing's seller, when known: a site's own address ("support@jiji.ng" under "© Jiji.ng")
+    is then not theirs."""
     low = folded(text) if low is None else low
     found: list[tuple[int, str, str]] = []
     if "@" in text:
@@ -114,11 +125,51 @@ def contacts(text: str, low: str | None = None, region: str | None = None) -> li
     elif "00" in text:
         found += _national_phones(text, None)
     out, seen = [], set()
-    for _, kind, value in sorted(found):
-        if (kind, value) not in seen:
+    for at, kind, value in sorted(found):
+        if (kind, value) not in seen and not _someone_elses(text, at, kind, value, seller):
             seen.add((kind, value))
             out.append({"kind": kind, "value": value})
     return out
+
+
+_ROLE_ADDRESS = re.compile(r"(?:support|help|info|admin|contact|no-?reply|abuse|privacy|legal|"
+                           r"press|careers|jobs|team)@(?P<site>[\w\-]+)\.", re.I)
+
+
+def _site_address(email: str, text: str, seller: str) -> bool:
+    """A role address at the domain of the site whose copyright line the page shows, when the
+    seller is someone else: the classifieds site's help desk, not the seller."""
+    m = _ROLE_ADDRESS.match(email)
+    if m is None or m.group("site").lower() in seller.lower():
+        return False
+    site = m.group("site").lower()
+    return any(site in line.lower() for line in text.splitlines() if "©" in line)
+
+
+def _someone_elses(text: str, at: int, kind: str, value: str, seller: str | None) -> bool:
+    """The contact is the market's staff's, a quoted buyer's or the classifieds site's."""
+    return (_market_staff(text, at) or _quoted(text, at)
+            or bool(seller and kind == "email" and _site_address(value, text, seller)))
+
+
+# A review quoted with its author after it: "“Dublin 4 days ... wickr: shardlad” — e***n, 1 week
+# ago" is a buyer's word, and their contact.
+_QUOTED_BY = re.compile(r"[\"“«„](?P<q>[^\"“”«»„\n]{2,400})[\"”»“][ \t]*[—–-][ \t]*\S")
+
+
+def _quoted(text: str, at: int) -> bool:
+    """The contact at `at` is inside a quotation that names its author after it."""
+    start = text.rfind("\n", 0, at) + 1
+    end = len(text) if (e := text.find("\n", at)) < 0 else e
+    return any(m.start("q") <= at < m.end("q") for m in _QUOTED_BY.finditer(text, start, end))
+
+
+def _market_staff(text: str, at: int) -> bool:
+    """The contact at `at` is named as the market's staff on its line."""
+    start = max(text.rfind("\n", 0, at) + 1, at - _STAFF_BEFORE)
+    end = text.find("\n", at)
+    end = at + _STAFF_AFTER if end < 0 else min(end, at + _STAFF_AFTER)
+    return "arket" in text[start:end] and _MARKET_STAFF.search(text, start, end) is not None
 
 
 def _national_phones(text: str, region: str | None) -> list[tuple[int, str, str]]:

@@ -27,7 +27,10 @@ from nlp.language import detect_language
 # The trade's equipment and packaging, not its drugs: "Pill press TDP-5 with xanax bar die",
 # "Cocaine cutting agent", "Fake Pfizer xanax boxes (empty packaging)".
 _TRADE_GEAR = (r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|press)\s+(?:dies?|"
-               r"molds?|moulds?)|cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?)")
+               r"molds?|moulds?)|cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?)|"
+               # scales: "Digital pocket scale 0.01g", "Feinwaage", "balance de précision"
+               r"(?:digital|pocket|precision|jewel(?:le)?ry|mini|lab)\s+scales?|"
+               r"\w*waage|balance\s+de\s+pr[ée]cision|b[áa]scula|weegschaal|весы")
 # Words that mark a listing as something other than a drug offer (fraud, digital goods,
 # counterfeits, books, drug-checking kits): such listings often carry drug names as search-tag
 # spam, or name the drug a test kit is for. "Reagent tested" is a drug offer's quality claim.

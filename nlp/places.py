@@ -147,6 +147,8 @@ def russian_forms(name: str) -> list[str]:
         return [word[:-1] + e for e in ("ов", "ам", "ах")]
     if word.endswith("й"):
         return [word[:-1] + e for e in ("я", "ю", "е")]
+    if word.endswith("ь"):  # "по России, Беларуси и Казахстану"
+        return [word[:-1] + "и", word[:-1] + "ью"]
     if word[-1] not in "аеёиоуыэюяьъ":
         return [word + e for e in ("а", "у", "е")]
     return []

@@ -106,9 +106,9 @@ def test_messenger_ids_and_messengers_are_no_seller(extractor, text, contacts, s
     ("Ketamine 5g, from NL", "NL", []),
     ("XTC pills 200mg | from Germany", "DE", []),
     ("MDMA 1g - from the UK", "GB", []),
-    # "within", "all states"
-    ("Adderall 20mg, ship within US", None, ["US"]),
-    ("Versand innerhalb Deutschland, Ecstasy 10 Stück", None, ["DE"]),
+    # "within", "all states"; shipping only within a country ships from it (session 21)
+    ("Adderall 20mg, ship within US", "US", ["US"]),
+    ("Versand innerhalb Deutschland, Ecstasy 10 Stück", "DE", ["DE"]),
     ("We ship from USA to all states. Oxycodone 30mg x 100 $1500", "US", ["US"]),
     # controls: where the drug was made, a phone, a greeting, times, words before "to"
     ("Cocaine 90% from Colombia 5g", None, []),
