@@ -125,8 +125,9 @@ def contacts(text: str, low: str | None = None, region: str | None = None,
     elif "00" in text:
         found += _national_phones(text, None)
     out, seen = [], set()
+    posts = _posts(text, low, seller) if found else []
     for at, kind, value in sorted(found):
-        if (kind, value) not in seen and not _someone_elses(text, at, kind, value, seller):
+        if (kind, value) not in seen and not _someone_elses(text, at, kind, value, seller, posts):
             seen.add((kind, value))
             out.append({"kind": kind, "value": value})
     return out
@@ -146,10 +147,35 @@ def _site_address(email: str, text: str, seller: str) -> bool:
     return any(site in line.lower() for line in text.splitlines() if "©" in line)
 
 
-def _someone_elses(text: str, at: int, kind: str, value: str, seller: str | None) -> bool:
-    """The contact is the market's staff's, a quoted buyer's or the classifieds site's."""
+def _someone_elses(text: str, at: int, kind: str, value: str, seller: str | None,
+                   posts: list[tuple[int, str]]) -> bool:
+    """The contact is the market's staff's, a quoted buyer's, the classifieds site's, or in
+    another user's post or comment."""
     return (_market_staff(text, at) or _quoted(text, at)
-            or bool(seller and kind == "email" and _site_address(value, text, seller)))
+            or bool(seller and kind == "email" and _site_address(value, text, seller))
+            or _in_anothers_post(at, posts, seller))
+
+
+# A post's or a comment's author on a forum or a Dread-style board: "Verfasst von X", "posted by
+# X", a line "/u/X" over a comment.
+_AUTHOR = re.compile(r"(?:\b(?:verfasst[ \t]+von|posted[ \t]+by|post[ée][ \t]+par|publi[ée][ \t]+par|"
+                     r"publicado[ \t]+por|pubblicato[ \t]+da|geplaatst[ \t]+door)[ \t]*:?[ \t]*"
+                     r"(?:/?u/)?|^[ \t]*/?u/)(?P<h>[\w.\-]{2,40})", re.IGNORECASE | re.MULTILINE)
+_AUTHOR_MARKS = ("verfasst", "posted", "posté", "publi", "pubblicato", "geplaatst", "u/")
+
+
+def _posts(text: str, low: str, seller: str | None) -> list[tuple[int, str]]:
+    """(start, author) of each post or comment, when the seller is one of the authors: a page
+    of posts, whose other authors' contacts are theirs."""
+    if not seller or not contains_any(low, _AUTHOR_MARKS):
+        return []
+    posts = [(m.start(), m.group("h").lower()) for m in _AUTHOR.finditer(text)]
+    return posts if any(author == seller.lower() for _, author in posts) else []
+
+
+def _in_anothers_post(at: int, posts: list[tuple[int, str]], seller: str | None) -> bool:
+    author = next((a for start, a in reversed(posts) if start < at), None)
+    return author is not None and seller is not None and author != seller.lower()
 
 
 # A review quoted with its author after it: "“Dublin 4 days ... wickr: shardlad” — e***n, 1 week

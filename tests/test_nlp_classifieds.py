@@ -174,3 +174,19 @@ def test_scales_are_no_drug_offer(extractor, title, drug):
 def test_subu_is_subutex(extractor):
     rec = _text(extractor, "Subu 8 mg - plaquettes dispo\n15 € la plaquette de 7 cp")
     assert [d["inn"] for d in rec["drugs"]] == ["buprenorphine"]
+
+
+@pytest.mark.parametrize("text,contacts", [
+    # a forum thread: the replies' authors are not the seller, nor their contacts
+    ("[Verkauf] Tesla Pillen\nVerfasst von XTC_Kurier\nThreema: K8P4TX2N\n10 Stück 50 €\n"
+     "Verfasst von bergmann_nrw\nHast du auch Speed? Schreib mir auf Telegram @ruhrpott_buyer",
+     [{"kind": "threema", "value": "K8P4TX2N"}]),
+    ("Pressed M30s\nPosted by /u/BlueSkyRx\nWickr: blueskyrx\n10 for $120\n6 comments\n"
+     "/u/throwaway_ice\nwould cop if u had meth. hmu tg @icecold_dealz\n/u/BlueSkyRx\nNo meth, sorry",
+     [{"kind": "wickr", "value": "blueskyrx"}]),
+    # control: a "posted by" of someone else with no post by the seller divides nothing
+    ("Xanax 2mg x 100\nVendor: PillKing\nNews posted by admin: new mirror\nWickr: pillking88\n$145",
+     [{"kind": "wickr", "value": "pillking88"}]),
+])
+def test_another_users_post_keeps_its_contacts(extractor, text, contacts):
+    assert _text(extractor, text)["contacts"] == contacts
