@@ -16,7 +16,7 @@ SHIP_FROM = re.compile(
     r"envoi\s+depuis|"
     r"envoy[ée]e?s?\s+(?:de(?:puis)?|des|du)|"
     r"pays\s+d'origine|"
-    r"env[ií]os?(?:\s+(?:discreto|r[áa]pido|gratis|urgente|express|certificado))?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
+    r"env[ií]os?(?:\s+(?:discretos?|r[áa]pidos?|gratis|urgentes?|express|certificados?))?\s+desde|enviado\s+desde|pa[ií]s\s+de\s+origen|origen|"
     r"ships?\s+(?:\w+\s+){1,3}from|shipping\s+(?:\w+\s+){1,2}from|we\s+ship\s+from|deliver(?:y|ed)\s+from|"
     # a shipping field naming its carrier first: "Shipping: USPS Priority from USA to USA only"
     r"shipping[ \t]*:[ \t]*(?:[\w.]+[ \t]+){1,4}from|"
@@ -35,6 +35,8 @@ SHIP_FROM = re.compile(
     r"(?:exp[ée]dions|envoyons)\s+(?:\w+\s+){0,3}(?:de(?:puis)?|des|du)|"
     r"(?:enviamos|mandamos)\s+(?:\w+\s+){0,4}desde|(?:verzenden|versturen)\s+(?:\w+\s+){0,2}(?:uit|vanuit)|"
     r"отправка\s+из|доставка\s+из|отправляем\s+из|страна\s+отправки|из\s+страны|"
+    # "Der Versand erfolgt aus unserem Lager in den Niederlanden"
+    r"versand\s+erfolgt\s+aus|"
     # Italian, Portuguese, Polish
     r"spedizione\s+da(?:l|lla)?|spedit[oa]\s+da(?:l|lla)?|spediamo\s+da(?:l|lla)?|provenienza|"
     r"paese\s+di\s+origine|"
@@ -88,6 +90,11 @@ SHIP_TO = re.compile(
     r"env[ií]os?\s+dentro\s+de)(?=\s+(?:the\s+)?[^\W\d_])(?!\s+(?:the\s+)?(?:a|an|one|two|three|few|"
     r"hours?|days?|weeks?|same|next|von|de|\w+\s+(?:hours?|days?|weeks?|tagen?|d[ií]as?))\b)|"
     r"(?:versand|lieferung)\s+nur(?:\s+(?:nach|in|innerhalb))?|env[ií]os?\s+s[oó]lo\s+a|"
+    # "Wir liefern nach Deutschland", "KEIN Versand in die Schweiz", "Spedisco solo in Italia",
+    # "Dostawa tylko na terenie Polski", "Can ship anywhere in the US"
+    r"liefern\s+nach|versand\s+in(?=\s+(?:die|den|das|alle)\b)|"
+    r"sped(?:isco|iamo)\s+(?:solo\s+)?in|dostarczamy\s+(?:na\s+terenie|do)|"
+    r"dostawa\s+(?:tylko\s+)?na\s+terenie|(?:ships?|deliver|send)\s+anywhere\s+in|"
     r"verzending\s+alleen\s+(?:naar|binnen)|доставка\s+только\s+(?:по|в))(?!\w)", _F)
 # A bare "To:" label opening its line or after a "|" ("From: Canada | To: Canada, USA"), or
 # ending its line after the origin's value (inline labels read as lines: "From:" / "Canada

@@ -112,7 +112,8 @@ _AD_MARKS = ("locat", "standort", "locali", "ubica", "город", "распол
 
 
 # "Versand nur innerhalb Deutschlands", "ship within Canada": the parcel never leaves the country.
-_WITHIN = re.compile(r"\b(?:within|innerhalb|dentro[ \t]+de|binnen)[ \t]+(?:the[ \t]+)?"
+_WITHIN = re.compile(r"\b(?:within|innerhalb|dentro[ \t]+de|binnen|na[ \t]+terenie|solo[ \t]+in|"
+                     r"solo[ \t]+en|nur[ \t]+in|uniquement[ \t]+en)[ \t]+(?:the[ \t]+)?"
                      r"(?P<v>[^\W\d_][^\n,.;()]{1,30})", re.IGNORECASE)
 
 
@@ -537,7 +538,7 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
         # the sentence the cue opens: "worldwide. We dont ship to U.S. or Australia." is WW
         value = _SENTENCE_END.split(value, 1)[0]
         value, *tail = _FROM_SPLIT.split(value, maxsplit=1)
-        if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end):
+        if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end) or _negated_above(text, cue_end):
             # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded, up to the
             # clause's end ("the USA or Australia — customs too strict, sorry. Canada OK.")
             value = _DASH_CLAUSE.split(value, 1)[0]
@@ -554,7 +555,19 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
             origins = [c for c in parse_places(tail[0]) if c not in tail_excluded] if tail else []
             origin = origins[0] if len(origins) == 1 else None
         excluded += [c for c in [*exclusions(value), *tail_excluded] if c not in excluded]
+    if contains_any(text, _RU_NOT_SENT_MARKS):
+        excluded += [c for c in _russian_not_sent(text) if c not in excluded]
     return found, excluded, origin
+
+
+# Russian puts the place before the negated verb: "В Украину не отправляем", "в Крым не доставляем".
+_RU_NOT_SENT = re.compile(r"(?<![^\W\d_])[вВ][ \t]+(?P<v>[^\n.,;!?]{2,40}?)[ \t]+не[ \t]+"
+                          r"(?:отправляем|доставляем|высылаем|отправляю|высылаю|шл[её]м)")
+_RU_NOT_SENT_MARKS = ("не отправ", "не достав", "не высыла", "не шл")
+
+
+def _russian_not_sent(text: str) -> list[str]:
+    return [c for m in _RU_NOT_SENT.finditer(text) for c in parse_places(m.group("v"))]
 
 
 # A destination cue right after a negation, on the same clause ("do not ship to", "we don't
@@ -563,6 +576,18 @@ _NEGATED = re.compile(r"(?:\b(?:not|no|never|nicht|kein\w*|pas|niet|geen|nunca|�
                       r"dont|doesnt|cant|wont|unable|cannot)|n't)\b"
                       r"[^\n.,;!?]{0,20}$", re.IGNORECASE)
 _NEGATION_REACH = 32  # characters before the cue's end: the negation and the cue words
+# A bold "NO" opening a sentence at the end of the line above the cue ("EU + UK. NO" / "shipping
+# to SE / FI / NO"): the page set the word in its own element.
+_NEGATION_ABOVE = re.compile(r"(?:^|[.!?][ \t]+)(?:no|not|kein|pas|niet|geen)[ \t]*\n[ \t]*$",
+                             re.IGNORECASE | re.MULTILINE)
+
+
+def _negated_above(text: str, cue_end: int) -> bool:
+    line_start = text.rfind("\n", 0, cue_end) + 1
+    if line_start == 0 or cue_end - line_start > _NEGATION_REACH:
+        return False
+    above = text.rfind("\n", 0, line_start - 1) + 1
+    return _NEGATION_ABOVE.search(text, above, line_start) is not None
 
 
 @Language.factory("pharmwatch_places", default_config={})
@@ -596,7 +621,8 @@ _NOT_HANDLE = frozenset(
     # the same counters in the listings' other languages
     "avis commentaires ventes bewertungen rezensionen verkäufe opiniones reseñas valoraciones "
     "ventas beoordelingen recensies verkopen recensioni vendite отзывы отзывов продажи "
-    "nachrichten berichten mensajes messaggi wiadomości сообщения "
+    "nachrichten berichten mensajes messaggi wiadomości сообщения powiadomienia koszyk "
+    "obserwowane opinie opinii members users "
     # a menu's drug classes with their counts ("Opiates (6)")
     "opiates opioids benzos benzodiazepines stimulants psychedelics dissociatives steroids "
     "cannabis ecstasy prescription pharmacy drugs".split())
@@ -655,7 +681,8 @@ _SHOP_LINE = re.compile(r"(?m)^[ \t]*магазин[ \t]+[«\"]?"
 # A supplier's name alone on its line, as trade directories show it ("Wuhan Xinrunde Biotech
 # Co., Ltd.", "Shree Ganesh Pharma Exports"): after every label and profile link, before
 # contact handles. A maker's name ("Sun Pharmaceuticals", "Centurion Laboratories") is no seller.
-_COMPANY_LINE = re.compile(r"(?m)^[ \t]*(?P<h>[A-Z][\w&'.-]*(?:[ \t]+[\w&'.-]+){0,6}?,?[ \t]+"
+_COMPANY_LINE = re.compile(r"(?m)^[ \t]*(?:(?:Other|More)[ \t]+Products[ \t]+(?:of|from)[ \t]+)?"
+                           r"(?P<h>[A-Z][\w&'.-]*(?:[ \t]+[\w&'.-]+){0,6}?,?[ \t]+"
                            r"(?:Co\.?,?[ \t]*Ltd\.?|Ltd\.?|Limited|Pvt\.?[ \t]+Ltd\.?|LLC|Inc\.|GmbH|"
                            r"Exports?|Exporters?|Trading|Overseas))[ \t]*$")
 # Classified ads name their seller without a label: "Other ads by Jay", "Autres annonces de
@@ -895,7 +922,8 @@ _PRICE_LINE, _PRICE_LINE_WIDE = (
     # the code after the amount ("£45.00 GBP"), or a classified's "or nearest offer" ("12 € VB")
     re.compile(rf"(?m)^[ \t]*(?:{money.pattern})(?:[ \t\u00a0]+(?:[A-Z]{{3}}|VB|FP|ONO|OBO|"
                rf"(?i:negotiable|neg\.?|o\.?n\.?o\.?|o\.?b\.?o\.?|festpreis|[àa] d[ée]battre|"
-               rf"negociable|bespreekbaar|торг)))?[ \t]*(?:/.*|\(.*|[≈~].*)?"
+               # Shopware's footnote mark: "89,00 € *" (tax included, shipping apart)
+               rf"negociable|bespreekbaar|торг)))?[ \t]*\*{{0,2}}[ \t]*(?:/.*|\(.*|[≈~].*)?"
                rf"(?:\n[ \t]*(?:\([ \t]*(?:{again})[ \t]*\)|[≈~][ \t]*(?:{again}))[ \t]*)?$",
                re.IGNORECASE)
     for money, again in ((m, _unnamed(m.pattern)) for m in (_MONEY, _MONEY_WIDE)))
@@ -1096,8 +1124,10 @@ class PriceTagger:
 
 
 # Prices that are not what the listing asks: a classifieds site's estimate, a street or list price
-_NOT_ITS_PRICE = re.compile(r"\b(?:market|average|retail|street|list|regular|original)[ \t]+price\Z",
-                            re.IGNORECASE)
+# or the lowest price of the last 30 days that EU shops must show beside a reduced one
+# ("Najniższa cena z 30 dni przed obniżką: 269,00 zł", "Niedrigster Preis der letzten 30 Tage")
+_NOT_ITS_PRICE = re.compile(r"\b(?:(?:market|average|retail|street|list|regular|original|lowest)[ \t]+"
+                            r"price|najni[żz]sza[ \t]+cena|niedrigster[ \t]+preis)\Z", re.IGNORECASE)
 # "Price" / "0.5183 XMR" / "(92.40 USD)": the fiat amount on the next line, in brackets
 _FIAT_BELOW = re.compile(r"[ \t]*\n[ \t]*[(\[](?P<m>[^\n()\[\]]{2,30})[)\]][ \t]*(?:\n|$)")
 

@@ -24,7 +24,7 @@ _INVISIBLE = ("script", "style", "noscript", "template", "select", "option", "da
 # Shopify's "price--compare" / "compare-at-price", "was-price", and any class word that ends in
 # "old", "was" or "strike" ("bb-was", "strike", "old"); or by an inline "line-through".
 _OLD_PRICE_CLASSES = ("price-old", "old-price", "price--compare", "compare-at", "was-price",
-                      "price-was", "tachado")
+                      "price-was", "tachado", "product-discount")  # PrestaShop's regular price
 _OLD_CLASS_WORD = (r"(?:^|\s)(?:[\w-]*[-_])?(?:old|was|strike|strikethrough|crossed|line-through)"
                    r"(?:[-_]price)?(?:\s|$)")
 _OLD_CLASS = re.compile(_OLD_CLASS_WORD, re.IGNORECASE)  # the same, for the streaming parser
@@ -327,7 +327,12 @@ _GENERIC_TITLE = re.compile(
 # "WHM", "Dream Market", "Silk Road 2.0": a <title> this short naming nothing on the page
 _MAX_SITE_WORDS = 4
 _BUY = re.compile(r"(?:buy|order|purchase|comprar|acheter|kaufen|bestellen|купить|koop|kopen|"
-                  r"compra|acquista|kup)\b", re.IGNORECASE)
+                  r"compra|acquista|kup)\b|"
+                  # or, anywhere, what only a shop's advertisement says
+                  r".*\b(?:kaufen|bestellen|ohne[ \t]+rezept|bez[ \t]+recepty|sin[ \t]+receta|"
+                  r"sans[ \t]+ordonnance|without[ \t]+(?:a[ \t]+)?prescription|no[ \t]+prescription|"
+                  r"zonder[ \t]+recept|senza[ \t]+ricetta|sem[ \t]+receita|без[ \t]+рецепта)\b",
+                  re.IGNORECASE)
 
 
 def _heading_title(root: etree._Element, title: str | None, h1: list[str],

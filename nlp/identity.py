@@ -23,8 +23,10 @@ _PHONE = guarded(_PHONE)
 # Each cue runs only on texts containing a word its matches need ("telegram", "wickr"...).
 _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for kind, pattern in {
     # also Russian: "оператор в телеге @x", "телеграм: @x", "тг @x"
-    "telegram": re.compile(r"(?:\btelegram|\btg|(?<![^\W\d_])(?:телег\w*|телеграм\w*|тг))(?![^\W\d_])"
-                           r"[ \t]*(?:id|me)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|@|[ \t]@)"
+    # Polish and Czech cases too ("Napisz na Telegramie: @x"); a label's value may stand on the
+    # next line, as a table shows it ("Telegram:" / "@Cindy_Fengyi")
+    "telegram": re.compile(r"(?:\btelegram(?:ie|u|em)?|\btg|(?<![^\W\d_])(?:телег\w*|телеграм\w*|тг))"
+                           r"(?![^\W\d_])[ \t]*(?:id|me)?[ \t]*(?::[ \t]*(?:\n[ \t]*)?@?|-[ \t]*@?|@|[ \t]@)"
                            # not a link's scheme: "Telegram: https://t.me/x" is x, not "https"
                            r"(?P<h>[A-Za-z][\w]{3,31})(?!\w*:/)|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})|"
                            # "DM @pillman on telegram"
@@ -32,9 +34,11 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
                            # "@zefir_operator (Telegram)", "@pillman [TG]"
                            r"[ \t]*\n?[ \t]*[(\[][ \t]*(?=(?:telegram|tg)[ \t]*[)\]]))"
                            r"(?:telegram|tg)\b", re.I),
-    "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*@?|-[ \t]*@?|[ \t]?@|[ \t]+is[ \t]+|"
-                        # "wickr pharmaking_uk": a bare word only when it looks like a handle
-                        r"[ \t]+(?=[A-Za-z][\w.\-]*[\d_]))"
+    "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*(?:\n[ \t]*)?@?|-[ \t]*@?|[ \t]?@|"
+                        r"[ \t]+is[ \t]+|"
+                        # "wickr pharmaking_uk", "Wickr PohjolanApteekki": a bare word only when
+                        # it looks like a handle (a digit, an underscore, a capital inside)
+                        r"[ \t]+(?=[A-Za-z][\w.\-]*[\d_]|(?-i:[A-Za-z][a-z]+[A-Z]\w*)))"
                         r"(?P<h>[A-Za-z][\w.\-]{2,31})", re.I),
     # a Session id is 66 hex digits from "05": distinctive enough without a colon
     "session": re.compile(r"\bsession[ \t]*(?:id)?[ \t]*:?[ \t]*(?P<h>05[0-9a-f]{64})\b|"
@@ -72,7 +76,9 @@ _NATIONAL_CUE = guarded(re.compile(
     # "WhatsApp only: 0907...", "WhatsApp au 07 55...", "WhatsApp op 06..."
     r"(?:(?:on|at|or|only|au|op|al|unter)[ \t]*:?[ \t]+)?(?:(?P<n>\(?[08][\d \t().\-]{6,16}\d)|"
     # North America dials no trunk prefix: "text 647-555-0142", "(212) 555 0199"
-    r"(?P<nanp>\(?[2-9]\d{2}\)?[ \t.\-]?\d{3}[ \t.\-]?\d{4})(?!\d))", re.I))
+    r"(?P<nanp>\(?[2-9]\d{2}\)?[ \t.\-]?\d{3}[ \t.\-]?\d{4})(?!\d)|"
+    # countries that dial no trunk prefix either ("Tel. 512 347 908" in Poland, "333 1234567")
+    r"(?P<bare>[1-9][\d \t.\-]{7,14}\d)(?!\d))", re.I))
 # The regions of country code +1 (the US, Canada, the Caribbean), whose numbers "nanp" reads.
 _NANP = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
@@ -133,7 +139,7 @@ def contacts(text: str, low: str | None = None, region: str | None = None,
     return out
 
 
-_ROLE_ADDRESS = re.compile(r"(?:support|help|info|admin|contact|no-?reply|abuse|privacy|legal|"
+_ROLE_ADDRESS = re.compile(r"(?:support|service|help|info|admin|contact|no-?reply|abuse|privacy|legal|"
                            r"press|careers|jobs|team)@(?P<site>[\w\-]+)\.", re.I)
 
 
@@ -203,9 +209,11 @@ def _national_phones(text: str, region: str | None) -> list[tuple[int, str, str]
     ...": the international prefix most of the world dials) wherever the listing ships from."""
     found = []
     for m in _NATIONAL_CUE.finditer(text):
-        raw = m.group("n") or m.group("nanp")
+        raw = m.group("n") or m.group("nanp") or m.group("bare")
         if m.group("nanp") and region not in _NANP:
             continue  # ten digits are an order number or a tracking id outside North America
+        if m.group("bare") and (region is None or region in _NANP):
+            continue
         if raw.startswith("00"):
             e164 = _e164("+" + raw[2:])
         elif region is not None:
@@ -214,7 +222,7 @@ def _national_phones(text: str, region: str | None) -> list[tuple[int, str, str]
             continue
         if e164:
             app = _PHONE_APPS.search(m.group(0))
-            at = m.start("n") if m.group("n") else m.start("nanp")
+            at = m.start(next(g for g in ("n", "nanp", "bare") if m.group(g)))
             found.append((at, _phone_kind(app.group(1)) if app else "phone", e164))
     return found
 

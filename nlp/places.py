@@ -46,6 +46,8 @@ _EXTRA_NAMES: dict[str, str] = {
     "inde": "IN", "los países bajos": "NL", "de nederlanden": "NL",
     # Ukrainian; names pycountry's translations lack; Polish genitives ("wysyłka z Polski",
     # "z Niemiec", "z Holandii")
+    # Mexico City as Mexicans write it ("Envíos desde CDMX")
+    "cdmx": "MX",
     "україна": "UA", "україни": "UA", "україні": "UA", "україну": "UA", "туреччина": "TR",
     "туреччини": "TR", "république tchèque": "CZ", "burma": "MM", "vatican": "VA",
     "polski": "PL", "niemiec": "DE", "holandii": "NL", "hiszpanii": "ES", "francji": "FR",

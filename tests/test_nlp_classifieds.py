@@ -190,3 +190,76 @@ def test_subu_is_subutex(extractor):
 ])
 def test_another_users_post_keeps_its_contacts(extractor, text, contacts):
     assert _text(extractor, text)["contacts"] == contacts
+
+
+@pytest.mark.parametrize("text,contacts", [
+    ("Isommat erät ja kysymykset: Wickr PohjolanApteekki tai tämän torin viestit.",
+     [{"kind": "wickr", "value": "pohjolanapteekki"}]),
+    # controls: a capitalised word after "Wickr" is no handle
+    ("We use Wickr Enterprise for bulk.", []),
+    ("Add me on Wickr Messenger.", []),
+])
+def test_a_bare_wickr_handle_in_camel_case(extractor, text, contacts):
+    assert _text(extractor, text)["contacts"] == contacts
+
+
+@pytest.mark.parametrize("text,contacts", [
+    # a table's label with its value on the next line; Polish cases of "Telegram"
+    ("Isotonitazene 99%\nTelegram:\n@Cindy_Fengyi\nWickr:\ncindyzhao2023",
+     [{"kind": "telegram", "value": "cindy_fengyi"}, {"kind": "wickr", "value": "cindyzhao2023"}]),
+    ("Xanax 1 mg\nMasz pytania? Napisz na Telegramie: @Apteka_Dyskretna",
+     [{"kind": "telegram", "value": "apteka_dyskretna"}]),
+    # a number with no trunk prefix after a phone word, read in the country the ad ships from
+    ("Kolekcja\nWysyłka z Polski (Łódź).\nPytania? Tel. 512 347 908", [{"kind": "phone", "value": "+48512347908"}]),
+    # control: digits after a phone word that make no number of the country
+    ("Kolekcja\nWysyłka z Polski (Łódź).\nCall me 100 pills 2000", []),
+])
+def test_more_contact_forms(extractor, text, contacts):
+    assert _text(extractor, text)["contacts"] == contacts
+
+
+@pytest.mark.parametrize("text,origin,dest,excluded", [
+    ("Valium 10 mg\nDer Versand erfolgt aus unserem Lager in den Niederlanden. Wir liefern nach "
+     "Deutschland, Österreich und in die Schweiz.", "NL", ["DE", "AT", "CH"], []),
+    ("Preisliste\nVersand aus DE nach DE + AT\n⛔ KEIN Versand in die Schweiz!", "DE", ["DE", "AT"], ["CH"]),
+    ("Ketamina 1g\nSpedisco solo in Italia. Pagamento solo BTC.", "IT", ["IT"], []),
+    ("Xanax 1 mg\nDostawa tylko na terenie Polski", "PL", ["PL"], []),
+    ("Pocket scale\nCan ship anywhere in the US or pick up in Bakersfield.", "US", ["US"], []),
+    ("Лирика 300\nДоставка по России, Беларуси и Казахстану.\n❌ В Украину не отправляем.",
+     None, ["RU", "BY", "KZ"], ["UA"]),
+    # a bold "NO" ending the line above the cue
+    ("MDMA 10g\nShip to:\nEU + UK. NO\nshipping to SE / FI (customs too hot)", None, ["EU", "GB"], ["SE", "FI"]),
+    # control: a "No" answering a label above is no negation of the cue below
+    ("MDMA 10g\nRefunds: No\nShipping to: Germany", None, ["DE"], []),
+])
+def test_more_routes_of_shops_and_posts(extractor, text, origin, dest, excluded):
+    rec = _text(extractor, text)
+    assert (rec["ship_from"], rec["ship_to"], rec["ship_to_exclusions"]) == (origin, dest, excluded)
+
+
+@pytest.mark.parametrize("body,price", [
+    # the EU's "lowest price of the last 30 days" beside a reduced one is no asking price
+    ("<h1>Fake ID</h1><p>249,00 zł</p><p>· Najniższa cena z 30 dni przed obniżką: 269,00 zł</p>", 249.0),
+    # PrestaShop's regular price before the reduced one; Shopware's footnote mark
+    ("<h1>Xanax 1 mg – 30 tabletek</h1><div class='product-discount'><span class='regular-price'>"
+     "299,00 zł</span></div><div class='current-price'>249,00 zł</div>", 249.0),
+    ("<h1>Valium® 10 mg</h1><p>89,00 € *</p><h3>Versand</h3><p>DHL Paket</p><p>9,90 €</p>", 89.0),
+])
+def test_prices_of_european_shops(extractor, body, price):
+    assert _page(extractor, body)["price"] == price
+
+
+@pytest.mark.parametrize("head,body,title", [
+    ("<title>Valium 10 mg ohne Rezept kaufen | Apotheke Diskret24</title>",
+     "<h1>Valium® 10 mg Tabletten (Diazepam)</h1>", "Valium® 10 mg Tabletten (Diazepam)"),
+    ("<title>Xanax 1 mg bez recepty – 30 tabletek | Apteka Bez Recepty 24</title>",
+     "<h1>Xanax 1 mg – 30 tabletek (alprazolam)</h1>", "Xanax 1 mg – 30 tabletek (alprazolam)"),
+])
+def test_a_shops_advertising_title(extractor, head, body, title):
+    assert _page(extractor, body + "<p>€10</p>", head)["title"] == title
+
+
+def test_other_products_of_a_supplier_name_it(extractor):
+    text = ("Isotonitazene CAS 14188-81-9\nUS $ 15.00 / g\nOther Products of Wuhan Fengyi Biotech "
+            "Co., Ltd.\nProtonitazene\nUS $ 18.00 / g")
+    assert _text(extractor, text)["seller"] == "Wuhan Fengyi Biotech Co., Ltd."
