@@ -538,7 +538,8 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
         # the sentence the cue opens: "worldwide. We dont ship to U.S. or Australia." is WW
         value = _SENTENCE_END.split(value, 1)[0]
         value, *tail = _FROM_SPLIT.split(value, maxsplit=1)
-        if _NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end) or _negated_above(text, cue_end):
+        if (_NEGATED.search(text, max(0, cue_end - _NEGATION_REACH), cue_end)
+                or _negated_above(text, cue_end)):
             # "We DO NOT ship to: CANADA, AUSTRALIA": every place named is excluded, up to the
             # clause's end ("the USA or Australia — customs too strict, sorry. Canada OK.")
             value = _DASH_CLAUSE.split(value, 1)[0]
@@ -1126,8 +1127,9 @@ class PriceTagger:
 # Prices that are not what the listing asks: a classifieds site's estimate, a street or list price
 # or the lowest price of the last 30 days that EU shops must show beside a reduced one
 # ("Najniższa cena z 30 dni przed obniżką: 269,00 zł", "Niedrigster Preis der letzten 30 Tage")
-_NOT_ITS_PRICE = re.compile(r"\b(?:(?:market|average|retail|street|list|regular|original|lowest)[ \t]+"
-                            r"price|najni[żz]sza[ \t]+cena|niedrigster[ \t]+preis)\Z", re.IGNORECASE)
+_NOT_ITS_PRICE = re.compile(
+    r"\b(?:(?:market|average|retail|street|list|regular|original|lowest)[ \t]+price|"
+    r"najni[żz]sza[ \t]+cena|niedrigster[ \t]+preis)\Z", re.IGNORECASE)
 # "Price" / "0.5183 XMR" / "(92.40 USD)": the fiat amount on the next line, in brackets
 _FIAT_BELOW = re.compile(r"[ \t]*\n[ \t]*[(\[](?P<m>[^\n()\[\]]{2,30})[)\]][ \t]*(?:\n|$)")
 

@@ -14,6 +14,7 @@ import bech32m
 import phonenumbers
 from Crypto.Hash import keccak
 
+from nlp import whose
 from nlp.fastre import Prechecked, contains_any, folded, guarded, min_width
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,190}\.[A-Za-z]{2,24}\b")
@@ -25,8 +26,9 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
     # also Russian: "оператор в телеге @x", "телеграм: @x", "тг @x"
     # Polish and Czech cases too ("Napisz na Telegramie: @x"); a label's value may stand on the
     # next line, as a table shows it ("Telegram:" / "@Cindy_Fengyi")
-    "telegram": re.compile(r"(?:\btelegram(?:ie|u|em)?|\btg|(?<![^\W\d_])(?:телег\w*|телеграм\w*|тг))"
-                           r"(?![^\W\d_])[ \t]*(?:id|me)?[ \t]*(?::[ \t]*(?:\n[ \t]*)?@?|-[ \t]*@?|@|[ \t]@)"
+    "telegram": re.compile(r"(?:\btelegram(?:ie|u|em)?|\btg|"
+                           r"(?<![^\W\d_])(?:телег\w*|телеграм\w*|тг))(?![^\W\d_])"
+                           r"[ \t]*(?:id|me)?[ \t]*(?::[ \t]*(?:\n[ \t]*)?@?|-[ \t]*@?|@|[ \t]@)"
                            # not a link's scheme: "Telegram: https://t.me/x" is x, not "https"
                            r"(?P<h>[A-Za-z][\w]{3,31})(?!\w*:/)|\bt\.me/(?P<h2>[A-Za-z][\w]{3,31})|"
                            # "DM @pillman on telegram"
@@ -34,8 +36,8 @@ _HANDLE_CUES: dict[str, Prechecked] = {kind: Prechecked(guarded(pattern)) for ki
                            # "@zefir_operator (Telegram)", "@pillman [TG]"
                            r"[ \t]*\n?[ \t]*[(\[][ \t]*(?=(?:telegram|tg)[ \t]*[)\]]))"
                            r"(?:telegram|tg)\b", re.I),
-    "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*(?::[ \t]*(?:\n[ \t]*)?@?|-[ \t]*@?|[ \t]?@|"
-                        r"[ \t]+is[ \t]+|"
+    "wickr": re.compile(r"\bwickr(?:[ \t]*me)?[ \t]*(?:id)?[ \t]*"
+                        r"(?::[ \t]*(?:\n[ \t]*)?@?|-[ \t]*@?|[ \t]?@|[ \t]+is[ \t]+|"
                         # "wickr pharmaking_uk", "Wickr PohjolanApteekki": a bare word only when
                         # it looks like a handle (a digit, an underscore, a capital inside)
                         r"[ \t]+(?=[A-Za-z][\w.\-]*[\d_]|(?-i:[A-Za-z][a-z]+[A-Z]\w*)))"
@@ -82,11 +84,6 @@ _NATIONAL_CUE = guarded(re.compile(
 # The regions of country code +1 (the US, Canada, the Caribbean), whose numbers "nanp" reads.
 _NANP = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 _WORDS_NOT_HANDLES = frozenset({"only", "me", "us", "here", "contact", "please", "and", "or"})
-# The market's own staff, not the seller: "Market support: support_trd@...", "Support:
-# torzon_support@... (market staff only)". A shop's "24/7 support: support@shop" is the seller's.
-_MARKET_STAFF = re.compile(r"\bmarket(?:place)?[ \t]+(?:support|staff|admin\w*|team|moderators?)\b",
-                           re.I)
-_STAFF_BEFORE, _STAFF_AFTER = 40, 60  # characters around a contact, on its line
 # "benzo[at]protonmail[dot]com", "benzo (at) mail.ru": an address written so that scrapers
 # miss it (the brackets make the words unambiguous; a bare " at " is English).
 _AT_WORD = r"[ \t]?[\[({][ \t]?at[ \t]?[\])}][ \t]?"
@@ -131,77 +128,13 @@ def contacts(text: str, low: str | None = None, region: str | None = None,
     elif "00" in text:
         found += _national_phones(text, None)
     out, seen = [], set()
-    posts = _posts(text, low, seller) if found else []
+    posts = whose.posts(text, low, seller) if found else []
     for at, kind, value in sorted(found):
-        if (kind, value) not in seen and not _someone_elses(text, at, kind, value, seller, posts):
-            seen.add((kind, value))
-            out.append({"kind": kind, "value": value})
+        if (kind, value) in seen or whose.someone_elses(text, at, kind, value, seller, posts):
+            continue
+        seen.add((kind, value))
+        out.append({"kind": kind, "value": value})
     return out
-
-
-_ROLE_ADDRESS = re.compile(r"(?:support|service|help|info|admin|contact|no-?reply|abuse|privacy|legal|"
-                           r"press|careers|jobs|team)@(?P<site>[\w\-]+)\.", re.I)
-
-
-def _site_address(email: str, text: str, seller: str) -> bool:
-    """A role address at the domain of the site whose copyright line the page shows, when the
-    seller is someone else: the classifieds site's help desk, not the seller."""
-    m = _ROLE_ADDRESS.match(email)
-    if m is None or m.group("site").lower() in seller.lower():
-        return False
-    site = m.group("site").lower()
-    return any(site in line.lower() for line in text.splitlines() if "©" in line)
-
-
-def _someone_elses(text: str, at: int, kind: str, value: str, seller: str | None,
-                   posts: list[tuple[int, str]]) -> bool:
-    """The contact is the market's staff's, a quoted buyer's, the classifieds site's, or in
-    another user's post or comment."""
-    return (_market_staff(text, at) or _quoted(text, at)
-            or bool(seller and kind == "email" and _site_address(value, text, seller))
-            or _in_anothers_post(at, posts, seller))
-
-
-# A post's or a comment's author on a forum or a Dread-style board: "Verfasst von X", "posted by
-# X", a line "/u/X" over a comment.
-_AUTHOR = re.compile(r"(?:\b(?:verfasst[ \t]+von|posted[ \t]+by|post[ée][ \t]+par|publi[ée][ \t]+par|"
-                     r"publicado[ \t]+por|pubblicato[ \t]+da|geplaatst[ \t]+door)[ \t]*:?[ \t]*"
-                     r"(?:/?u/)?|^[ \t]*/?u/)(?P<h>[\w.\-]{2,40})", re.IGNORECASE | re.MULTILINE)
-_AUTHOR_MARKS = ("verfasst", "posted", "posté", "publi", "pubblicato", "geplaatst", "u/")
-
-
-def _posts(text: str, low: str, seller: str | None) -> list[tuple[int, str]]:
-    """(start, author) of each post or comment, when the seller is one of the authors: a page
-    of posts, whose other authors' contacts are theirs."""
-    if not seller or not contains_any(low, _AUTHOR_MARKS):
-        return []
-    posts = [(m.start(), m.group("h").lower()) for m in _AUTHOR.finditer(text)]
-    return posts if any(author == seller.lower() for _, author in posts) else []
-
-
-def _in_anothers_post(at: int, posts: list[tuple[int, str]], seller: str | None) -> bool:
-    author = next((a for start, a in reversed(posts) if start < at), None)
-    return author is not None and seller is not None and author != seller.lower()
-
-
-# A review quoted with its author after it: "“Dublin 4 days ... wickr: shardlad” — e***n, 1 week
-# ago" is a buyer's word, and their contact.
-_QUOTED_BY = re.compile(r"[\"“«„](?P<q>[^\"“”«»„\n]{2,400})[\"”»“][ \t]*[—–-][ \t]*\S")
-
-
-def _quoted(text: str, at: int) -> bool:
-    """The contact at `at` is inside a quotation that names its author after it."""
-    start = text.rfind("\n", 0, at) + 1
-    end = len(text) if (e := text.find("\n", at)) < 0 else e
-    return any(m.start("q") <= at < m.end("q") for m in _QUOTED_BY.finditer(text, start, end))
-
-
-def _market_staff(text: str, at: int) -> bool:
-    """The contact at `at` is named as the market's staff on its line."""
-    start = max(text.rfind("\n", 0, at) + 1, at - _STAFF_BEFORE)
-    end = text.find("\n", at)
-    end = at + _STAFF_AFTER if end < 0 else min(end, at + _STAFF_AFTER)
-    return "arket" in text[start:end] and _MARKET_STAFF.search(text, start, end) is not None
 
 
 def _national_phones(text: str, region: str | None) -> list[tuple[int, str, str]]:
