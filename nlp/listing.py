@@ -27,7 +27,8 @@ from nlp.language import detect_language
 # The trade's equipment and packaging, not its drugs: "Pill press TDP-5 with xanax bar die",
 # "Cocaine cutting agent", "Fake Pfizer xanax boxes (empty packaging)".
 _TRADE_GEAR = (r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|press)\s+(?:dies?|"
-               r"molds?|moulds?)|cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?)|"
+               r"molds?|moulds?)|cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?|capsules?|gel\s+caps|"
+               r"vape\s+pens?|cart(?:ridge)?s?)|blank\s+blotters?|blotter\s+paper|"
                # scales: "Digital pocket scale 0.01g", "Feinwaage", "balance de précision"
                r"(?:digital|pocket|precision|jewel(?:le)?ry|mini|lab)\s+scales?|"
                r"\w*waage|balance\s+de\s+pr[ée]cision|b[áa]scula|weegschaal|весы")
@@ -36,13 +37,18 @@ _TRADE_GEAR = (r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|p
 # spam, or name the drug a test kit is for. "Reagent tested" is a drug offer's quality claim.
 _NOT_DRUG = re.compile(
     r"\b(accounts?|fullz|ssn|dob|cvv\d?|dumps?|paypal|bank\s?drops?|logins?|links|guides?|"
-    r"tutorials?|e-?books?|pdf|counterfeit|fake\s?ids?|gold\s?bars?|silver\s+bars?|bullion|rolex|iphone|"
+    r"tutorials?|e-?books?|pdf|counterfeit|fake\s?ids?|gold\s?bars?|silver\s+bars?|bullion|iphone|"
+    # a watch, not the ecstasy pill of that press ("Ecstasy Pillen Rolex", "Rolex XTC pills")
+    r"(?<!pillen\s)(?<!pills\s)(?<!pill\s)(?<!xtc\s)(?<!mdma\s)rolex(?!\s+(?:pills?|pillen|xtc|mdma|ecstasy))|"
     r"samsung|software|hacking|hacked|carding|netflix|hbo\w*|spotify|subscriptions?|selfies|"
     r"templates?|scans?|passports?|licen[cs]e|gift\s?cards?|cashout|porn|method|"
     r"bitcoin\s+mixer|vpn|socks5?|rdp|botnet|malware|ransomware|lifetime|synt(?:h)?esis|"
     r"diar(?:y|ies)|lexi[ck]on|encyclop(?:a)?edia|visa|mastercard|\d+\s?[gt]b|"
     r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test|test\s?kits?|"
-    r"test\s?strips?|reagent\s+tests?|harm\s+reduction|" + _TRADE_GEAR + r")\b", re.IGNORECASE)
+    r"test\s?strips?|reagent\s+tests?|harm\s+reduction|"
+    # drug-checking reagents by name ("Ehrlich reagent - LSD test 5ml")
+    r"(?:ehrlich|marquis|mecke|mandelin|froehde|liebermann|simon'?s)\s+(?:reagents?|tests?|kits?)|"
+    + _TRADE_GEAR + r")\b", re.IGNORECASE)
 # A vendor's terms name the drugs they refund or reship, and offer none. Apart from _NOT_DRUG
 # and run only on texts that hold one of these words: their first letters (t, r, p, f) start
 # most words, and _NOT_DRUG's first-letter guard let every one in (~1.1x the listing judge).
@@ -59,6 +65,9 @@ _EQUIPMENT = re.compile(r"\b(?:" + _TRADE_GEAR + r"|t-?shirts?|tees|hoodies?|pos
 _NOT_DRUG_UNNAMED = re.compile(r"\b(replicas?|watch(?:es)?|chronograph|hublot|patek|heuer|breitling|"
                                r"tobacco|pipes?|bubblers?|bongs?|grinders?|ammo|ammunition|"
                                r"nicotine|e-?liquids?|vape\s+juice|"
+                               # jewellery by weight ("Gold chain 18k 50cm - 25g"), a shipping add-on
+                               r"chains?|necklaces?|bracelets?|earrings?|jewel(?:le)?ry|"
+                               r"shipping\s+upgrade|postage\s+upgrade|"
                                r"calib(?:er|re))\b|(?<![\w.])\.\d{2,3}\s?cal\b", re.IGNORECASE)
 # Supplements and cosmetics (nlp/data/not_medicines.txt keeps their names out of the drug
 # lexicon): a title naming one and no drug is not a drug offer, whatever its dose looks like

@@ -144,3 +144,33 @@ def test_a_dash_glued_to_a_name(extractor, text, inns):
 ])
 def test_syrups_and_potencies(text, expected):
     assert quantity(text) == expected
+
+
+@pytest.mark.parametrize("text,inns", [
+    # found with 400 more Agora-style titles of unseen vendors (session 21)
+    ("H - ECP dope 1g | east coast powder | no fent", ["heroin"]),
+    ("Hydromorph Contin 12mg x 10", ["hydromorphone"]),
+    ("Alprax 1mg (Torrent) - 10 strips", ["alprazolam"]),
+    ("Paxam 2mg x 25 - clonaz AUS-AUS", ["clonazepam"]),
+    ("Tavor 2,5 mg 50 Stück - Original Apotheke", ["lorazepam"]),
+    ("Jib / Crystal 3.5g - BC", ["methamphetamine"]),
+    ("K-Powder 5g HK2HK", ["ketamine"]),
+    ("Hachís Marroquí 25g - Doble Cero", ["cannabis"]),
+    ("Nepalese Temple Balls 3.5g - hand rolled", ["cannabis"]),
+    ("DNP 250mg caps x 100 - fat burner", ["2,4-dinitrophenol"]),
+    ("Acid Sugar Cubes 100µg x5", ["lsd"]),
+    ("LSD 25 gel tabs x 100ug", ["lsd"]),
+    ("Ecstasy Pillen Rolex 10 Stück", ["mdma"]),
+    # controls: the words alone, or beside no dose or drug word, name nothing
+    ("Tavor TAR-21 airsoft replica", []),
+    ("Jib sail for a 30ft boat", []),
+    ("Rolex Submariner replica watch", []),
+])
+def test_more_names_of_unseen_vendors(extractor, text, inns):
+    assert _inns(extractor, text) == inns
+
+
+@pytest.mark.parametrize("text", ["Empty Vape Pen Kit for DMT / oils - 510 thread",
+                                  "Blank Blotter Paper 900 tabs perforated - no LSD"])
+def test_empty_gear_is_no_drug_offer(extractor, text):
+    assert _rec(extractor, text)["is_drug_listing"] is False
