@@ -47,7 +47,8 @@ _NOT_DRUG = re.compile(
     r"manufacture|horticulture|handbook|bible|urine\s+test|drug\s+test|test\s?kits?|"
     r"test\s?strips?|reagent\s+tests?|harm\s+reduction|"
     # drug-checking reagents by name ("Ehrlich reagent - LSD test 5ml")
-    r"(?:ehrlich|marquis|mecke|mandelin|froehde|liebermann|simon'?s)\s+(?:reagents?|tests?|kits?)|"
+    r"(?:ehrlich|marquis|mecke|mandelin|froehde|liebermann|simon'?s)\s+(?:reagents?|tests?|kits?)"
+    r"(?![ \t]*tested)|"
     + _TRADE_GEAR + r")\b", re.IGNORECASE)
 # A vendor's terms name the drugs they refund or reship, and offer none. Apart from _NOT_DRUG
 # and run only on texts that hold one of these words: their first letters (t, r, p, f) start

@@ -170,7 +170,15 @@ def test_more_names_of_unseen_vendors(extractor, text, inns):
     assert _inns(extractor, text) == inns
 
 
-@pytest.mark.parametrize("text", ["Empty Vape Pen Kit for DMT / oils - 510 thread",
-                                  "Blank Blotter Paper 900 tabs perforated - no LSD"])
-def test_empty_gear_is_no_drug_offer(extractor, text):
-    assert _rec(extractor, text)["is_drug_listing"] is False
+@pytest.mark.parametrize("text,drug", [
+    ("Empty Vape Pen Kit for DMT / oils - 510 thread", False),
+    ("Blank Blotter Paper 900 tabs perforated - no LSD", False),
+    ("Ehrlich reagent - LSD test 5ml", False),
+    ("Gold chain 18k 50cm - 25g", False),
+    ("Shipping upgrade - Priority Express", False),
+    # controls: a reagent test claimed for the goods, a drug in a vape pen
+    ("Marquis reagent tested MDMA crystals", True),
+    ("THC vape pen 1ml - 90% distillate", True),
+])
+def test_empty_gear_is_no_drug_offer(extractor, text, drug):
+    assert _rec(extractor, text)["is_drug_listing"] is drug
