@@ -220,9 +220,10 @@ class Prechecked:
     text and `folded(text)`, computed once for all its patterns; the folded form of a longer
     text that holds `text` at the same offsets also does (a weaker check, still sound)."""
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], strings: tuple[str, ...] | None = None) -> None:
+        """`strings`: given by hand where the parse derives none (a top-level alternation)."""
         self.regex = pattern
-        found = {folded(x) for x in _needed_strings(pattern)}
+        found = {folded(x) for x in (_needed_strings(pattern) if strings is None else strings)}
         # A string that contains another one adds nothing to the `in` checks.
         self.strings: tuple[str, ...] = tuple(sorted(
             x for x in found if not any(y != x and y in x for y in found)))

@@ -117,9 +117,13 @@ _WITHIN = re.compile(r"\b(?:within|innerhalb|dentro[ \t]+de|binnen|na[ \t]+teren
                      r"(?P<v>[^\W\d_][^\n,.;()]{1,30})", re.IGNORECASE)
 
 
+_WITHIN_MARKS = ("within", "innerhalb", "dentro", "binnen", "terenie", "solo in", "solo en",
+                 "nur in", "uniquement")
+
+
 def _within(text: str, destination: str) -> str | None:
     """The one destination, as the origin too, when the text ships only within it."""
-    if destination in REGIONS:
+    if destination in REGIONS or not contains_any(text.lower(), _WITHIN_MARKS):
         return None
     for m in _WITHIN.finditer(text):
         if parse_places(m.group("v")) == [destination]:
@@ -558,7 +562,18 @@ def _destinations(text: str) -> tuple[list[str], list[str], str | None]:
         excluded += [c for c in [*exclusions(value), *tail_excluded] if c not in excluded]
     if contains_any(text, _RU_NOT_SENT_MARKS):
         excluded += [c for c in _russian_not_sent(text) if c not in excluded]
+    if contains_any(text, _EXCLUDED_MARKS):
+        excluded += [c for m in _EXCLUDED_LABEL.finditer(text) for c in parse_places(m.group("v"))
+                     if c not in excluded]
     return found, excluded, origin
+
+
+# A market's own field for what a listing leaves out, its value beside it or on the next line
+# ("Excluded:" / "United States, Australia"; "Not shipping to: SE, FI").
+_EXCLUDED_LABEL = re.compile(r"^[ \t]*(?:exclude[sd](?:[ \t]+(?:countries|destinations))?|"
+                             r"not[ \t]+shipping[ \t]+to|ausgeschlossen|exclus|excluidos?)[ \t]*:"
+                             r"[ \t]*\n?[ \t]*(?P<v>[^\n]{2,200})", re.IGNORECASE | re.MULTILINE)
+_EXCLUDED_MARKS = ("xclude", "XCLUDE", "hipping to:", "usgeschlossen", "xclus", "xcluido")
 
 
 # Russian puts the place before the negated verb: "В Украину не отправляем", "в Крым не доставляем".
@@ -723,10 +738,14 @@ _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
 _COMPANY_LINE = Prechecked(_COMPANY_LINE)
 _SHOP_LINE = Prechecked(_SHOP_LINE)
-_OTHER_ADS = Prechecked(guarded(_OTHER_ADS))
+_OTHER_ADS = Prechecked(guarded(_OTHER_ADS), (
+    "ads by", "ads from", "listings by", "listings from", "items by", "items from", "offers by",
+    "offers from", "annonces de", "anzeigen von", "anuncios de", "annunci di", "advertenties van"))
 _SLUG = re.compile(r"[-_]")
-_SELLER_KIND = Prechecked(_SELLER_KIND)
-_STARS_LINE = Prechecked(_STARS_LINE)
+_SELLER_KIND = Prechecked(_SELLER_KIND, (
+    "private", "privater", "gewerblich", "particul", "professionnel", "zakelijke", "trade seller",
+    "business seller", "частное", "компания", "privato", "azienda"))
+_STARS_LINE = Prechecked(_STARS_LINE, ("★",))
 _COMPANY_MARKS = ("Ltd", "Limited", "LLC", "Inc.", "GmbH", "Export", "Trading", "Overseas")
 
 

@@ -30,7 +30,7 @@ _TRADE_GEAR = (r"(?:pill|tablet|rotary)\s+press(?:es)?|tdp[- ]?\d+|(?:bar|pill|p
                r"molds?|moulds?)|cutting\s+agents?|empty\s+(?:packaging|boxes|blisters?|capsules?|gel\s+caps|"
                r"vape\s+pens?|cart(?:ridge)?s?)|blank\s+blotters?|blotter\s+paper|"
                # scales: "Digital pocket scale 0.01g", "Feinwaage", "balance de précision"
-               r"(?:digital|pocket|precision|jewel(?:le)?ry|mini|lab)\s+scales?|"
+               r"(?:digital|pocket|precision|jewel(?:le)?ry|mini|lab)\s+(?:\w+\s+)?scales?|"
                r"\w*waage|balance\s+de\s+pr[ée]cision|b[áa]scula|weegschaal|весы")
 # Words that mark a listing as something other than a drug offer (fraud, digital goods,
 # counterfeits, books, drug-checking kits): such listings often carry drug names as search-tag

@@ -263,3 +263,22 @@ def test_other_products_of_a_supplier_name_it(extractor):
     text = ("Isotonitazene CAS 14188-81-9\nUS $ 15.00 / g\nOther Products of Wuhan Fengyi Biotech "
             "Co., Ltd.\nProtonitazene\nUS $ 18.00 / g")
     assert _text(extractor, text)["seller"] == "Wuhan Fengyi Biotech Co., Ltd."
+
+
+@pytest.mark.parametrize("text,excluded", [
+    # a market's own "Excluded" field, its value beside it or on the next line
+    ("Speed\nShips from:\nNetherlands\nShips to:\nWorldwide\nExcluded:\nUnited States, Australia\nEscrow:",
+     ["US", "AU"]),
+    ("Speed\nShips from: Netherlands\nShips to: Worldwide\nNot shipping to: Sweden, Finland", ["SE", "FI"]),
+    ("Modalert 200\nShips to: Worldwide\nExcludes:\nAustralia, Russian Federation, Ukraine", ["AU", "RU", "UA"]),
+    # control: "excluded" in prose lists nothing
+    ("Speed\nShips from: Netherlands\nShips to: Worldwide\nShipping fee excluded: €5", []),
+])
+def test_an_excluded_field(extractor, text, excluded):
+    assert _text(extractor, text)["ship_to_exclusions"] == excluded
+
+
+def test_a_digital_milligram_scale_is_gear(extractor):
+    text = ("AWS Gemini-20 Digital Milligram Scale 0.001g x 20g + 100 Ziplock Bags\nPrice $24.95\n"
+            "Other listings: OG Kush 1/2 oz – $165.00")
+    assert _text(extractor, text)["is_drug_listing"] is False
