@@ -280,6 +280,12 @@ def test_hostile_runs_take_linear_time(extractor):
     runs = ["1", "1,", "111 ", "(", "💊", '"', "a:", "'s", "1.", "1.234,5 ", "a[at]b[dot]",
             "ships worldwide from ", "1 for $1 ", "$1/g ", "\nto: a", "shipping: a ",
             "a to b ", "x>y ", "Royal Mail from ", "10 bars minimum ", "from a, shipping ",
+            # session 21: ad locations, pickups, "within", classifieds' sellers, bare phone
+            # numbers, quoted reviews, post authors, Russian negated routes, "Excluded:" fields
+            "Location\nBerlin ", "pickup at ", "Ships to: Germany. within ", "Other ads by ",
+            "Dennis Foo Bar\nPrivater Nutzer\n", "Truffel\n★★★★★ (27 reviews)\n", "Tel. 1 ",
+            '"wickr: abc ', '"a" - ', "/u/abc\nWickr: x_1\n", "В Украину ", "Excluded:\nUnited States, ",
+            "EU. NO\nshipping to SE\n",
             "".join(rnd.choice("([\"'💊!?*)]{}<>$.") for _ in range(1000))]
     records = [{"id": f"h:{n}", "text": (run * MAX_CHARS)[:MAX_CHARS]}
                for n, run in enumerate(runs)]
