@@ -41,7 +41,7 @@ class PlaceTagger:
         route_excluded: list[str] = []
         text = text_of(doc)
         if from_hint is None:
-            u.ship_from, to_places, route_excluded = _origin(text, folded_of(doc))
+            u.ship_from, to_places, route_excluded = self._page_origin(u, text, folded_of(doc))
         if to_hint is not None:
             u.ship_to, u.ship_to_exclusions = _hinted_destinations(to_hint)
         else:
@@ -76,6 +76,20 @@ class PlaceTagger:
             # "USA (excluding Alaska, Hawaii)": a part of a destination is left out, not all of it
             u.ship_to_exclusions = [c for c in u.ship_to_exclusions if c not in u.ship_to]
         return doc
+
+    @staticmethod
+    def _page_origin(u: DocAttrs, text: str, low: str) -> tuple[str | None, list[str], list[str]]:
+        """On a page, the origin its listing's own heading is followed by, before one a
+        "Featured" box or a sidebar shows above it ("0.1350 BTC - ships from NL" over the
+        listing's "Ships from: United Kingdom"); else the text's first."""
+        title_end = u.title_end or 0
+        if title_end and (u.page or {}).get("html"):
+            focus = _focus(text[title_end:], title_end, text)
+            if len(focus) < len(text) - title_end:
+                found = _origin(focus)
+                if found[0] is not None:
+                    return found
+        return _origin(text, low)
 
     @staticmethod
     def _domestic(u: DocAttrs, text: str, from_hint: str | None) -> None:

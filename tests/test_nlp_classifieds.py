@@ -282,3 +282,14 @@ def test_a_digital_milligram_scale_is_gear(extractor):
     text = ("AWS Gemini-20 Digital Milligram Scale 0.001g x 20g + 100 Ziplock Bags\nPrice $24.95\n"
             "Other listings: OG Kush 1/2 oz – $165.00")
     assert _text(extractor, text)["is_drug_listing"] is False
+
+
+def test_a_featured_box_above_the_listing_gives_no_origin(extractor):
+    body = ("<div class='side'><h3>Featured</h3><p>1g Bolivian Cocaine 88%</p>"
+            "<p>0.1350 BTC - ships from NL</p></div>"
+            "<h1>10 x Roche Valium 10mg - UK 1st Class</h1><dl><dt>Ships from:</dt>"
+            "<dd>United Kingdom</dd><dt>Ships to:</dt><dd>United Kingdom, Europe</dd></dl>")
+    rec = _page(extractor, body, "<title>10 x Roche Valium 10mg - UK 1st Class</title>")
+    assert (rec["ship_from"], rec["ship_to"]) == ("GB", ["GB", "EU"])
+    # control: with no heading to follow, the text's first origin stays
+    assert _text(extractor, "Valium 10mg\nShips from: Netherlands\nShips to: EU")["ship_from"] == "NL"
