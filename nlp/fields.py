@@ -688,6 +688,11 @@ _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|h
 _SHOP_LABEL = re.compile(r"(?<![@.])\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
                          r"(?:[ \t]+(?:owner|name))?[ \t]*:[ \t]*" + _H
                          + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
+# The same label with a name of two or three words filling its line ("Магазин: Лунный Кот",
+# "Shop: GreenWay SPB").
+_SHOP_LABEL_LINE = re.compile(r"(?m)^[ \t]*(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
+                              r"[ \t]*:[ \t]*(?P<h>[^\W_][\w.\-]*(?:[ \t][^\W_][\w.\-]*){1,2})[ \t]*$",
+                              re.IGNORECASE)
 # "Telegram: https://t.me/benzoplug": the handle is the link's path, not "https" or "t.me".
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*"
                           r"(?:(?:https?://)?(?:www\.)?t(?:elegram)?\.me/)?" + _H + r"(?![\w.\-]*:?/)",
@@ -747,6 +752,8 @@ _LABEL_LINE = Prechecked(_LABEL_LINE)
 _LABEL_DASH = Prechecked(_LABEL_DASH)
 _BY_LINE = Prechecked(guarded(_BY_LINE))
 _SHOP_LABEL = Prechecked(guarded(_SHOP_LABEL))
+_SHOP_LABEL_LINE = Prechecked(_SHOP_LABEL_LINE, ("shop", "merchant", "dealer", "anbieter", "boutique",
+                                                 "tienda", "winkel", "магазин"))
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
@@ -810,7 +817,8 @@ class SellerTagger:
         me = {m.group("h").lower() for m in _SELF.finditer(text, low)}
         # nor a drug named in the text: "Cocaine(85%) 1 Gram" is no "Name (97%)" rating line
         me |= {d["name"].lower() for d in DocAttrs(doc).drugs or ()}
-        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL, _BY_LINE,
+        for pattern in (_SOLD_BY, _RATING, _LABEL, _LABEL_LINE, _LABEL_DASH, _SHOP_LABEL_LINE,
+                        _SHOP_LABEL, _BY_LINE,
                         _OTHER_ADS, _SELLER_KIND, _STARS_LINE, _RATING_COUNT):
             for m in pattern.finditer(text, low):
                 if _MENU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):

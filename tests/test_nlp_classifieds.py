@@ -293,3 +293,13 @@ def test_a_featured_box_above_the_listing_gives_no_origin(extractor):
     assert (rec["ship_from"], rec["ship_to"]) == ("GB", ["GB", "EU"])
     # control: with no heading to follow, the text's first origin stays
     assert _text(extractor, "Valium 10mg\nShips from: Netherlands\nShips to: EU")["ship_from"] == "NL"
+
+
+@pytest.mark.parametrize("text,seller", [
+    ("Мефедрон VHQ кристалл\nМагазин: Лунный Кот\n★ 4.92\n1 900 ₽", "Лунный Кот"),
+    ("Бошки AK-47 Indoor\nМагазин: GreenWay SPB\n2 400 ₽", "GreenWay SPB"),
+    # control: a one-word shop name, and a label with prose after it
+    ("Xanax 2mg\nShop: PharmaDirect\n$45", "PharmaDirect"),
+])
+def test_a_shop_name_of_several_words(extractor, text, seller):
+    assert _text(extractor, text)["seller"] == seller
