@@ -71,6 +71,7 @@ SHIP_TO = re.compile(
     # "shipped via EMS to USA", "ships by DHL to EU": a carrier between the verb and "to"
     r"(?:ships?|shipped|shipping)\s+(?:via|by|with)\s+[\w.\-]+(?:\s+[\w.\-]+)?\s+to|"
     r"deliver(?:s|y)?\s+to|destinations?(?:[ \t]+countr(?:y|ies))?(?=[ \t]*(?:[:\-–|]|\n|$))|versand\s+nach|"
+    r"(?:main\s+)?export\s+markets?(?:\s*\(s\))?(?=[ \t]*(?::|\n))|"
     r"lieferung\s+(?:nach|in)|liefergebiet|livraison(?:\s+(?:en|à|a|vers|dans))?|exp[ée]di[ée]e?s?\s+vers|envois?\s+vers|"
     r"env[ií]os?\s+a|enviamos\s+a|destino(?=[ \t]*(?:[:\-–|]|\n|$))|verzending\s+naar|levering\s+naar|verzenden\s+naar|"
     r"доставка\s+(?:в|по)|доставка(?=[ \t]*:)|deliver(?:y|ies)(?=[ \t]*:)|отправ(?:ка|ляем)\s+(?:в|по)|доставляем\s+(?:в|по)|"

@@ -887,8 +887,9 @@ _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "
             "hkd": "HKD", "hk$": "HKD", "mxn": "MXN", "mx$": "MXN", "eth": "ETH",
             # Colombian pesos ("1g 20.000 COP"), in capitals only: "no cops" is English
             "cop": "COP",
-            # Nigerian naira: classifieds selling tramadol and codeine syrup ("₦ 45,000")
-            "₦": "NGN", "ngn": "NGN"}
+            # Nigerian naira: classifieds selling tramadol and codeine syrup ("₦ 45,000");
+            # Malaysian ringgit, before its amount ("RM45.00", Shopee and Lazada)
+            "₦": "NGN", "ngn": "NGN", "rm": "MYR", "myr": "MYR"}
 # Units that are a fraction of their currency.
 _SCALE = {"mbtc": Decimal("0.001")}
 _CUR = (r"R\$|USD[TC]?|EUR|GBP|(?<!m)BTC|XMR|LTC|BCH|CAD|AUD|CHF|RUB|RUR|руб|"
@@ -900,11 +901,12 @@ _CUR_WIDE = (r"US\$|CA\$|AU\$|NZ\$|A\$|C\$|" + _CUR
              + r"|mBTC|NZD|SEK|NOK|DKK|CZK|Kč|INR|(?<![^\W\d_])Rs\.?(?=[ \t]?\d)|bucks\b"
              # whole words ("7.5g Mazar 100%" is no rand price); "TRY"/"TL" only in capitals
              # ("try 2 for $50" is English)
-             + r"|₺|₦|(?<![^\W\d_])(?:(?-i:TRY|TL|COP)|JPY|ZAR|AED|HKD|MXN|NGN|ETH)\b|(?<![^\W\d_])(?:HK|MX)\$")
+             + r"|₺|₦|(?<![^\W\d_])(?:(?-i:TRY|TL|COP)|JPY|ZAR|AED|HKD|MXN|NGN|MYR|ETH)\b|(?<![^\W\d_])(?:HK|MX)\$"
+             + r"|(?<![^\W\d_])(?-i:RM)(?=[ \t]?\d)")
 # Looked for in " " + text.lower(), so that "rs" counts only at a word's start.
 _WIDE_MARKS = ("a$", "c$", "s$", "u$", "z$", "mbtc", "nzd", "sek", "nok", "dkk", "czk", "kč", "inr",
                " rs", "\nrs", "(rs", "bucks", "₺", "jpy", "zar", "aed", "k$", "x$", "hkd", "mxn",
-               "₦", "ngn")
+               "₦", "ngn", "myr", " rm", "\nrm")
 # Looked for in the text as written: capitals only, "try" and "eth" being parts of many words.
 _WIDE_CAPS = ("TRY", "TL", "ETH", "COP")
 # The whole number, however the listing's language groups it: "1,234.56", "1.234,56" (German,

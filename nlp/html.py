@@ -33,6 +33,24 @@ _OLD_PRICES = etree.XPath(
     + f" or re:test(@class, '{_OLD_CLASS_WORD}', 'i')"
     + " or contains(translate(@style, ' ', ''), 'line-through')]",
     namespaces={"re": "http://exslt.org/regular-expressions"})
+# Classes the page's own stylesheet strikes through (".old{text-decoration:line-through}",
+# ".product-discount .regular-price{...}"): the class of the compound selector a rule ends with.
+_STRUCK_RULE = re.compile(r"([^{}]*)\{[^{}]*line-through[^{}]*\}", re.IGNORECASE)
+_CSS_CLASS = re.compile(r"\.([\w-]+)")
+
+
+def struck_classes(css: str) -> frozenset[str]:
+    """Class names that a stylesheet's rules draw struck through."""
+    if "line-through" not in css:
+        return frozenset()
+    found = set()
+    for m in _STRUCK_RULE.finditer(css):
+        for selector in m.group(1).split(","):
+            compounds = selector.split()
+            found.update(_CSS_CLASS.findall(compounds[-1]) if compounds else ())
+    return frozenset(found)
+
+
 _BLOCK = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
           "dt", "dd", "section", "article", "header", "footer", "table", "ul", "ol", "pre",
           "label", "span", "a", "b", "strong")
@@ -423,6 +441,8 @@ class _FlatText(HTMLParser):
         self.count: Counter[str] = Counter()
         self.hidden = 0  # open invisible elements
         self.hides: list[bool] = []  # per open element: whether it hides its text
+        self.css: list[str] = []  # the page's <style> text so far
+        self.struck: frozenset[str] = frozenset()  # the classes it strikes through
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         while self.open and tag in _ENDED_BY.get(self.open[-1], ()):
@@ -443,11 +463,14 @@ class _FlatText(HTMLParser):
         klass = dict(attrs).get("class") or ""
         style = (dict(attrs).get("style") or "").replace(" ", "")
         hides = (tag in _INVISIBLE or any(c in klass for c in _OLD_PRICE_CLASSES)
-                 or _OLD_CLASS.search(klass) is not None or "line-through" in style)
+                 or _OLD_CLASS.search(klass) is not None or "line-through" in style
+                 or not self.struck.isdisjoint(klass.split()))
         self.hides.append(hides)
         self.hidden += hides
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "style" and self.css:
+            self.struck = struck_classes("".join(self.css))
         if self.count[tag]:  # else a stray end tag: ignored, as the tree builder does
             while self.open[-1] != tag:
                 self._close()
@@ -462,7 +485,9 @@ class _FlatText(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
+        if self.open and self.open[-1] == "style":
+            self.css.append(data)
+        elif not self.hidden:
             self.parts.append(data)
 
 
@@ -488,8 +513,9 @@ def _text(root: etree._Element, complete: bool, html: str) -> str:
 
 
 def _visible_text(root: etree._Element) -> str:
+    struck = struck_classes("".join(el.text or "" for el in root.iter("style")))
     # Materialise first: dropping while iterating skips siblings.
-    for el in [*root.iter(*_INVISIBLE), *_OLD_PRICES(root)]:
+    for el in [*root.iter(*_INVISIBLE), *_OLD_PRICES(root), *_struck_by_css(root, struck)]:
         if el.getparent() is not None:
             el.drop_tree()
     for img in root.iter("img"):
@@ -501,6 +527,13 @@ def _visible_text(root: etree._Element) -> str:
         # Block ends become newlines so cue phrases and values stay on separate lines.
         el.tail = "\n" + (el.tail or "")
     return _tidy(root.text_content())
+
+
+def _struck_by_css(root: etree._Element, struck: frozenset[str]) -> list[etree._Element]:
+    if not struck:
+        return []
+    return [el for el in root.iter() if isinstance(el.tag, str)
+            and not struck.isdisjoint((el.get("class") or "").split())]
 
 
 def _tidy(text: str) -> str:

@@ -303,3 +303,22 @@ def test_a_featured_box_above_the_listing_gives_no_origin(extractor):
 ])
 def test_a_shop_name_of_several_words(extractor, text, seller):
     assert _text(extractor, text)["seller"] == seller
+
+
+@pytest.mark.parametrize("css,body,price", [
+    # a class the page's own stylesheet strikes through holds the old price
+    (".Y3DvsN{color:#999;text-decoration:line-through}", "<div class='Y3DvsN'>RM60.00 - RM220.00</div>"
+     "<div class='pqTWkA'>RM45.00 - RM170.00</div>", 45.0),
+    (".zachet{color:#888;text-decoration:line-through}", "<p><span class='zachet'>2 700 ₽</span> "
+     "<b>2 400 ₽</b></p>", 2400.0),
+    # control: a stylesheet that strikes nothing the price uses
+    (".done{text-decoration:line-through}", "<p><span class='amount'>RM60.00</span></p>", 60.0),
+])
+def test_a_class_struck_by_the_pages_stylesheet(extractor, css, body, price):
+    rec = _page(extractor, f"<h1>Kamagra Oral Jelly 100mg</h1>{body}", f"<style>{css}</style>")
+    assert rec["price"] == price
+
+
+def test_ringgit_and_export_markets(extractor):
+    rec = _text(extractor, "Tramadol 100mg\nRM45.00\nMain Export Market(s)\nUnited States, United Kingdom")
+    assert (rec["price"], rec["currency"], rec["ship_to"]) == (45.0, "MYR", ["US", "GB"])
