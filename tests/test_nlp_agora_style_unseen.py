@@ -16,17 +16,22 @@ ROWS = list(csv.DictReader((Path(__file__).parent / "fixtures" / "nlp" / "agora_
                            .open(encoding="utf-8")))
 
 
-@pytest.fixture(scope="module")
-def scored(extractor):
+def _score(extractor, rows: list[dict], prefix: str):
+    """Each row as `pharmwatch evaluate` reads Agora: the market's two fields, then the title."""
     records, truth = [], []
-    for r in ROWS:
-        rid = f"as:{r['id']}"
+    for r in rows:
+        rid = f"{prefix}:{r['id']}"
         records.append({"id": rid, "date": "2014-03-01",
                         "text": f"Ships from: {r['ship_from']}\nShips to: {r['ship_to']}\n{r['product']}"})
         truth.append({"id": rid, "ship_from": r["gold_ship_from"] or None,
                       "is_drug_listing": r["gold_is_drug"] == "True", "gold_class": r["gold_class"] or None})
     preds = list(extractor.extract_many(records))
     return preds, score_agora(preds, truth)
+
+
+@pytest.fixture(scope="module")
+def scored(extractor):
+    return _score(extractor, ROWS, "as")
 
 
 def test_the_set_is_whole():
@@ -64,15 +69,7 @@ ROWS_2 = list(csv.DictReader((Path(__file__).parent / "fixtures" / "nlp" / "agor
 
 @pytest.fixture(scope="module")
 def scored_2(extractor):
-    records, truth = [], []
-    for r in ROWS_2:
-        rid = f"as2:{r['id']}"
-        records.append({"id": rid, "date": "2014-03-01",
-                        "text": f"Ships from: {r['ship_from']}\nShips to: {r['ship_to']}\n{r['product']}"})
-        truth.append({"id": rid, "ship_from": r["gold_ship_from"] or None,
-                      "is_drug_listing": r["gold_is_drug"] == "True", "gold_class": r["gold_class"] or None})
-    preds = list(extractor.extract_many(records))
-    return preds, score_agora(preds, truth)
+    return _score(extractor, ROWS_2, "as2")
 
 
 def test_the_second_set_is_whole():
