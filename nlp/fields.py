@@ -129,8 +129,6 @@ _AD_MARKS = ("locat", "standort", "locali", "ubica", "город", "распол
 _WITHIN = re.compile(r"\b(?:within|innerhalb|dentro[ \t]+de|binnen|na[ \t]+terenie|solo[ \t]+in|"
                      r"solo[ \t]+en|nur[ \t]+in|uniquement[ \t]+en)[ \t]+(?:the[ \t]+)?"
                      r"(?P<v>[^\W\d_][^\n,.;()]{1,30})", re.IGNORECASE)
-
-
 _WITHIN_MARKS = ("within", "innerhalb", "dentro", "binnen", "terenie", "solo in", "solo en",
                  "nur in", "uniquement")
 
@@ -690,9 +688,9 @@ _SHOP_LABEL = re.compile(r"(?<![@.])\b(?:shop|merchant|dealer|anbieter|boutique|
                          + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
 # The same label with a name of two or three words filling its line ("Магазин: Лунный Кот",
 # "Shop: GreenWay SPB").
-_SHOP_LABEL_LINE = re.compile(r"(?m)^[ \t]*(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
-                              r"[ \t]*:[ \t]*(?P<h>[^\W_][\w.\-]*(?:[ \t][^\W_][\w.\-]*){1,2})[ \t]*$",
-                              re.IGNORECASE)
+_SHOP_LABEL_LINE = re.compile(
+    r"(?m)^[ \t]*(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)[ \t]*:[ \t]*"
+    r"(?P<h>[^\W_][\w.\-]*(?:[ \t][^\W_][\w.\-]*){1,2})[ \t]*$", re.IGNORECASE)
 # "Telegram: https://t.me/benzoplug": the handle is the link's path, not "https" or "t.me".
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*"
                           r"(?:(?:https?://)?(?:www\.)?t(?:elegram)?\.me/)?" + _H + r"(?![\w.\-]*:?/)",
@@ -752,8 +750,8 @@ _LABEL_LINE = Prechecked(_LABEL_LINE)
 _LABEL_DASH = Prechecked(_LABEL_DASH)
 _BY_LINE = Prechecked(guarded(_BY_LINE))
 _SHOP_LABEL = Prechecked(guarded(_SHOP_LABEL))
-_SHOP_LABEL_LINE = Prechecked(_SHOP_LABEL_LINE, ("shop", "merchant", "dealer", "anbieter", "boutique",
-                                                 "tienda", "winkel", "магазин"))
+_SHOP_LABEL_LINE = Prechecked(_SHOP_LABEL_LINE, (
+    "shop", "merchant", "dealer", "anbieter", "boutique", "tienda", "winkel", "магазин"))
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
