@@ -60,7 +60,7 @@ class PlaceTagger:
         if u.ship_from is None and from_hint is None and contains_any(folded_of(doc), _AD_MARKS):
             u.ship_from = _ad_location(text, folded_of(doc))
         if u.ship_from is None and from_hint is None and len(u.ship_to) == 1:
-            u.ship_from = _within(text, u.ship_to[0])
+            u.ship_from = _within(text, folded_of(doc), u.ship_to[0])
         if not u.ship_to and from_hint is None and to_hint is None:
             if u.ship_from is None:
                 local = _dead_drop_place(text, folded_of(doc))
@@ -82,13 +82,11 @@ class PlaceTagger:
         """On a page, the origin its listing's own heading is followed by, before one a
         "Featured" box or a sidebar shows above it ("0.1350 BTC - ships from NL" over the
         listing's "Ships from: United Kingdom"); else the text's first."""
-        title_end = u.title_end or 0
-        if title_end and (u.page or {}).get("html"):
-            focus = _focus(text[title_end:], title_end, text)
-            if len(focus) < len(text) - title_end:
-                found = _origin(focus)
-                if found[0] is not None:
-                    return found
+        end = _heading_end(u, text)
+        if end:
+            found = _origin(text[(u.title_end or 0) + end:])
+            if found[0] is not None:
+                return found
         return _origin(text, low)
 
     @staticmethod
@@ -133,9 +131,9 @@ _WITHIN_MARKS = ("within", "innerhalb", "dentro", "binnen", "terenie", "solo in"
                  "nur in", "uniquement")
 
 
-def _within(text: str, destination: str) -> str | None:
+def _within(text: str, low: str, destination: str) -> str | None:
     """The one destination, as the origin too, when the text ships only within it."""
-    if destination in REGIONS or not contains_any(text.lower(), _WITHIN_MARKS):
+    if destination in REGIONS or not contains_any(low, _WITHIN_MARKS):
         return None
     for m in _WITHIN.finditer(text):
         if parse_places(m.group("v")) == [destination]:
@@ -683,13 +681,14 @@ _LABEL_LINE = re.compile(r"^[ \t]*" + cues.SELLER.pattern + r"(?:[ \t]+(?:name|h
 # A shop's name as a labelled field ("Shop: PharmaDirect", "Anbieter: X", "Магазин: X"); only
 # with its colon ("Shop" alone on a line is a menu entry) and never "Store:" (how to keep pills),
 # nor inside a Matrix id ("@dealer:matrix.org").
-_SHOP_LABEL = re.compile(r"(?<![@.])\b(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)"
+_SHOP_WORDS = ("shop", "merchant", "dealer", "anbieter", "boutique", "tienda", "winkel", "магазин")
+_SHOP_LABEL = re.compile(r"(?<![@.])\b(?:" + "|".join(_SHOP_WORDS) + ")"
                          r"(?:[ \t]+(?:owner|name))?[ \t]*:[ \t]*" + _H
                          + r"(?![\w.\-]|[ \t]*[:>/»])", re.IGNORECASE)  # not a path
 # The same label with a name of two or three words filling its line ("Магазин: Лунный Кот",
 # "Shop: GreenWay SPB").
 _SHOP_LABEL_LINE = re.compile(
-    r"(?m)^[ \t]*(?:shop|merchant|dealer|anbieter|boutique|tienda|winkel|магазин)[ \t]*:[ \t]*"
+    r"(?m)^[ \t]*(?:" + "|".join(_SHOP_WORDS) + r")[ \t]*:[ \t]*"
     r"(?P<h>[^\W_][\w.\-]*(?:[ \t][^\W_][\w.\-]*){1,2})[ \t]*$", re.IGNORECASE)
 # "Telegram: https://t.me/benzoplug": the handle is the link's path, not "https" or "t.me".
 _CONTACT_CUE = re.compile(cues.CONTACT.pattern + r"[ \t]*(?:me|us)?[ \t]*(?:on|at|:|-)[ \t]*"
@@ -750,8 +749,7 @@ _LABEL_LINE = Prechecked(_LABEL_LINE)
 _LABEL_DASH = Prechecked(_LABEL_DASH)
 _BY_LINE = Prechecked(guarded(_BY_LINE))
 _SHOP_LABEL = Prechecked(guarded(_SHOP_LABEL))
-_SHOP_LABEL_LINE = Prechecked(_SHOP_LABEL_LINE, (
-    "shop", "merchant", "dealer", "anbieter", "boutique", "tienda", "winkel", "магазин"))
+_SHOP_LABEL_LINE = Prechecked(_SHOP_LABEL_LINE, _SHOP_WORDS)
 _CONTACT_CUE = Prechecked(guarded(_CONTACT_CUE))
 _AT_HANDLE = Prechecked(guarded(_AT_HANDLE))
 _SELF = Prechecked(guarded(_SELF))
@@ -1128,8 +1126,9 @@ class PriceTagger:
         low = folded_of(doc)
         # once for the listing, not per value read; not at all when the crawler gave the price
         wide = found.amount is None and wide_currencies(text)
-        # the body from the page's own heading of the listing on: found once, read by each rule
-        focus = _focus(body, anchor, text) if found.amount is None else body
+        # the body from the page's own heading of the listing on, read by each rule
+        end = _heading_end(u, text) if found.amount is None else 0
+        focus = body[end:] if end else body
         if found.amount is None and _PRICE_CUE.possible(low, title_end):
             for cue_end, value in cues.values_after(cues.PRICE, body):
                 if _NOT_ITS_PRICE.search(body, max(0, cue_end - 24), cue_end):
@@ -1186,14 +1185,32 @@ _KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK"}
 _KR = re.compile(r"(?:(?<=\d)|(?<=\d[.,]-))[ \t\u00a0]?(?:kr\.?|:-)(?![^\W\d_])", re.IGNORECASE)
 
 
+def _heading_end(u: DocAttrs, text: str) -> int:
+    """Where a page's own heading of the listing ends, counted in the body (the text after the
+    title); 0 for a text record or a page without one. Found once per listing, kept with the
+    page's evidence: the place rules and the price rules both read it."""
+    page, title_end = u.page, u.title_end or 0
+    if not page or not page.get("html") or not title_end:
+        return 0
+    if "heading_end" not in page:
+        page["heading_end"] = _heading_end_in(text[title_end:], title_end, text)
+    return page["heading_end"]
+
+
 def _focus(body: str, title_end: int, text: str) -> str:
-    """The body from the page's own heading of the listing on (the whole body without one):
-    a market's "Featured" box, a menu or a sidebar of bestsellers may come before the listing
-    ("5g heroin / ฿4.90"). The heading is the last line that starts with the title, else with its
-    first words (a menu or a breadcrumb names the product before it; "Also from this vendor" may
-    list the same product in another size after it); its words may wrap over lines."""
+    """The body from the page's own heading of the listing on (the whole body without one)."""
+    end = _heading_end_in(body, title_end, text)
+    return body[end:] if end else body
+
+
+def _heading_end_in(body: str, title_end: int, text: str) -> int:
+    """Where the page's own heading of the listing ends in `body` (0: none): a market's
+    "Featured" box, a menu or a sidebar of bestsellers may come before the listing ("5g heroin /
+    ฿4.90"). The heading is the last line that starts with the title, else with its first words
+    (a menu or a breadcrumb names the product before it; "Also from this vendor" may list the
+    same product in another size after it); its words may wrap over lines."""
     if not title_end:
-        return body
+        return 0
     title = text[:title_end]
     end = -1
     for key in (title, title[:_TITLE_KEY]):  # the whole title, else its first words
@@ -1205,7 +1222,7 @@ def _focus(body: str, title_end: int, text: str) -> str:
                 end = m.end()
         if end > 0:
             break
-    return body[end:] if end > 0 else body
+    return max(end, 0)
 
 
 _TITLE_KEY = 30  # characters
